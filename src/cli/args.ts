@@ -1,0 +1,33 @@
+/** A tiny argv parser: positionals, --flag, --key value, --key=value. Unknown options are errors. */
+export interface ParsedArgs {
+  positionals: string[];
+  options: Map<string, string | true>;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[], spec: { flags?: readonly string[]; values?: readonly string[] }): ParsedArgs {
+  const flags = new Set(spec.flags ?? []);
+  const values = new Set(spec.values ?? []);
+  const out: ParsedArgs = { positionals: [], options: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--') || arg === '--') {
+      out.positionals.push(arg);
+      continue;
+    }
+    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flags.has(rawName)) {
+      if (inline !== undefined) throw new UsageError(`--${rawName} takes no value.`);
+      out.options.set(rawName, true);
+    } else if (values.has(rawName)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${rawName} needs a value.`);
+      out.options.set(rawName, value);
+    } else {
+      const known = [...flags, ...values].map((n) => `--${n}`).join(', ');
+      throw new UsageError(`Unknown option --${rawName}.${known ? ` Valid here: ${known}.` : ''}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * The bundled CLI (dist/cli.js). Verbs: start (the MCP server on stdio), tools (print the tool
+ * reference), help, version.
+ */
+import { UsageError } from './args';
+import { startCommand } from './start';
+import { toolsCommand } from './tools';
+import { VERSION } from './version';
+
+const HELP = `daytona-mcp ${VERSION} — Daytona sandboxes for AI agents (MCP)
+
+Usage: daytona-mcp <command> [options]
+
+Commands:
+  start [--read-only] [--tools a,b] [--project NAME]
+                      Serve the MCP tools on stdio (what agent configs launch).
+  tools [--json]      Print the tool reference (names, descriptions, inputs).
+  help                Show this help.
+  version             Print the version.
+
+Credentials (first found wins): DAYTONA_API_KEY (+ DAYTONA_API_URL, DAYTONA_TARGET),
+then the Daytona CLI login (daytona login).
+Audit log: ~/.daytona/daytona-mcp.log (override with DAYTONA_MCP_LOG).
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
+  start: startCommand,
+  tools: toolsCommand,
+  help: () => void process.stdout.write(HELP),
+  version: () => void process.stdout.write(`${VERSION}\n`),
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [verb = 'help', ...rest] = argv;
+  const aliases: Record<string, string> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };
+  const command = COMMANDS[aliases[verb] ?? verb];
+  if (!command) throw new UsageError(`Unknown command "${verb}". Valid commands: ${Object.keys(COMMANDS).join(', ')}.`);
+  await command(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`daytona-mcp: ${err.message}\nRun "daytona-mcp help" for usage.\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`daytona-mcp: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

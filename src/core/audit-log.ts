@@ -1,0 +1,129 @@
+/**
+ * Append-only JSON-lines audit log of everything the MCP server does, at ~/.daytona/daytona-mcp.log
+ * (DAYTONA_MCP_LOG overrides). Several servers may write at once: each entry is one write() on a
+ * file opened with O_APPEND, so lines never interleave, and rotation happens under a lock directory
+ * so two servers never rotate the same file twice. The file is 0600 in a 0700 folder.
+ */
+import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Env } from './credentials';
+
+export function defaultAuditLogPath(env: Env = process.env): string {
+  return env.DAYTONA_MCP_LOG || join(env.HOME || env.USERPROFILE || homedir(), '.daytona', 'daytona-mcp.log');
+}
+
+export interface AuditLogOptions {
+  path: string;
+  /** Rotate when the file would grow past this many bytes. */
+  maxBytes?: number;
+  /** Rotated files kept: log.1 … log.N. */
+  keep?: number;
+  /** Strings that must never reach the file (API keys); replaced by "[redacted]". */
+  secrets?: () => readonly string[];
+}
+
+const REDACTED = '[redacted]';
+
+export class AuditLog {
+  readonly path: string;
+  private readonly maxBytes: number;
+  private readonly keep: number;
+  private readonly secrets: () => readonly string[];
+  private failed = false;
+
+  constructor(o: AuditLogOptions) {
+    this.path = o.path;
+    this.maxBytes = o.maxBytes ?? 5 * 1024 * 1024;
+    this.keep = o.keep ?? 3;
+    this.secrets = o.secrets ?? (() => []);
+  }
+
+  /** Appends one entry. Never throws: auditing must not break the tool call it records. */
+  write(event: string, fields: Record<string, unknown> = {}): void {
+    let line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...fields }) + '\n';
+    for (const secret of this.secrets()) {
+      if (secret.length >= 8) line = line.split(secret).join(REDACTED);
+    }
+    try {
+      this.ensureFolder();
+      this.rotateIfNeeded(Buffer.byteLength(line));
+      const fd = openSync(this.path, 'a', 0o600);
+      try {
+        writeSync(fd, line);
+      } finally {
+        closeSync(fd);
+      }
+      this.failed = false;
+    } catch (err) {
+      if (!this.failed) process.stderr.write(`daytona-mcp: cannot write audit log ${this.path}: ${(err as Error).message}\n`);
+      this.failed = true;
+    }
+  }
+
+  private ensureFolder(): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+  }
+
+  private rotateIfNeeded(incoming: number): void {
+    let size: number;
+    try {
+      const st = statSync(this.path);
+      size = st.size;
+      // An earlier version or another tool may have created it world-readable.
+      if ((st.mode & 0o077) !== 0) chmodSync(this.path, 0o600);
+    } catch {
+      return; // no file yet
+    }
+    if (size + incoming <= this.maxBytes) return;
+    const lock = `${this.path}.lock`;
+    if (!tryLock(lock)) return; // another writer is rotating; appending a little past the limit is fine
+    try {
+      if (statSync(this.path).size + incoming <= this.maxBytes) return; // someone else rotated already
+      for (let i = this.keep - 1; i >= 1; i--) {
+        try {
+          renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+        } catch {
+          // that generation does not exist yet
+        }
+      }
+      renameSync(this.path, `${this.path}.1`);
+    } finally {
+      rmdirSync(lock);
+    }
+  }
+}
+
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    try {
+      // A writer that crashed while rotating leaves the lock behind; rotation takes milliseconds.
+      if (Date.now() - statSync(lock).mtimeMs > 10_000) {
+        rmdirSync(lock);
+        mkdirSync(lock);
+        return true;
+      }
+    } catch {
+      // lost the race to another writer
+    }
+    return false;
+  }
+}
+
+/** Tool arguments as they may be logged: env values and anything key-like replaced. */
+export function redactArguments(args: unknown): unknown {
+  if (!args || typeof args !== 'object') return args;
+  if (Array.isArray(args)) return args.map(redactArguments);
+  // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
+  return Object.fromEntries(
+    Object.entries(args as Record<string, unknown>).map(([k, v]) => {
+      if (k === 'env' && v && typeof v === 'object') return [k, Object.fromEntries(Object.keys(v).map((name) => [name, REDACTED]))];
+      if (/key|token|secret|password/i.test(k)) return [k, REDACTED];
+      if (typeof v === 'string' && v.length > 500) return [k, `${v.slice(0, 500)}…(${v.length} chars)`];
+      return [k, redactArguments(v)];
+    }),
+  );
+}

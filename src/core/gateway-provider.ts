@@ -1,0 +1,62 @@
+/**
+ * Hands tools a gateway for the current credentials. Credentials are re-read on every call (cheap:
+ * environment plus small files), so a key fixed while the server runs takes effect on the next call
+ * without a restart; the SDK client is rebuilt only when they actually changed.
+ */
+import { createHash } from 'node:crypto';
+import type { Credentials } from './credentials';
+import { hasCredential } from './credentials';
+import { ToolError } from './errors';
+import type { DaytonaGateway, GatewayProvider } from './gateway';
+import { createSdkGateway, type SdkGatewayOptions } from './sdk-gateway';
+
+export interface GatewayProviderOptions extends Omit<SdkGatewayOptions, 'credentials'> {
+  resolveCredentials: () => Credentials;
+  /** Test seam and extension point: build a gateway for credentials. */
+  create?: (opts: SdkGatewayOptions) => Promise<DaytonaGateway>;
+}
+
+function fingerprint(c: Credentials): string {
+  return createHash('sha256').update(JSON.stringify([c.apiKey, c.jwtToken, c.organizationId, c.apiUrl, c.target])).digest('hex');
+}
+
+export interface ManagedGatewayProvider {
+  get: GatewayProvider;
+  /** Current secrets, for log redaction. */
+  secrets(): string[];
+  dispose(): Promise<void>;
+}
+
+export function createGatewayProvider(o: GatewayProviderOptions): ManagedGatewayProvider {
+  let current: { key: string; gateway: Promise<DaytonaGateway> } | undefined;
+  let lastSecrets: string[] = [];
+  const create = o.create ?? createSdkGateway;
+
+  async function disposeCurrent(): Promise<void> {
+    const old = current;
+    current = undefined;
+    if (old) await (await old.gateway.catch(() => undefined))?.dispose().catch(() => undefined);
+  }
+
+  return {
+    async get() {
+      const creds = o.resolveCredentials();
+      lastSecrets = [creds.apiKey, creds.jwtToken].filter((s): s is string => Boolean(s));
+      if (!hasCredential(creds)) {
+        throw new ToolError('auth', `No Daytona API key found (${creds.origin}).`);
+      }
+      const key = fingerprint(creds);
+      if (current?.key !== key) {
+        await disposeCurrent();
+        const gateway = create({ ...o, credentials: creds });
+        current = { key, gateway };
+        gateway.catch(() => {
+          if (current?.gateway === gateway) current = undefined; // let the next call try again
+        });
+      }
+      return current.gateway;
+    },
+    secrets: () => lastSecrets,
+    dispose: disposeCurrent,
+  };
+}

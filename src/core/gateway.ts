@@ -1,0 +1,43 @@
+/**
+ * The narrow port between tools and the Daytona control plane. Tools depend on this interface only;
+ * the implementation over @daytonaio/sdk lives in sdk-gateway.ts and is loaded lazily.
+ */
+import type { CreateParams, SandboxDetails, SandboxState, Snapshot } from './types';
+
+export interface ApiPage {
+  items: SandboxDetails[];
+  nextCursor: string | null;
+}
+
+export interface ApiListQuery {
+  cursor?: string;
+  limit: number;
+  states?: SandboxState[];
+  labels?: Record<string, string>;
+  namePrefix?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface DaytonaGateway {
+  /** One page of the API's cursor-paginated list. */
+  listPage(query: ApiListQuery, opts?: CallOptions): Promise<ApiPage>;
+  /** By id or name. Throws ToolError('not_found') when it does not exist. */
+  get(idOrName: string, opts?: CallOptions): Promise<SandboxDetails>;
+  /** Issues the create request and returns at once (state creating/starting). */
+  create(params: CreateParams, opts?: CallOptions): Promise<SandboxDetails>;
+  /** Issue a lifecycle request and return without waiting for the transition. */
+  start(id: string, opts?: CallOptions): Promise<void>;
+  stop(id: string, force: boolean, opts?: CallOptions): Promise<void>;
+  archive(id: string, opts?: CallOptions): Promise<void>;
+  delete(id: string, opts?: CallOptions): Promise<void>;
+  /** Replaces all labels; returns the labels the API stored. */
+  replaceLabels(id: string, labels: Record<string, string>, opts?: CallOptions): Promise<Record<string, string>>;
+  listSnapshots(opts?: CallOptions): Promise<Snapshot[]>;
+  dispose(): Promise<void>;
+}
+
+/** Lazily creates the gateway on first use, so hosts start without loading the SDK. */
+export type GatewayProvider = () => Promise<DaytonaGateway>;

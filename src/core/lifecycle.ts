@@ -1,0 +1,169 @@
+/**
+ * What each lifecycle action means in terms of states, and how to wait for it. Waiting is our own
+ * polling loop (not the SDK's) so that it can be cancelled and can report progress.
+ */
+import { sleep, throwIfAborted } from './async';
+import { ToolError } from './errors';
+import type { DaytonaGateway } from './gateway';
+import { FAILED_STATES, SETTLED_STATES, TRANSITIONAL_STATES, type LifecycleAction, type SandboxDetails, type SandboxState } from './types';
+
+export interface ActionSpec {
+  /** States that mean the action is done. */
+  done: ReadonlySet<SandboxState>;
+  /** Transitional states on the way to `done`: no new request needed, just wait. */
+  via: ReadonlySet<SandboxState>;
+  /** Settled states from which the API refuses the action; checked up front for a clear error. */
+  refusedFrom: ReadonlyMap<SandboxState, string>;
+  verb: string;
+}
+
+export const ACTIONS: Record<LifecycleAction, ActionSpec> = {
+  start: {
+    done: new Set(['started']),
+    via: new Set(['starting', 'restoring', 'resuming', 'creating', 'pulling_snapshot', 'pending_build', 'building_snapshot']),
+    refusedFrom: new Map(),
+    verb: 'start',
+  },
+  stop: {
+    // An archived sandbox is already stopped (and more); asking to stop it is a no-op, not an error.
+    done: new Set(['stopped', 'archived']),
+    via: new Set(['stopping']),
+    refusedFrom: new Map(),
+    verb: 'stop',
+  },
+  archive: {
+    done: new Set(['archived']),
+    via: new Set(['archiving']),
+    refusedFrom: new Map([
+      ['started', 'it is running; stop it first (stop_sandbox), then archive'],
+      ['paused', 'it is paused; stop it first (stop_sandbox), then archive'],
+      ['error', 'it is in the error state; only stopped sandboxes can be archived'],
+      ['build_failed', 'its build failed; only stopped sandboxes can be archived'],
+    ]),
+    verb: 'archive',
+  },
+  delete: {
+    done: new Set(['destroyed']),
+    via: new Set(['destroying']),
+    refusedFrom: new Map(),
+    verb: 'delete',
+  },
+};
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** First poll delay; grows to maxPollMs. */
+  pollMs?: number;
+  maxPollMs?: number;
+}
+
+/**
+ * Polls until the sandbox is in one of `targets` (or gone, when `goneIsDone`). Fails fast on error
+ * states, with the API's error reason.
+ */
+export async function waitForState(
+  gateway: DaytonaGateway,
+  id: string,
+  targets: ReadonlySet<SandboxState>,
+  opts: WaitOptions & { goneIsDone?: boolean },
+): Promise<SandboxDetails | null> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let delay = opts.pollMs ?? 100;
+  for (;;) {
+    throwIfAborted(opts.signal);
+    let current: SandboxDetails;
+    try {
+      current = await gateway.get(id, { signal: opts.signal });
+    } catch (err) {
+      if (opts.goneIsDone && err instanceof ToolError && err.kind === 'not_found') return null;
+      throw err;
+    }
+    if (targets.has(current.state)) return current;
+    if (FAILED_STATES.has(current.state) && !targets.has(current.state)) {
+      throw new ToolError('invalid_state', `Sandbox ${current.name} entered state ${current.state}${current.errorReason ? `: ${current.errorReason}` : ''}.`, {
+        hint: 'Inspect it with get_sandbox; delete and recreate it if it cannot recover.',
+      });
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new ToolError('timeout', `Sandbox ${current.name} is still ${current.state} after ${Math.round(opts.timeoutMs / 1000)} s.`, {
+        hint: 'It may still finish: check it with get_sandbox in a moment, or call again with wait=false and a longer timeout.',
+      });
+    }
+    await sleep(Math.min(delay, left), opts.signal);
+    delay = Math.min(delay * 2, opts.maxPollMs ?? 1_000);
+  }
+}
+
+/** Waits until the sandbox leaves any transitional state (or is gone). */
+export function waitUntilSettled(gateway: DaytonaGateway, id: string, opts: WaitOptions): Promise<SandboxDetails | null> {
+  return waitForState(gateway, id, SETTLED_STATES, { ...opts, goneIsDone: true });
+}
+
+export interface ActionResult {
+  sandbox: SandboxDetails;
+  /** False when it was already in the target state and no request was sent. */
+  changed: boolean;
+  /** Final (or current, with wait=false) state; 'destroyed' once a deleted sandbox is gone. */
+  state: SandboxState;
+}
+
+export interface ActionOptions extends WaitOptions {
+  wait: boolean;
+  force?: boolean;
+}
+
+/**
+ * Brings one sandbox to the action's target state: no-op when already there, waits out a
+ * transition in progress, refuses clearly where the API would, otherwise sends the request and
+ * (with wait) polls until done.
+ */
+export async function performAction(
+  gateway: DaytonaGateway,
+  ref: string,
+  action: LifecycleAction,
+  opts: ActionOptions,
+): Promise<ActionResult> {
+  const spec = ACTIONS[action];
+  let sandbox = await gateway.get(ref, { signal: opts.signal });
+  const waitFor = (targets: ReadonlySet<SandboxState>) =>
+    waitForState(gateway, sandbox.id, targets, { ...opts, goneIsDone: action === 'delete' });
+
+  if (spec.done.has(sandbox.state)) return { sandbox, changed: false, state: sandbox.state };
+  if (spec.via.has(sandbox.state)) {
+    if (!opts.wait) return { sandbox, changed: false, state: sandbox.state };
+    const final = await waitFor(spec.done);
+    return { sandbox: final ?? sandbox, changed: false, state: final?.state ?? 'destroyed' };
+  }
+  if (TRANSITIONAL_STATES.has(sandbox.state)) {
+    if (!opts.wait) {
+      throw new ToolError('invalid_state', `Cannot ${spec.verb} sandbox ${sandbox.name}: it is ${sandbox.state}.`, {
+        hint: 'Wait for the transition to finish (or call again with wait=true, which waits for it).',
+      });
+    }
+    const settled = await waitUntilSettled(gateway, sandbox.id, opts);
+    if (!settled) {
+      if (action === 'delete') return { sandbox, changed: false, state: 'destroyed' };
+      throw new ToolError('not_found', `Sandbox ${sandbox.name} was deleted meanwhile.`);
+    }
+    sandbox = settled;
+    if (spec.done.has(sandbox.state)) return { sandbox, changed: false, state: sandbox.state };
+  }
+  const refusal = spec.refusedFrom.get(sandbox.state);
+  if (refusal) throw new ToolError('invalid_state', `Cannot ${spec.verb} sandbox ${sandbox.name}: ${refusal}.`);
+
+  const callOpts = { signal: opts.signal };
+  switch (action) {
+    case 'start': await gateway.start(sandbox.id, callOpts); break;
+    case 'stop': await gateway.stop(sandbox.id, Boolean(opts.force), callOpts); break;
+    case 'archive': await gateway.archive(sandbox.id, callOpts); break;
+    case 'delete': await gateway.delete(sandbox.id, callOpts); break;
+  }
+  if (!opts.wait) {
+    const expected: Record<LifecycleAction, SandboxState> = { start: 'starting', stop: 'stopping', archive: 'archiving', delete: 'destroying' };
+    return { sandbox, changed: true, state: expected[action] };
+  }
+  const final = await waitFor(spec.done);
+  return { sandbox: final ?? sandbox, changed: true, state: final?.state ?? 'destroyed' };
+}

@@ -1,0 +1,286 @@
+/**
+ * DaytonaGateway over @daytonaio/sdk.
+ *
+ * The SDK's high-level Sandbox methods always block until the target state, cannot be cancelled, and
+ * its list() hides the cursor. Agents need non-blocking actions, cancellable waits and resumable
+ * pages, so lifecycle calls go through the SDK's own configured SandboxApi (same auth headers,
+ * target, timeouts and error classes as the SDK) and waiting happens in lifecycle.ts. Snapshots use
+ * the SDK's public service. Every call runs under one concurrency cap and one retry policy.
+ *
+ * The SDK is imported dynamically on first use: loading it costs hundreds of milliseconds, which
+ * neither the MCP server's start nor the editor's activation should pay.
+ */
+import type { ApiListQuery, ApiPage, CallOptions, DaytonaGateway } from './gateway';
+import type { Credentials } from './credentials';
+import { hasCredential } from './credentials';
+import { Semaphore } from './async';
+import { ToolError, toToolError } from './errors';
+import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
+import type { CreateParams, SandboxDetails, SandboxState, Snapshot } from './types';
+import { SANDBOX_STATES } from './types';
+
+/** The slice of the api-client's SandboxApi this gateway uses (positional, as generated). */
+interface RequestConfig {
+  signal?: AbortSignal;
+  timeout?: number;
+}
+interface Resp<T> {
+  data: T;
+}
+interface SandboxApiSlice {
+  /** 31 positional parameters; see LIST_ARG for the ones we fill. */
+  listSandboxes(...args: unknown[]): Promise<Resp<{ items: SandboxDto[]; nextCursor?: string | null }>>;
+  getSandbox(idOrName: string, org?: undefined, verbose?: undefined, options?: RequestConfig): Promise<Resp<SandboxDto>>;
+  createSandbox(body: Record<string, unknown>, org?: undefined, options?: RequestConfig): Promise<Resp<SandboxDto>>;
+  startSandbox(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<SandboxDto>>;
+  stopSandbox(id: string, org?: undefined, force?: boolean, options?: RequestConfig): Promise<Resp<unknown>>;
+  archiveSandbox(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  deleteSandbox(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  replaceLabels(id: string, body: { labels: Record<string, string> }, org?: undefined, options?: RequestConfig): Promise<Resp<{ labels: Record<string, string> }>>;
+}
+
+export interface SandboxDto {
+  id: string;
+  name?: string;
+  organizationId?: string;
+  snapshot?: string | null;
+  user?: string;
+  env?: Record<string, string>;
+  labels?: Record<string, string>;
+  public?: boolean;
+  target?: string;
+  cpu?: number;
+  gpu?: number;
+  memory?: number;
+  disk?: number;
+  state?: string;
+  desiredState?: string;
+  errorReason?: string | null;
+  recoverable?: boolean;
+  backupState?: string;
+  autoStopInterval?: number;
+  autoArchiveInterval?: number;
+  autoDeleteInterval?: number;
+  createdAt?: string;
+  updatedAt?: string;
+  lastActivityAt?: string;
+  buildInfo?: { dockerfileContent?: string };
+}
+
+const KNOWN_STATES = new Set<string>(SANDBOX_STATES);
+
+export function toSandboxDetails(dto: SandboxDto): SandboxDetails {
+  const state = dto.state && KNOWN_STATES.has(dto.state) ? (dto.state as SandboxState) : 'unknown';
+  const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const minutes = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+  return {
+    id: dto.id,
+    name: dto.name || dto.id,
+    state,
+    snapshot: str(dto.snapshot),
+    cpu: num(dto.cpu),
+    memory: num(dto.memory),
+    disk: num(dto.disk),
+    gpu: num(dto.gpu),
+    target: dto.target ?? '',
+    labels: { ...(dto.labels ?? {}) },
+    public: Boolean(dto.public),
+    createdAt: str(dto.createdAt),
+    updatedAt: str(dto.updatedAt),
+    lastActivityAt: str(dto.lastActivityAt) ?? str(dto.updatedAt),
+    autoStopMinutes: minutes(dto.autoStopInterval),
+    autoArchiveMinutes: minutes(dto.autoArchiveInterval),
+    autoDeleteMinutes: minutes(dto.autoDeleteInterval),
+    errorReason: str(dto.errorReason),
+    envNames: Object.keys(dto.env ?? {}).sort(),
+    user: str(dto.user),
+    desiredState: str(dto.desiredState),
+    backupState: str(dto.backupState),
+    recoverable: typeof dto.recoverable === 'boolean' ? dto.recoverable : null,
+    organizationId: str(dto.organizationId),
+    dockerfile: str(dto.buildInfo?.dockerfileContent),
+  };
+}
+
+interface SnapshotDto {
+  id: string;
+  name: string;
+  state?: string;
+  general?: boolean;
+  cpu?: number;
+  mem?: number;
+  disk?: number;
+  imageName?: string;
+  createdAt?: string | Date;
+}
+
+function toSnapshot(dto: SnapshotDto): Snapshot {
+  return {
+    id: dto.id,
+    name: dto.name,
+    state: dto.state ?? 'unknown',
+    general: Boolean(dto.general),
+    cpu: dto.cpu ?? null,
+    memory: dto.mem ?? null,
+    disk: dto.disk ?? null,
+    imageName: dto.imageName ?? null,
+    createdAt: dto.createdAt ? String(dto.createdAt) : null,
+  };
+}
+
+/**
+ * Positions in api-client's generated SandboxApi.listSandboxes(xDaytonaOrganizationID, cursor, limit,
+ * id, name, labels, includeErroredDeleted, includeWarm, states, snapshots, …, sort, order, options).
+ */
+const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, options: 30 } as const;
+
+/** The SDK adds this label so its code toolbox knows the language; we honour the same convention. */
+const LANGUAGE_LABEL = 'code-toolbox-language';
+
+export interface SdkGatewayOptions {
+  credentials: Credentials;
+  /** Per-request deadline; a hung API turns into a timeout error instead of a hung tool. */
+  requestTimeoutMs?: number;
+  /** Requests in flight at once across all tools. */
+  maxConcurrentRequests?: number;
+  retry?: RetryPolicy;
+}
+
+export async function createSdkGateway(opts: SdkGatewayOptions): Promise<DaytonaGateway> {
+  const c = opts.credentials;
+  if (!hasCredential(c)) {
+    throw new ToolError('auth', 'No Daytona API key is configured.');
+  }
+  const sdk = await import('@daytonaio/sdk');
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+  let daytona: InstanceType<typeof sdk.Daytona>;
+  try {
+    daytona = new sdk.Daytona({
+      apiKey: c.apiKey,
+      jwtToken: c.apiKey ? undefined : c.jwtToken,
+      organizationId: c.organizationId,
+      apiUrl: c.apiUrl,
+      target: c.target,
+      requestTimeoutMs,
+      // No socket.io event stream: we poll, and a stream that cannot connect keeps the process alive.
+      useDeprecatedPolling: true,
+    });
+  } catch (err) {
+    throw toToolError(err);
+  }
+  const api = (daytona as unknown as { sandboxApi?: SandboxApiSlice }).sandboxApi;
+  if (!api || typeof api.getSandbox !== 'function') {
+    throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
+  }
+  return new SdkGateway(daytona, api, opts.maxConcurrentRequests ?? 8, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+}
+
+class SdkGateway implements DaytonaGateway {
+  private readonly limiter: Semaphore;
+
+  constructor(
+    private readonly daytona: { snapshot: { list(q: { page?: number; limit?: number }): Promise<{ items: unknown[]; totalPages?: number }> }; [Symbol.asyncDispose](): Promise<void> },
+    private readonly api: SandboxApiSlice,
+    maxConcurrent: number,
+    private readonly requestTimeoutMs: number,
+    private readonly retry: RetryPolicy,
+  ) {
+    this.limiter = new Semaphore(maxConcurrent);
+  }
+
+  /** One API request: capped concurrency, per-request deadline, errors mapped, retried when safe. */
+  private call<T>(idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
+    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs };
+    return withRetry(
+      () => this.limiter.run(async () => {
+        try {
+          return await fn(cfg);
+        } catch (err) {
+          // axios reports an aborted request as a connection error; say what really happened.
+          if (cfg.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
+          throw toToolError(err);
+        }
+      }),
+      { ...this.retry, idempotent, signal: opts?.signal },
+    );
+  }
+
+  async listPage(q: ApiListQuery, opts?: CallOptions): Promise<ApiPage> {
+    const labels = q.labels && Object.keys(q.labels).length ? JSON.stringify(q.labels) : undefined;
+    const res = await this.call(true, opts, (cfg) => {
+      const args: unknown[] = new Array(LIST_ARG.options + 1).fill(undefined);
+      args[LIST_ARG.cursor] = q.cursor;
+      args[LIST_ARG.limit] = q.limit;
+      args[LIST_ARG.name] = q.namePrefix;
+      args[LIST_ARG.labels] = labels;
+      args[LIST_ARG.states] = q.states?.length ? q.states : undefined;
+      args[LIST_ARG.options] = cfg;
+      return this.api.listSandboxes(...args);
+    });
+    return { items: (res.data.items ?? []).map(toSandboxDetails), nextCursor: res.data.nextCursor || null };
+  }
+
+  async get(idOrName: string, opts?: CallOptions): Promise<SandboxDetails> {
+    const res = await this.call(true, opts, (cfg) => this.api.getSandbox(idOrName, undefined, undefined, cfg));
+    return toSandboxDetails(res.data);
+  }
+
+  async create(p: CreateParams, opts?: CallOptions): Promise<SandboxDetails> {
+    const labels = { ...p.labels };
+    if (p.language) labels[LANGUAGE_LABEL] = p.language;
+    const body = {
+      name: p.name,
+      snapshot: p.snapshot,
+      buildInfo: p.dockerfile ? { dockerfileContent: p.dockerfile } : undefined,
+      env: p.env ?? {},
+      labels,
+      public: p.public,
+      target: (this.daytona as unknown as { target?: string }).target,
+      cpu: p.cpu,
+      memory: p.memory,
+      disk: p.disk,
+      autoStopInterval: p.autoStopMinutes,
+      autoArchiveInterval: p.autoArchiveMinutes,
+      autoDeleteInterval: p.autoDeleteMinutes,
+    };
+    // Not idempotent: a retry after an ambiguous failure could create a twin (see create tool).
+    const res = await this.call(false, opts, (cfg) => this.api.createSandbox(body, undefined, cfg));
+    return toSandboxDetails(res.data);
+  }
+
+  async start(id: string, opts?: CallOptions): Promise<void> {
+    await this.call(true, opts, (cfg) => this.api.startSandbox(id, undefined, cfg));
+  }
+
+  async stop(id: string, force: boolean, opts?: CallOptions): Promise<void> {
+    await this.call(true, opts, (cfg) => this.api.stopSandbox(id, undefined, force || undefined, cfg));
+  }
+
+  async archive(id: string, opts?: CallOptions): Promise<void> {
+    await this.call(true, opts, (cfg) => this.api.archiveSandbox(id, undefined, cfg));
+  }
+
+  async delete(id: string, opts?: CallOptions): Promise<void> {
+    await this.call(true, opts, (cfg) => this.api.deleteSandbox(id, undefined, cfg));
+  }
+
+  async replaceLabels(id: string, labels: Record<string, string>, opts?: CallOptions): Promise<Record<string, string>> {
+    const res = await this.call(true, opts, (cfg) => this.api.replaceLabels(id, { labels }, undefined, cfg));
+    return res.data.labels ?? labels;
+  }
+
+  async listSnapshots(opts?: CallOptions): Promise<Snapshot[]> {
+    const all: Snapshot[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const res = await this.call(true, opts, () => this.daytona.snapshot.list({ page, limit: 100 }));
+      all.push(...(res.items as SnapshotDto[]).map(toSnapshot));
+      if (!res.totalPages || page >= res.totalPages) break;
+    }
+    return all;
+  }
+
+  async dispose(): Promise<void> {
+    await this.daytona[Symbol.asyncDispose]();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A tool is data: a name, words for the agent, zod schemas for what goes in and comes out, MCP
+ * behaviour hints, and a handler that returns structured data plus a one-paragraph summary. Hosts
+ * (the MCP server, the editor's commands) supply a ToolContext and decide how to present results.
+ */
+import type { z } from 'zod';
+import type { GatewayProvider } from './gateway';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export type ConfirmAnswer = 'accepted' | 'declined' | 'unsupported';
+
+export interface ToolContext {
+  gateway: GatewayProvider;
+  signal: AbortSignal;
+  /** Progress of a long operation; hosts forward it (MCP progress notifications, editor progress). */
+  progress(done: number, total: number | undefined, message: string): void;
+  /** Asks the user; 'unsupported' when the host cannot ask (the tool then proceeds as requested). */
+  confirm(message: string): Promise<ConfirmAnswer>;
+  /** Host defaults, e.g. the editor's default project label. */
+  defaults: { project?: string };
+}
+
+export interface ToolOutcome<O> {
+  data: O;
+  /** Short, human-readable text for the agent transcript. */
+  summary: string;
+  /** Set when the call as a whole failed (e.g. every item of a bulk call). */
+  isError?: boolean;
+  /** Sandbox ids the call touched, for the audit log. */
+  sandboxIds?: string[];
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  handler(input: z.output<I>, ctx: ToolContext): Promise<ToolOutcome<z.input<O>>>;
+}
+
+/** Identity function that keeps the handler's types tied to its schemas. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return tool;
+}
+
+// The registry holds tools of different schemas; hosts only need the erased shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { mapSettled } from '../async';
+import { ToolError, toToolError } from '../errors';
+import type { DaytonaGateway } from '../gateway';
+import { waitForState } from '../lifecycle';
+import { defineTool } from '../tool';
+import { PROJECT_LABEL, type CreateParams, type SandboxDetails } from '../types';
+import { envSchema, errorSchema, labelsSchema, NAME_RULE, projectSchema, sandboxDetailsSchema, sandboxName, sandboxRef, timeoutSchema, waitSchema } from './schemas';
+import { sandboxLine, sandboxesCount } from './format';
+import { BULK_CONCURRENCY } from './lifecycle-tool';
+
+const minutes = (what: string, min: number) => z.number().int().min(min).max(525_600).optional().describe(what);
+
+const input = z.strictObject({
+  name: sandboxName.optional().describe(`Sandbox name, unique in your organisation. ${NAME_RULE} With count > 1, "-1"…"-N" is appended.`),
+  snapshot: z.string().trim().min(1).max(255).optional().describe('Snapshot to create from (see list_snapshots); default: the organisation default. Its resources are fixed.'),
+  image: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,254}$/, 'An image reference looks like "python:3.12-slim" or "ghcr.io/org/app:tag".')
+    .optional()
+    .describe('Build from a container image instead of a snapshot (e.g. "python:3.12-slim"); required to choose cpu/memory/disk'),
+  language: z.enum(['python', 'typescript', 'javascript']).optional().describe('Language of the code toolbox (default python)'),
+  project: projectSchema.optional(),
+  labels: labelsSchema.optional(),
+  cpu: z.number().int().min(1).max(64).optional().describe('vCPUs (only with image)'),
+  memory: z.number().int().min(1).max(256).optional().describe('Memory in GiB (only with image)'),
+  disk: z.number().int().min(1).max(1024).optional().describe('Disk in GiB (only with image)'),
+  autoStopMinutes: minutes('Stop after this many idle minutes (0 = never; default 15)', 0),
+  autoArchiveMinutes: minutes('Archive after stopped this many minutes (0 = the maximum; default 7 days)', 0),
+  autoDeleteMinutes: minutes('Delete after stopped this many minutes (-1 = never, the default; 0 = right after stopping)', -1),
+  env: envSchema.optional(),
+  public: z.boolean().optional().describe('Make preview URLs reachable without authentication'),
+  copyFrom: sandboxRef.optional().describe("Reuse another sandbox's snapshot, resources, labels and intervals (not its env values)"),
+  count: z.number().int().min(1).max(20).default(1).describe('How many to create in parallel (1–20)'),
+  wait: waitSchema,
+  timeoutSeconds: timeoutSchema,
+});
+
+type Input = z.output<typeof input>;
+
+const RESOURCES_NEED_IMAGE =
+  'cpu, memory and disk can only be chosen when building from an image (e.g. image: "python:3.12-slim"): a snapshot ' +
+  'fixes its own resources. Drop them to use the snapshot\'s size, or add `image`.';
+
+/**
+ * Where the sandbox comes from: an explicit snapshot or image, else copyFrom's origin (an image-built
+ * source is rebuilt from its Dockerfile with its resources; a snapshot-based one reuses the snapshot).
+ */
+function origin(a: Input, source: SandboxDetails | undefined): Pick<CreateParams, 'snapshot' | 'dockerfile' | 'cpu' | 'memory' | 'disk'> {
+  if (a.snapshot && a.image) throw new ToolError('invalid_input', 'Give either snapshot or image, not both.');
+  const resources = { cpu: a.cpu, memory: a.memory, disk: a.disk };
+  const wantsResources = Object.values(resources).some((v) => v !== undefined);
+  if (a.image) return { dockerfile: `FROM ${a.image}\n`, ...resources };
+  if (a.snapshot || !source) {
+    if (wantsResources) throw new ToolError('invalid_input', RESOURCES_NEED_IMAGE);
+    return { snapshot: a.snapshot };
+  }
+  if (source.dockerfile) {
+    return { dockerfile: source.dockerfile, cpu: a.cpu ?? source.cpu, memory: a.memory ?? source.memory, disk: a.disk ?? source.disk };
+  }
+  if (wantsResources) throw new ToolError('invalid_input', `${source.name} was created from a snapshot. ${RESOURCES_NEED_IMAGE}`);
+  return { snapshot: source.snapshot ?? undefined };
+}
+
+/** Settings of `copyFrom` first, then the explicit arguments on top. */
+function buildParams(a: Input, source: SandboxDetails | undefined, defaultProject: string | undefined): Omit<CreateParams, 'name'> {
+  const labels: Record<string, string> = { ...(source?.labels ?? {}) };
+  delete labels['code-toolbox-language'];
+  const project = a.project ?? (source ? undefined : defaultProject);
+  Object.assign(labels, a.labels ?? {}, project ? { [PROJECT_LABEL]: project } : {});
+  const pick = <T>(explicit: T | undefined, copied: T | null | undefined): T | undefined => explicit ?? copied ?? undefined;
+  return {
+    ...origin(a, source),
+    language: a.language ?? source?.labels['code-toolbox-language'],
+    labels,
+    autoStopMinutes: pick(a.autoStopMinutes, source?.autoStopMinutes),
+    autoArchiveMinutes: pick(a.autoArchiveMinutes, source?.autoArchiveMinutes),
+    autoDeleteMinutes: pick(a.autoDeleteMinutes, source?.autoDeleteMinutes),
+    env: a.env,
+    public: a.public ?? source?.public,
+  };
+}
+
+function namesFor(a: Input, project: string | undefined): string[] {
+  // Always send a name: after an ambiguous failure (timeout, 5xx) we can then look it up instead of
+  // blindly creating a duplicate.
+  const base = a.name ?? `${(project ?? 'sandbox').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 40) || 'sandbox'}-${randomBytes(3).toString('hex')}`;
+  if (a.count === 1) return [base];
+  if (base.length > 60) throw new ToolError('invalid_input', `The name "${base}" is too long to add a "-N" suffix; use at most 60 characters with count > 1.`);
+  return Array.from({ length: a.count }, (_, i) => `${base}-${i + 1}`);
+}
+
+const AMBIGUOUS = new Set(['network', 'timeout', 'unknown']);
+
+/** Creates once; after an ambiguous failure, looks the name up before trying a second time. */
+async function createOnce(gateway: DaytonaGateway, params: CreateParams, signal: AbortSignal): Promise<SandboxDetails> {
+  try {
+    return await gateway.create(params, { signal });
+  } catch (raw) {
+    const err = toToolError(raw);
+    if (!AMBIGUOUS.has(err.kind) || !params.name || signal.aborted) throw err;
+    try {
+      return await gateway.get(params.name, { signal });
+    } catch (lookup) {
+      if (toToolError(lookup).kind !== 'not_found') throw err;
+    }
+    return gateway.create(params, { signal });
+  }
+}
+
+export const createSandbox = defineTool({
+  name: 'create_sandbox',
+  title: 'Create sandboxes',
+  description:
+    'Create a Daytona sandbox (or up to 20 identical ones in parallel with count) from a snapshot (see ' +
+    'list_snapshots; default snapshot when omitted) or from a container image (needed to choose cpu/memory/disk), ' +
+    'with labels, a project, env vars and auto-stop/archive/delete intervals. ' +
+    'copyFrom reuses an existing sandbox\'s settings. By default waits until started and returns full details. ' +
+    'Names must be unique; failures are reported per sandbox in `failed`.',
+  input,
+  output: z.object({
+    sandboxes: z.array(sandboxDetailsSchema),
+    failed: z.array(z.object({ name: z.string(), error: errorSchema })),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(a, ctx) {
+    const gateway = await ctx.gateway();
+    const source = a.copyFrom ? await gateway.get(a.copyFrom, { signal: ctx.signal }) : undefined;
+    const params = buildParams(a, source, ctx.defaults.project);
+    const names = namesFor(a, params.labels[PROJECT_LABEL]);
+    let done = 0;
+    const settled = await mapSettled(
+      names,
+      BULK_CONCURRENCY,
+      async (name) => {
+        try {
+          const created = await createOnce(gateway, { ...params, name }, ctx.signal);
+          if (!a.wait || created.state === 'started') return created;
+          return (await waitForState(gateway, created.id, new Set(['started']), { timeoutMs: a.timeoutSeconds * 1000, signal: ctx.signal })) ?? created;
+        } finally {
+          ctx.progress(++done, names.length, `Creating: ${done}/${names.length}`);
+        }
+      },
+      ctx.signal,
+    );
+    const sandboxes: SandboxDetails[] = [];
+    const failed: Array<{ name: string; error: ReturnType<ToolError['toJSON']> }> = [];
+    settled.forEach((r, i) => (r.ok ? sandboxes.push(r.value) : failed.push({ name: names[i] as string, error: toToolError(r.error).toJSON() })));
+    const lines = [
+      sandboxes.length ? `Created ${sandboxesCount(sandboxes.length)}${a.wait ? '' : ' (not waiting for them to start)'}:` : 'No sandbox was created.',
+      ...sandboxes.map(sandboxLine),
+      ...failed.map((f) => `- ${f.name}: FAILED — ${f.error.message} [${f.error.kind}] ${f.error.hint}`),
+    ];
+    return { data: { sandboxes, failed }, summary: lines.join('\n'), isError: sandboxes.length === 0, sandboxIds: sandboxes.map((s) => s.id) };
+  },
+});

@@ -1,0 +1,100 @@
+/**
+ * The shared shape of start/stop/archive/delete: many sandboxes per call, bounded parallelism,
+ * per-item results, "already there" counts as success, and the call fails only if every item did.
+ */
+import { z } from 'zod';
+import { mapSettled } from '../async';
+import { toToolError } from '../errors';
+import { performAction } from '../lifecycle';
+import { defineTool, type ToolAnnotations } from '../tool';
+import type { LifecycleAction } from '../types';
+import { errorSchema, sandboxRefs, stateSchema, timeoutSchema, waitSchema } from './schemas';
+import { count, errorLine } from './format';
+
+/** Items worked on at once; the gateway separately caps requests in flight. */
+export const BULK_CONCURRENCY = 8;
+
+export const resultItemSchema = z.object({
+  sandbox: z.string().describe('The id or name as given'),
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+  ok: z.boolean(),
+  changed: z.boolean().describe('False when it was already in the target state'),
+  state: stateSchema.nullable(),
+  error: errorSchema.nullable(),
+});
+export type ResultItem = z.infer<typeof resultItemSchema>;
+
+interface LifecycleToolSpec {
+  action: LifecycleAction;
+  name: string;
+  title: string;
+  description: string;
+  annotations: ToolAnnotations;
+  /** Extra input fields (stop's `force`). */
+  force?: boolean;
+  pastTense: string;
+}
+
+export function lifecycleTool(spec: LifecycleToolSpec) {
+  const base = z.strictObject({ sandboxes: sandboxRefs, wait: waitSchema, timeoutSeconds: timeoutSchema });
+  const input = spec.force
+    ? base.extend({ force: z.boolean().default(false).describe('Stop immediately instead of gracefully') })
+    : base.extend({});
+  return defineTool({
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    input,
+    output: z.object({
+      results: z.array(resultItemSchema),
+      succeeded: z.number(),
+      failed: z.number(),
+    }),
+    annotations: spec.annotations,
+    async handler(args, ctx) {
+      const gateway = await ctx.gateway();
+      const refs = [...new Set(args.sandboxes)];
+      const force = 'force' in args ? Boolean(args.force) : false;
+      let done = 0;
+      const settled = await mapSettled(
+        refs,
+        BULK_CONCURRENCY,
+        async (ref) => {
+          try {
+            return await performAction(gateway, ref, spec.action, {
+              wait: args.wait,
+              force,
+              timeoutMs: args.timeoutSeconds * 1000,
+              signal: ctx.signal,
+            });
+          } finally {
+            ctx.progress(++done, refs.length, `${spec.title}: ${done}/${refs.length}`);
+          }
+        },
+        ctx.signal,
+      );
+      const results: ResultItem[] = settled.map((r, i) => {
+        const ref = refs[i] as string;
+        if (r.ok) {
+          return { sandbox: ref, id: r.value.sandbox.id, name: r.value.sandbox.name, ok: true, changed: r.value.changed, state: r.value.state, error: null };
+        }
+        return { sandbox: ref, id: null, name: null, ok: false, changed: false, state: null, error: toToolError(r.error).toJSON() };
+      });
+      const ok = results.filter((r) => r.ok);
+      const failed = results.filter((r) => !r.ok);
+      const lines = results.map((r) =>
+        r.ok ? `- ${r.name} (id ${r.id}): ${r.changed ? spec.pastTense : `already ${r.state}`}${r.changed && r.state ? ` → ${r.state}` : ''}` : `- ${r.sandbox}: FAILED — ${errorLine(r.error!)}`,
+      );
+      const head = failed.length === 0
+        ? `${count(ok.length, 'sandbox', 'sandboxes')} ${spec.pastTense}.`
+        : `${ok.length} of ${results.length} succeeded, ${failed.length} failed.`;
+      return {
+        data: { results, succeeded: ok.length, failed: failed.length },
+        summary: [head, ...lines].join('\n'),
+        isError: ok.length === 0,
+        sandboxIds: ok.map((r) => r.id as string),
+      };
+    },
+  });
+}

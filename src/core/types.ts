@@ -1,0 +1,107 @@
+/**
+ * Domain types shared by every layer. They describe sandboxes the way agents and the tree view see
+ * them — flat, JSON-friendly, minutes instead of the API's mixed units — not the raw API DTOs.
+ */
+
+/** Every state the Daytona API reports (api-client `SandboxState`). */
+export const SANDBOX_STATES = [
+  'creating', 'restoring', 'destroyed', 'destroying', 'started', 'stopped', 'starting', 'stopping',
+  'error', 'build_failed', 'pending_build', 'building_snapshot', 'unknown', 'pulling_snapshot',
+  'archived', 'archiving', 'resizing', 'snapshotting', 'forking', 'pausing', 'paused', 'resuming',
+] as const;
+export type SandboxState = (typeof SANDBOX_STATES)[number];
+
+/** States in which the API accepts no lifecycle action until the transition finishes. */
+export const TRANSITIONAL_STATES: ReadonlySet<SandboxState> = new Set([
+  'creating', 'restoring', 'destroying', 'starting', 'stopping', 'pending_build', 'building_snapshot',
+  'pulling_snapshot', 'archiving', 'resizing', 'snapshotting', 'forking', 'pausing', 'resuming',
+]);
+
+export const SETTLED_STATES: ReadonlySet<SandboxState> = new Set(SANDBOX_STATES.filter((s) => !TRANSITIONAL_STATES.has(s)));
+
+/** States a sandbox cannot leave on its own; waiting for another state is pointless. */
+export const FAILED_STATES: ReadonlySet<SandboxState> = new Set(['error', 'build_failed']);
+
+/** The label key that groups sandboxes into projects (the `project` shorthand in tools). */
+export const PROJECT_LABEL = 'project';
+
+export interface Sandbox {
+  id: string;
+  name: string;
+  state: SandboxState;
+  snapshot: string | null;
+  cpu: number;
+  memory: number; // GiB
+  disk: number; // GiB
+  gpu: number;
+  target: string;
+  labels: Record<string, string>;
+  public: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+  lastActivityAt: string | null;
+  autoStopMinutes: number | null;
+  autoArchiveMinutes: number | null;
+  autoDeleteMinutes: number | null;
+  errorReason: string | null;
+}
+
+export interface SandboxDetails extends Sandbox {
+  /** Names only: values can hold secrets and never leave the gateway. */
+  envNames: string[];
+  user: string | null;
+  desiredState: string | null;
+  backupState: string | null;
+  recoverable: boolean | null;
+  organizationId: string | null;
+  /** Dockerfile of an image-built sandbox (null for snapshot-based ones). */
+  dockerfile: string | null;
+}
+
+export interface SandboxPage {
+  sandboxes: SandboxDetails[];
+  /** Opaque; pass back to get the next page. Null at the end. */
+  nextCursor: string | null;
+}
+
+export interface Snapshot {
+  id: string;
+  name: string;
+  state: string;
+  general: boolean;
+  cpu: number | null;
+  memory: number | null;
+  disk: number | null;
+  imageName: string | null;
+  createdAt: string | null;
+}
+
+export interface ListQuery {
+  states?: SandboxState[];
+  labels?: Record<string, string>;
+  /** API-side name prefix (cheap); substring matching happens in the tool. */
+  namePrefix?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CreateParams {
+  name?: string;
+  /** Exclusive with dockerfile; resources then come from the snapshot. */
+  snapshot?: string;
+  /** Build from this Dockerfile; the only way the API accepts cpu/memory/disk. */
+  dockerfile?: string;
+  language?: string;
+  labels: Record<string, string>;
+  cpu?: number;
+  memory?: number;
+  disk?: number;
+  autoStopMinutes?: number;
+  autoArchiveMinutes?: number;
+  autoDeleteMinutes?: number;
+  env?: Record<string, string>;
+  public?: boolean;
+}
+
+/** Lifecycle actions the tools expose, with the state each one aims for. */
+export type LifecycleAction = 'start' | 'stop' | 'archive' | 'delete';

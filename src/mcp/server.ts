@@ -1,0 +1,143 @@
+/**
+ * Builds the MCP server from the core tools. This is the only place that turns a ToolOutcome or a
+ * ToolError into a CallToolResult, and the only place that knows about MCP progress, cancellation
+ * and elicitation. Every call is validated here (so bad input never reaches a handler) and audited.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { z } from 'zod';
+import { redactArguments, type AuditLog } from '../core/audit-log';
+import { ToolError, toToolError } from '../core/errors';
+import type { GatewayProvider } from '../core/gateway';
+import type { AnyTool, ConfirmAnswer, ToolContext } from '../core/tool';
+import { toJsonSchema } from './schema';
+
+export const SERVER_NAME = 'daytona';
+
+export const SERVER_INSTRUCTIONS = [
+  'Tools to manage Daytona sandboxes (isolated cloud dev environments): list, inspect, create, start, stop,',
+  'archive, delete, label and clean them up. Always look sandboxes up with list_sandboxes or get_sandbox and',
+  'use the ids or names they return — never invent or guess an id. Bulk tools take many sandboxes at once and',
+  'report success per sandbox. Deleting is permanent: confirm with the user which sandboxes go, or run',
+  'cleanup_sandboxes with dryRun=true first. These tools cannot run commands or access files inside sandboxes.',
+].join(' ');
+
+export interface McpServerOptions {
+  tools: readonly AnyTool[];
+  gateway: GatewayProvider;
+  version: string;
+  audit?: AuditLog;
+  defaults?: ToolContext['defaults'];
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
+    .join('; ');
+}
+
+function errorResult(err: ToolError): CallToolResult {
+  return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
+}
+
+export function createMcpServer(o: McpServerOptions): Server {
+  const server = new Server(
+    { name: SERVER_NAME, title: 'Daytona sandboxes', version: o.version },
+    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },
+  );
+  const byName = new Map(o.tools.map((t) => [t.name, t]));
+  const listed = o.tools.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: toJsonSchema(t.input, 'input'),
+    outputSchema: toJsonSchema(t.output, 'output'),
+    annotations: { title: t.title, ...t.annotations },
+  }));
+
+  server.oninitialized = () => {
+    // A client may pipeline `initialized` right behind `initialize`; read its info once that settled.
+    setImmediate(() => {
+      const client = server.getClientVersion();
+      o.audit?.write('client_connected', { client: client?.name ?? null, clientVersion: client?.version ?? null });
+    });
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const started = Date.now();
+    const { name, arguments: rawArgs } = request.params;
+    const audit = (outcome: string, fields: Record<string, unknown> = {}) =>
+      o.audit?.write('tool_call', { tool: name, arguments: redactArguments(rawArgs), outcome, ms: Date.now() - started, ...fields });
+
+    const tool = byName.get(name);
+    if (!tool) {
+      const err = new ToolError('invalid_input', `Unknown tool "${name}".`, { hint: `Available tools: ${[...byName.keys()].join(', ')}.` });
+      audit('error', { error: err.kind });
+      return errorResult(err);
+    }
+    const parsed = tool.input.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const err = new ToolError('invalid_input', `Invalid arguments for ${name}: ${formatZodError(parsed.error)}`, {
+        hint: 'Fix the arguments as described (see the tool\'s input schema) and call again.',
+      });
+      audit('invalid_input', { error: err.kind, message: err.message });
+      return errorResult(err);
+    }
+    try {
+      const outcome = await tool.handler(parsed.data, contextFor(server, o, extra));
+      audit(outcome.isError ? 'error' : 'ok', { sandboxIds: outcome.sandboxIds ?? [] });
+      return {
+        content: [{ type: 'text', text: outcome.summary }],
+        structuredContent: outcome.data as Record<string, unknown>,
+        isError: outcome.isError || undefined,
+      };
+    } catch (raw) {
+      const err = extra.signal.aborted ? new ToolError('cancelled', 'The request was cancelled by the client.') : toToolError(raw);
+      audit(err.kind === 'cancelled' ? 'cancelled' : 'error', { error: err.kind, message: err.message });
+      return errorResult(err);
+    }
+  });
+
+  return server;
+}
+
+function contextFor(server: Server, o: McpServerOptions, extra: Extra): ToolContext {
+  const progressToken = extra._meta?.progressToken;
+  return {
+    gateway: o.gateway,
+    signal: extra.signal,
+    defaults: o.defaults ?? {},
+    progress(done, total, message) {
+      if (progressToken === undefined || extra.signal.aborted) return;
+      extra
+        .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: done, total, message } })
+        .catch(() => undefined); // a client that went away must not fail the tool
+    },
+    async confirm(message): Promise<ConfirmAnswer> {
+      if (!server.getClientCapabilities()?.elicitation) return 'unsupported';
+      const res = await server.elicitInput(
+        {
+          message,
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean', title: 'Delete these sandboxes', default: false } },
+            required: ['confirm'],
+          },
+        },
+        { signal: extra.signal },
+      );
+      return res.action === 'accept' && res.content?.confirm === true ? 'accepted' : 'declined';
+    },
+  };
+}

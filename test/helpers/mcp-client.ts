@@ -1,0 +1,56 @@
+/**
+ * Spawns the built server (`node dist/cli.js start`) and connects the official MCP client over stdio,
+ * with a throwaway HOME so the audit log and any config land in a temp folder.
+ */
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+
+export const CLI = resolve(__dirname, '../../dist/cli.js');
+
+export interface SpawnedServer {
+  client: Client;
+  transport: StdioClientTransport;
+  home: string;
+  logPath: string;
+  stderr(): string;
+  log(): string;
+  logEntries(): Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export async function spawnServer(opts: {
+  env?: Record<string, string>;
+  args?: string[];
+  capabilities?: ClientCapabilities;
+  home?: string;
+} = {}): Promise<SpawnedServer> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'daytona-mcp-home-'));
+  const logPath = join(home, '.daytona', 'daytona-mcp.log');
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'start', ...(opts.args ?? [])],
+    // A minimal, explicit environment: nothing from the developer's shell leaks into the server.
+    env: { PATH: '/usr/bin:/bin', HOME: home, ...opts.env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: 'contract-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
+  await client.connect(transport);
+  const read = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
+  return {
+    client,
+    transport,
+    home,
+    logPath,
+    stderr: () => stderr,
+    log: read,
+    logEntries: () => read().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    close: () => client.close(),
+  };
+}
