@@ -45,6 +45,19 @@ function formatZodError(error: z.ZodError): string {
     .join('; ');
 }
 
+/** Keys that could reach Object.prototype when copied; refused anywhere in the arguments. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function findUnsafeKey(value: unknown, path: string[] = [], depth = 0): string | undefined {
+  if (!value || typeof value !== 'object' || depth > 20) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (UNSAFE_KEYS.has(k)) return [...path, k].join('.');
+    const found = findUnsafeKey(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function errorResult(err: ToolError): CallToolResult {
   return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
 }
@@ -86,6 +99,12 @@ export function createMcpServer(o: McpServerOptions): Server {
       audit('error', { error: err.kind });
       return errorResult(err);
     }
+    const unsafe = findUnsafeKey(rawArgs);
+    if (unsafe) {
+      const err = new ToolError('invalid_input', `Invalid arguments for ${name}: the key "${unsafe}" is not allowed (__proto__, constructor and prototype are reserved).`);
+      audit('invalid_input', { error: err.kind, message: err.message });
+      return errorResult(err);
+    }
     const parsed = tool.input.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       const err = new ToolError('invalid_input', `Invalid arguments for ${name}: ${formatZodError(parsed.error)}`, {
@@ -96,7 +115,7 @@ export function createMcpServer(o: McpServerOptions): Server {
     }
     try {
       const outcome = await tool.handler(parsed.data, contextFor(server, o, extra));
-      audit(outcome.isError ? 'error' : 'ok', { sandboxIds: outcome.sandboxIds ?? [] });
+      audit(extra.signal.aborted ? 'cancelled' : outcome.isError ? 'error' : 'ok', { sandboxIds: outcome.sandboxIds ?? [] });
       return {
         content: [{ type: 'text', text: outcome.summary }],
         structuredContent: outcome.data as Record<string, unknown>,

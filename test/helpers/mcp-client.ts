@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 export const CLI = resolve(__dirname, '../../dist/cli.js');
 
@@ -16,6 +16,8 @@ export interface SpawnedServer {
   transport: StdioClientTransport;
   home: string;
   logPath: string;
+  /** Every JSON-RPC message the client received, in arrival order. */
+  received: Array<Record<string, unknown>>;
   stderr(): string;
   log(): string;
   logEntries(): Array<Record<string, unknown>>;
@@ -42,10 +44,19 @@ export async function spawnServer(opts: {
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: 'contract-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
   await client.connect(transport);
+  // Tap the transport to see the raw stream (the client handles notifications asynchronously, so a
+  // progress notification can be delivered after the response it preceded on the wire).
+  const received: Array<Record<string, unknown>> = [];
+  const deliver = transport.onmessage;
+  transport.onmessage = (message: JSONRPCMessage) => {
+    received.push(message as unknown as Record<string, unknown>);
+    deliver?.(message);
+  };
   const read = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   return {
     client,
     transport,
+    received,
     home,
     logPath,
     stderr: () => stderr,

@@ -9,5 +9,6 @@ export const archiveSandbox = lifecycleTool({
     'they cost nothing while archived; start_sandbox restores them (slower than a normal start). Only stopped ' +
     'sandboxes can be archived; stop running ones first.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  verb: 'archive',
   pastTense: 'archived',
 });

@@ -18,7 +18,7 @@ const input = z.strictObject({
   image: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,254}$/, 'An image reference looks like "python:3.12-slim" or "ghcr.io/org/app:tag".')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, 'An image reference looks like "python:3.12-slim" or "ghcr.io/org/app:tag".')
     .optional()
     .describe('Build from a container image instead of a snapshot (e.g. "python:3.12-slim"); required to choose cpu/memory/disk'),
   language: z.enum(['python', 'typescript', 'javascript']).optional().describe('Language of the code toolbox (default python)'),

@@ -9,5 +9,6 @@ export const deleteSandbox = lifecycleTool({
     'be undone. Confirm the exact sandboxes with the user first. To delete many by state, project or idle time ' +
     'use cleanup_sandboxes.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  verb: 'delete',
   pastTense: 'deleted',
 });

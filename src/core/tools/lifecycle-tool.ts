@@ -34,6 +34,8 @@ interface LifecycleToolSpec {
   /** Extra input fields (stop's `force`). */
   force?: boolean;
   pastTense: string;
+  /** Imperative, for "stop requested, now stopping". */
+  verb: string;
 }
 
 export function lifecycleTool(spec: LifecycleToolSpec) {
@@ -84,7 +86,9 @@ export function lifecycleTool(spec: LifecycleToolSpec) {
       const ok = results.filter((r) => r.ok);
       const failed = results.filter((r) => !r.ok);
       const lines = results.map((r) =>
-        r.ok ? `- ${r.name} (id ${r.id}): ${r.changed ? spec.pastTense : `already ${r.state}`}${r.changed && r.state ? ` → ${r.state}` : ''}` : `- ${r.sandbox}: FAILED — ${errorLine(r.error!)}`,
+        r.ok
+          ? `- ${r.name} (id ${r.id}): ${!r.changed ? `already ${r.state}` : args.wait ? spec.pastTense : `${spec.verb} requested (now ${r.state})`}`
+          : `- ${r.sandbox}: FAILED — ${errorLine(r.error!)}`,
       );
       const head = failed.length === 0
         ? `${count(ok.length, 'sandbox', 'sandboxes')} ${spec.pastTense}.`

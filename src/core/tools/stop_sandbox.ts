@@ -9,5 +9,6 @@ export const stopSandbox = lifecycleTool({
     'start_sandbox. force=true stops immediately. Already stopped (or archived) counts as success.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   force: true,
+  verb: 'stop',
   pastTense: 'stopped',
 });

@@ -1,0 +1,491 @@
+// In-memory sandboxes of one organisation and the rules the real API applies to them
+// (checks, their order and messages follow apps/api sandbox.service.ts / sandbox.controller.ts).
+import { randomUUID } from 'node:crypto';
+import type { SnapshotWireDto } from './dto';
+import { badRequest, conflict, notFound, sandboxNotFound, stateChangeInProgress } from './errors';
+import { beginTransition, desiredStateFor, isTransitional, settle, type TransitionDurations } from './lifecycle';
+import { listPage, type ListPage, type ListQuery } from './query';
+import { DEFAULT_SNAPSHOT, findSnapshot } from './snapshots';
+import {
+  SANDBOX_STATES,
+  type BuildInfoRecord,
+  type ResolvedQuota,
+  type SandboxRecord,
+  type SandboxStateName,
+  type SeedSandbox,
+} from './types';
+
+export interface StoreOptions {
+  organizationId: string;
+  now: () => number;
+  durations: TransitionDurations;
+  quota: ResolvedQuota;
+  snapshots: readonly SnapshotWireDto[];
+  targets: readonly string[];
+  dashboardUrl: string;
+}
+
+/** 30 days: what an autoArchiveInterval of 0 resolves to. */
+export const MAX_AUTO_ARCHIVE_INTERVAL = 30 * 24 * 60;
+
+// Names are not validated by the public API source we could read; this rule is the emulator's
+// (DNS-label-like), strict enough to catch names a client should never send.
+const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const NAME_RULE_TEXT =
+  "must be 1-63 characters of letters, digits, '-', '_' or '.', and start with a letter or digit";
+
+const PER_SANDBOX_LIMIT_MESSAGE =
+  'Need higher resource limits per-sandbox? Contact us at support@daytona.io and let us know about your use case.';
+const ARCHIVE_SANDBOXES_MESSAGE = 'Consider archiving your unused Sandboxes to free up available storage.';
+
+/** States whose CPU/memory do not count against the quota (disk still does, except archived). */
+const INACTIVE_STATES: ReadonlySet<SandboxStateName> = new Set([
+  'stopped',
+  'archived',
+  'archiving',
+  'error',
+  'build_failed',
+  'destroyed',
+  'destroying',
+]);
+const NO_DISK_STATES: ReadonlySet<SandboxStateName> = new Set([
+  'archived',
+  'error',
+  'build_failed',
+  'destroyed',
+  'destroying',
+]);
+
+// ---- body validation helpers -------------------------------------------------------------
+
+type Body = Record<string, unknown>;
+
+function asObject(value: unknown, what: string): Body {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest(`${what} must be a JSON object`);
+  }
+  return value as Body;
+}
+
+function optString(body: Body, key: string): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw badRequest(`${key} must be a string`);
+  return v;
+}
+
+function optNumber(body: Body, key: string): number | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw badRequest(`${key} must be a number conforming to the specified constraints`);
+  }
+  return v;
+}
+
+function optBoolean(body: Body, key: string): boolean | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw badRequest(`${key} must be a boolean value`);
+  return v;
+}
+
+/** Labels and env are string maps; the emulator rejects other value types outright. */
+export function stringMap(value: unknown, key: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  const obj = asObject(value, key);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v !== 'string') throw badRequest(`${key} values must be strings (${key}.${k} is ${typeof v})`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function toMs(value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw badRequest(`Invalid timestamp: ${String(value)}`);
+  return ms;
+}
+
+function resolveAutoStop(interval: number): number {
+  if (interval < 0) throw badRequest('Auto-stop interval must be a non-negative integer');
+  return interval;
+}
+
+function resolveAutoArchive(interval: number): number {
+  if (interval < 0) throw badRequest('Auto-archive interval must be a non-negative integer');
+  return interval === 0 ? MAX_AUTO_ARCHIVE_INTERVAL : Math.min(interval, MAX_AUTO_ARCHIVE_INTERVAL);
+}
+
+const isErrored = (rec: SandboxRecord): boolean => rec.state === 'error' || rec.state === 'build_failed';
+const isEphemeral = (rec: SandboxRecord): boolean => rec.autoDeleteInterval === 0;
+
+/**
+ * "pending" in the real API. Archiving is not: the real API lets a sandbox that is being
+ * archived be started or deleted.
+ */
+const isBusy = (rec: SandboxRecord): boolean => rec.transition !== null && rec.state !== 'archiving';
+
+// ---- the store ---------------------------------------------------------------------------
+
+export class SandboxStore {
+  private readonly records = new Map<string, SandboxRecord>();
+
+  constructor(private readonly opts: StoreOptions) {}
+
+  private now(): number {
+    return this.opts.now();
+  }
+
+  /** Applies every due transition; finished deletions disappear. */
+  private tick(): void {
+    const now = this.now();
+    for (const [id, rec] of this.records) {
+      if (settle(rec, now) === 'removed') this.records.delete(id);
+    }
+  }
+
+  all(): SandboxRecord[] {
+    this.tick();
+    return [...this.records.values()];
+  }
+
+  clear(): void {
+    this.records.clear();
+  }
+
+  list(query: ListQuery): ListPage {
+    this.tick();
+    return listPage(this.records.values(), query);
+  }
+
+  /** By id first, then by name, like findOneByIdOrName; errored sandboxes being deleted are gone. */
+  find(idOrName: string): SandboxRecord {
+    this.tick();
+    const visible = (rec: SandboxRecord | undefined): rec is SandboxRecord =>
+      rec !== undefined && rec.state !== 'destroyed' && !(isErrored(rec) && rec.desiredState === 'destroyed');
+    const byId = this.records.get(idOrName);
+    if (visible(byId)) return byId;
+    for (const rec of this.records.values()) {
+      if (rec.name === idOrName && visible(rec)) return rec;
+    }
+    throw sandboxNotFound(idOrName);
+  }
+
+  /** Id-only lookup (the toolbox-proxy-url endpoint does not accept names). */
+  findById(id: string): SandboxRecord {
+    this.tick();
+    const rec = this.records.get(id);
+    if (!rec || rec.state === 'destroyed') throw notFound(`Sandbox with ID ${id} not found`);
+    return rec;
+  }
+
+  private assertNameFree(name: string): void {
+    for (const rec of this.records.values()) {
+      if (rec.name === name) throw conflict(`Sandbox with name ${name} already exists`);
+    }
+  }
+
+  private usage(excludeId?: string): { cpu: number; memory: number; disk: number } {
+    const total = { cpu: 0, memory: 0, disk: 0 };
+    for (const rec of this.records.values()) {
+      if (rec.id === excludeId || rec.desiredState === 'destroyed') continue;
+      if (!INACTIVE_STATES.has(rec.state)) {
+        total.cpu += rec.cpu;
+        total.memory += rec.memory;
+      }
+      if (!NO_DISK_STATES.has(rec.state)) total.disk += rec.disk;
+    }
+    return total;
+  }
+
+  /** validateOrganizationQuotas: per-sandbox limits, then organisation totals (all 400 today). */
+  private checkQuota(res: { cpu: number; memory: number; disk: number; gpu: number }, excludeId?: string): void {
+    const q = this.opts.quota;
+    if (res.cpu > q.maxCpuPerSandbox) {
+      throw badRequest(
+        `CPU request ${res.cpu} exceeds maximum allowed per sandbox (${q.maxCpuPerSandbox}).\n${PER_SANDBOX_LIMIT_MESSAGE}`,
+      );
+    }
+    if (res.memory > q.maxMemoryPerSandbox) {
+      throw badRequest(
+        `Memory request ${res.memory}GB exceeds maximum allowed per sandbox (${q.maxMemoryPerSandbox}GB).\n${PER_SANDBOX_LIMIT_MESSAGE}`,
+      );
+    }
+    if (res.disk > q.maxDiskPerSandbox) {
+      throw badRequest(
+        `Disk request ${res.disk}GB exceeds maximum allowed per sandbox (${q.maxDiskPerSandbox}GB).\n${PER_SANDBOX_LIMIT_MESSAGE}`,
+      );
+    }
+    if (res.gpu > 0) throw badRequest('Total GPU limit exceeded. Maximum allowed: 0.');
+    const used = this.usage(excludeId);
+    const upgrade = `To increase concurrency limits, upgrade your organization's Tier by visiting ${this.opts.dashboardUrl}/limits.`;
+    if (used.cpu + res.cpu > q.cpu) {
+      throw badRequest(`Total CPU limit exceeded. Maximum allowed: ${q.cpu}.\n${upgrade}`);
+    }
+    if (used.memory + res.memory > q.memory) {
+      throw badRequest(`Total memory limit exceeded. Maximum allowed: ${q.memory}GiB.\n${upgrade}`);
+    }
+    if (used.disk + res.disk > q.disk) {
+      throw badRequest(
+        `Total disk limit exceeded. Maximum allowed: ${q.disk}GiB.\n${ARCHIVE_SANDBOXES_MESSAGE}\n${upgrade}`,
+      );
+    }
+  }
+
+  private resolveTarget(target: string | undefined): string {
+    const t = target?.trim();
+    if (!t) return this.opts.targets[0] ?? 'us';
+    if (!this.opts.targets.includes(t)) throw notFound('Region not found');
+    return t;
+  }
+
+  /** POST /sandbox. Returns the new record in `creating`. */
+  create(rawBody: unknown): SandboxRecord {
+    const body = asObject(rawBody ?? {}, 'body');
+    const rawName = optString(body, 'name');
+    const name = rawName === '' ? undefined : rawName;
+    if (name !== undefined && !NAME_RULE.test(name)) {
+      throw badRequest(`Invalid sandbox name "${name}": a name ${NAME_RULE_TEXT}`);
+    }
+    const snapshotName = optString(body, 'snapshot');
+    const user = optString(body, 'user');
+    const env = stringMap(body.env, 'env');
+    const labels = stringMap(body.labels, 'labels');
+    const isPublic = optBoolean(body, 'public');
+    const networkBlockAll = optBoolean(body, 'networkBlockAll');
+    const requested = {
+      cpu: optNumber(body, 'cpu'),
+      gpu: optNumber(body, 'gpu'),
+      memory: optNumber(body, 'memory'),
+      disk: optNumber(body, 'disk'),
+    };
+    const autoStop = optNumber(body, 'autoStopInterval');
+    const autoArchive = optNumber(body, 'autoArchiveInterval');
+    const autoDelete = optNumber(body, 'autoDeleteInterval');
+    const volumes = body.volumes;
+    if (volumes !== undefined && volumes !== null && !Array.isArray(volumes)) {
+      throw badRequest('volumes must be an array');
+    }
+    const buildInfoBody = body.buildInfo === undefined || body.buildInfo === null ? undefined : asObject(body.buildInfo, 'buildInfo');
+
+    const target = this.resolveTarget(optString(body, 'target'));
+    const now = this.now();
+
+    let snapshot: string | undefined;
+    let resources: { cpu: number; gpu: number; memory: number; disk: number };
+    let buildInfo: BuildInfoRecord | undefined;
+    if (buildInfoBody) {
+      if (snapshotName) throw badRequest('Cannot specify a snapshot when using a build info entry');
+      resources = {
+        cpu: requested.cpu || 1,
+        gpu: requested.gpu || 0,
+        memory: requested.memory || 1,
+        disk: requested.disk || 3,
+      };
+      const dockerfileContent = optString(buildInfoBody, 'dockerfileContent');
+      const hashes = buildInfoBody.contextHashes;
+      const contextHashes = Array.isArray(hashes) ? hashes.filter((h): h is string => typeof h === 'string') : undefined;
+      buildInfo = {
+        ...(dockerfileContent !== undefined && { dockerfileContent }),
+        ...(contextHashes && { contextHashes }),
+        snapshotRef: `daytona-build-${randomUUID().slice(0, 12)}:0.0.1`,
+        createdAt: now,
+        updatedAt: now,
+      };
+    } else {
+      if (requested.cpu || requested.gpu || requested.memory || requested.disk) {
+        throw badRequest('Cannot specify Sandbox resources when using a snapshot');
+      }
+      const wanted = snapshotName?.trim() ? snapshotName : DEFAULT_SNAPSHOT;
+      const found = findSnapshot(this.opts.snapshots, wanted);
+      if (!found) throw badRequest(`Snapshot ${wanted} not found. Did you add it through the Daytona Dashboard?`);
+      if (found.state !== 'active') throw badRequest(`Snapshot ${wanted} is ${found.state}`);
+      snapshot = found.name;
+      resources = { cpu: found.cpu, gpu: found.gpu, memory: found.mem, disk: found.disk };
+    }
+
+    this.tick();
+    this.checkQuota(resources);
+    const firstVolume: unknown = Array.isArray(volumes) ? volumes[0] : undefined;
+    if (firstVolume !== undefined) {
+      const id = typeof firstVolume === 'object' && firstVolume !== null ? (firstVolume as Body).volumeId : undefined;
+      throw notFound(`Volume ${String(id)} not found`);
+    }
+
+    const id = randomUUID();
+    const finalName = name ?? id;
+    this.assertNameFree(finalName);
+
+    const rec: SandboxRecord = {
+      id,
+      name: finalName,
+      organizationId: this.opts.organizationId,
+      snapshot,
+      user: user || 'daytona',
+      env,
+      labels,
+      public: isPublic ?? false,
+      networkBlockAll: networkBlockAll ?? false,
+      target,
+      ...resources,
+      state: 'creating',
+      desiredState: 'started',
+      errorReason: undefined,
+      recoverable: undefined,
+      autoStopInterval: autoStop === undefined ? 15 : resolveAutoStop(autoStop),
+      autoArchiveInterval: autoArchive === undefined ? 7 * 24 * 60 : resolveAutoArchive(autoArchive),
+      autoDeleteInterval: autoDelete ?? -1,
+      volumes: [],
+      buildInfo,
+      createdAt: now,
+      updatedAt: now,
+      lastActivityAt: now,
+      daemonVersion: '0.218.0',
+      runnerId: runnerIdFor(target),
+      transition: null,
+    };
+    beginTransition(rec, 'creating', now, this.opts.durations);
+    this.records.set(id, rec);
+    return rec;
+  }
+
+  /** POST /sandbox/{idOrName}/start */
+  start(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    if (rec.state === 'started' && rec.desiredState === 'started') return rec;
+    if (isErrored(rec)) throw badRequest('Sandbox is in an errored state');
+    if (isBusy(rec)) throw stateChangeInProgress();
+    if (!['stopped', 'archived', 'archiving', 'paused'].includes(rec.state)) {
+      throw badRequest('Sandbox is not in valid state');
+    }
+    this.checkQuota(rec, rec.id);
+    const now = this.now();
+    const next: SandboxStateName =
+      rec.state === 'archived' ? 'restoring' : rec.state === 'paused' ? 'resuming' : 'starting';
+    beginTransition(rec, next, now, this.opts.durations);
+    rec.lastActivityAt = now;
+    return rec;
+  }
+
+  /** POST /sandbox/{idOrName}/stop. Ephemeral sandboxes (autoDeleteInterval 0) are deleted. */
+  stop(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    if (isErrored(rec)) throw badRequest('Sandbox is in an errored state');
+    if (rec.transition !== null) throw stateChangeInProgress();
+    if (rec.state !== 'started' && rec.state !== 'paused') throw badRequest('Sandbox is not in a stoppable state');
+    if (isEphemeral(rec)) return this.destroy(rec);
+    const now = this.now();
+    beginTransition(rec, 'stopping', now, this.opts.durations);
+    rec.lastActivityAt = now;
+    return rec;
+  }
+
+  /** POST /sandbox/{idOrName}/archive */
+  archive(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    if (isErrored(rec)) throw badRequest('Sandbox is in an errored state');
+    if (rec.transition !== null) throw stateChangeInProgress();
+    if (rec.state !== 'stopped') throw badRequest('Sandbox is not stopped');
+    if (isEphemeral(rec)) throw badRequest('Ephemeral sandboxes cannot be archived');
+    const now = this.now();
+    beginTransition(rec, 'archiving', now, this.opts.durations);
+    rec.lastActivityAt = now;
+    return rec;
+  }
+
+  /** DELETE /sandbox/{idOrName}. Allowed from any settled state, including error. */
+  delete(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    if (isBusy(rec)) throw stateChangeInProgress();
+    return this.destroy(rec);
+  }
+
+  /** Like the real soft delete, the name is released at once (renamed DESTROYED_<name>_<ms>). */
+  private destroy(rec: SandboxRecord): SandboxRecord {
+    const now = this.now();
+    rec.name = `DESTROYED_${rec.name}_${now}`;
+    beginTransition(rec, 'destroying', now, this.opts.durations);
+    return rec;
+  }
+
+  /** PUT /sandbox/{idOrName}/labels: replaces every label. */
+  replaceLabels(idOrName: string, rawBody: unknown): Record<string, string> {
+    const body = asObject(rawBody, 'body');
+    if (body.labels === undefined || body.labels === null) throw badRequest('labels must be an object');
+    const labels = stringMap(body.labels, 'labels');
+    const rec = this.find(idOrName);
+    rec.labels = labels;
+    rec.updatedAt = this.now();
+    return { ...labels };
+  }
+
+  /** POST /sandbox/{idOrName}/{autostop|autoarchive|autodelete}/{interval} */
+  setInterval(idOrName: string, kind: 'autostop' | 'autoarchive' | 'autodelete', raw: string): SandboxRecord {
+    const interval = Number(raw);
+    if (!Number.isInteger(interval)) throw badRequest('Validation failed (numeric string is expected)');
+    const rec = this.find(idOrName);
+    if (kind === 'autostop') rec.autoStopInterval = resolveAutoStop(interval);
+    else if (kind === 'autoarchive') rec.autoArchiveInterval = resolveAutoArchive(interval);
+    else rec.autoDeleteInterval = interval;
+    rec.updatedAt = this.now();
+    return rec;
+  }
+
+  /** Inserts a sandbox directly in any state (control API / tests). */
+  seed(seed: SeedSandbox): SandboxRecord {
+    this.tick();
+    const now = this.now();
+    const state: SandboxStateName = seed.state ?? 'started';
+    if (!(SANDBOX_STATES as readonly string[]).includes(state)) throw badRequest(`Unknown state ${String(state)}`);
+    const id = seed.id ?? randomUUID();
+    if (this.records.has(id)) throw conflict(`Sandbox with ID ${id} already exists`);
+    const name = seed.name ?? id;
+    this.assertNameFree(name);
+    const snap = findSnapshot(this.opts.snapshots, seed.snapshot ?? DEFAULT_SNAPSHOT);
+    const createdAt = toMs(seed.createdAt, now);
+    const target = seed.target ?? this.opts.targets[0] ?? 'us';
+    const rec: SandboxRecord = {
+      id,
+      name,
+      organizationId: this.opts.organizationId,
+      snapshot: seed.snapshot ?? DEFAULT_SNAPSHOT,
+      user: seed.user ?? 'daytona',
+      env: stringMap(seed.env, 'env'),
+      labels: stringMap(seed.labels, 'labels'),
+      public: seed.public ?? false,
+      networkBlockAll: seed.networkBlockAll ?? false,
+      target,
+      cpu: seed.cpu ?? snap?.cpu ?? 1,
+      gpu: seed.gpu ?? 0,
+      memory: seed.memory ?? snap?.mem ?? 1,
+      disk: seed.disk ?? snap?.disk ?? 3,
+      state,
+      desiredState: desiredStateFor(state),
+      errorReason: seed.errorReason ?? (state === 'error' ? 'Sandbox failed to start' : undefined),
+      recoverable: seed.recoverable,
+      autoStopInterval: seed.autoStopInterval ?? 15,
+      autoArchiveInterval: seed.autoArchiveInterval ?? 7 * 24 * 60,
+      autoDeleteInterval: seed.autoDeleteInterval ?? -1,
+      volumes: [],
+      buildInfo: undefined,
+      createdAt,
+      updatedAt: Math.max(createdAt, toMs(seed.lastActivityAt, createdAt)),
+      lastActivityAt: toMs(seed.lastActivityAt, createdAt),
+      daemonVersion: '0.218.0',
+      runnerId: runnerIdFor(target),
+      transition: null,
+    };
+    if (isTransitional(state)) beginTransition(rec, state, now, this.opts.durations, seed.pendingMs);
+    this.records.set(id, rec);
+    return rec;
+  }
+}
+
+/** A stable fake runner per region, so DTOs carry a plausible runnerId. */
+function runnerIdFor(target: string): string {
+  const hex = Buffer.from(target).toString('hex').padEnd(12, '0').slice(0, 12);
+  return `00000000-0000-4000-8000-${hex}`;
+}

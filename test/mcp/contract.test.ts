@@ -1,0 +1,306 @@
+/**
+ * MCP contract: the built server (`node dist/cli.js start`) spawned over stdio and driven with the
+ * official MCP client, against the Daytona API emulator over HTTP. The client validates every
+ * structuredContent against the tool's outputSchema, so each call here also checks the schemas.
+ */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { CLI, spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
+
+const TOOL_NAMES = [
+  'list_sandboxes', 'get_sandbox', 'create_sandbox', 'start_sandbox', 'stop_sandbox', 'archive_sandbox',
+  'delete_sandbox', 'set_sandbox_labels', 'cleanup_sandboxes', 'list_snapshots',
+];
+
+let emu: Emulator;
+let server: SpawnedServer;
+const spawned: SpawnedServer[] = [];
+
+async function spawnWith(opts: Parameters<typeof spawnServer>[0] = {}): Promise<SpawnedServer> {
+  const s = await spawnServer({ ...opts, env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, ...opts.env } });
+  spawned.push(s);
+  return s;
+}
+
+async function callTool(name: string, args: Record<string, unknown>, s = server): Promise<CallToolResult> {
+  return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
+}
+const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const data = (r: CallToolResult) => r.structuredContent as any;
+
+before(async () => {
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+  server = await spawnWith();
+});
+after(async () => {
+  for (const s of spawned) {
+    await s.close();
+    assertNoSecret(s.stderr(), 'server stderr');
+    assertNoSecret(s.log(), 'audit log');
+  }
+  await emu.close();
+});
+beforeEach(() => emu.reset('none'));
+
+describe('discovery', () => {
+  test('serves exactly the ten tools with titles, annotations and object schemas', async () => {
+    const { tools } = await server.client.listTools();
+    assert.deepEqual(tools.map((t) => t.name), TOOL_NAMES);
+    for (const t of tools) {
+      assert.ok(t.title && t.description && t.description.length > 40, `${t.name} is described`);
+      assert.equal(t.inputSchema.type, 'object');
+      assert.equal(t.outputSchema?.type, 'object');
+      assert.match(t.name, /^[a-z0-9_]+$/);
+      assert.ok(`daytona_${t.name}`.length <= 60, 'fits Cursor\'s server+tool name limit');
+      const a = t.annotations!;
+      for (const k of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) assert.equal(typeof a[k], 'boolean');
+    }
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t.annotations!]));
+    assert.equal(byName.list_sandboxes!.readOnlyHint, true);
+    assert.equal(byName.delete_sandbox!.destructiveHint, true);
+    assert.equal(byName.cleanup_sandboxes!.destructiveHint, true);
+    assert.equal(byName.create_sandbox!.idempotentHint, false);
+  });
+
+  test('server identity and instructions tell agents not to invent ids', () => {
+    assert.equal(server.client.getServerVersion()?.name, 'daytona');
+    assert.match(server.client.getInstructions() ?? '', /never invent/);
+  });
+
+  test('starts and lists tools without any API key; a call then explains how to set one', async () => {
+    const s = await spawnServer({ env: {} });
+    spawned.push(s);
+    assert.equal((await s.client.listTools()).tools.length, 10);
+    const r = await callTool('list_sandboxes', {}, s);
+    assert.equal(r.isError, true);
+    assert.match(text(r), /\[auth\]/);
+    assert.match(text(r), /DAYTONA_API_KEY/);
+    assert.match(text(r), /Set API Key/);
+  });
+
+  test('a wrong key is an auth error with a hint, never an echo of the key', async () => {
+    const s = await spawnWith({ env: { DAYTONA_API_KEY: 'wrong-key-for-test-000' } });
+    const r = await callTool('list_sandboxes', {}, s);
+    assert.equal(r.isError, true);
+    assert.match(text(r), /\[auth\].*401/);
+    assert.doesNotMatch(text(r), /wrong-key-for-test/);
+  });
+});
+
+describe('tools end to end', () => {
+  test('create → list → get → label → stop → archive → start → delete', async () => {
+    const created = await callTool('create_sandbox', { name: 'e2e-box', project: 'demo', env: { SECRET_VALUE: 'hunter2' } });
+    assert.equal(created.isError, undefined, text(created));
+    const box = data(created).sandboxes[0];
+    assert.equal(box.state, 'started');
+    assert.match(text(created), /e2e-box .*started/);
+
+    const listed = await callTool('list_sandboxes', { project: 'demo' });
+    assert.deepEqual(data(listed).sandboxes.map((s: { id: string }) => s.id), [box.id]);
+
+    const got = await callTool('get_sandbox', { sandbox: 'e2e-box' });
+    assert.deepEqual(data(got).sandbox.envNames, ['SECRET_VALUE']);
+    assert.doesNotMatch(JSON.stringify(got), /hunter2/);
+
+    const labelled = await callTool('set_sandbox_labels', { sandbox: box.id, labels: { owner: 'ana' } });
+    assert.deepEqual(data(labelled).labels, { project: 'demo', owner: 'ana' });
+
+    for (const [tool, state] of [['stop_sandbox', 'stopped'], ['archive_sandbox', 'archived'], ['start_sandbox', 'started'], ['delete_sandbox', 'destroyed']] as const) {
+      const r = await callTool(tool, { sandboxes: ['e2e-box'] });
+      assert.equal(data(r).results[0].state, state, `${tool}: ${text(r)}`);
+    }
+    assert.equal(emu.sandboxes().length, 0);
+  });
+
+  test('bulk create with count, then bulk stop with a partial failure', async () => {
+    const created = await callTool('create_sandbox', { name: 'fleet', count: 4 });
+    assert.equal(data(created).sandboxes.length, 4);
+    const r = await callTool('stop_sandbox', { sandboxes: ['fleet-1', 'fleet-2', 'fleet-3', 'fleet-4', 'missing-one'] });
+    assert.equal(r.isError, undefined);
+    assert.equal(data(r).succeeded, 4);
+    assert.equal(data(r).failed, 1);
+    assert.match(text(r), /4 of 5 succeeded, 1 failed/);
+    assert.match(text(r), /missing-one: FAILED .*\[not_found\]/);
+  });
+
+  test('"delete all stopped sandboxes" is one cleanup call', async () => {
+    for (const [name, state] of [['old-1', 'stopped'], ['old-2', 'stopped'], ['live', 'started'], ['cold', 'archived']] as const) emu.seedSandbox({ name, state });
+    const dry = await callTool('cleanup_sandboxes', { dryRun: true });
+    assert.equal(data(dry).matched.length, 2);
+    assert.equal(emu.sandboxes().length, 4);
+    const r = await callTool('cleanup_sandboxes', {});
+    assert.deepEqual(data(r).deleted.map((d: { name: string }) => d.name).sort(), ['old-1', 'old-2']);
+    assert.deepEqual(emu.sandboxes().filter((s) => s.state !== 'destroying').map((s) => s.name).sort(), ['cold', 'live']);
+  });
+
+  test('list_snapshots answers with the API snapshots', async () => {
+    const r = await callTool('list_snapshots', {});
+    assert.ok(data(r).snapshots.length > 0);
+  });
+});
+
+describe('bad input never crashes the server', () => {
+  test('invalid arguments get a clear validation error and the server keeps serving', async () => {
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['list_sandboxes', { limit: 'ten' }, /limit/],
+      ['list_sandboxes', { state: 'flying' }, /state/],
+      ['get_sandbox', {}, /sandbox/],
+      ['stop_sandbox', { sandboxes: [] }, /at least one/],
+      ['stop_sandbox', { sandboxes: Array.from({ length: 101 }, (_, i) => `s${i}`) }, /At most 100/],
+      ['create_sandbox', { name: 'bad name!' }, /Names are 1–63 characters/],
+      ['create_sandbox', { count: 21 }, /count/],
+      ['create_sandbox', { labels: JSON.parse('{"__proto__":"x"}') }, /"labels.__proto__" is not allowed/],
+      ['create_sandbox', { labels: { constructor: 'x' } }, /"labels.constructor" is not allowed/],
+      ['set_sandbox_labels', { sandbox: 'x', labels: { k: 5 } }, /labels/],
+      ['cleanup_sandboxes', { typo: true }, /Unrecognized key/],
+    ];
+    for (const [tool, args, pattern] of cases) {
+      const r = await callTool(tool, args);
+      assert.equal(r.isError, true, `${tool} ${JSON.stringify(args)}`);
+      assert.match(text(r), /\[invalid_input\]/);
+      assert.match(text(r), pattern);
+    }
+    const unknown = await callTool('format_disk', {});
+    assert.equal(unknown.isError, true);
+    assert.match(text(unknown), /Available tools: list_sandboxes/);
+    assert.equal((await server.client.listTools()).tools.length, 10, 'still alive');
+    assert.equal(emu.stats().requests.filter((q) => q.method !== 'GET').length, 0, 'no API call was made');
+  });
+});
+
+describe('progress, cancellation and confirmation', () => {
+  test('bulk calls report progress to a client that asks for it', async () => {
+    for (let i = 0; i < 6; i++) emu.seedSandbox({ name: `p-${i}`, state: 'started' });
+    const seen: number[] = [];
+    const from = server.received.length;
+    await server.client.callTool(
+      { name: 'stop_sandbox', arguments: { sandboxes: Array.from({ length: 6 }, (_, i) => `p-${i}`) } },
+      undefined,
+      { onprogress: (p) => seen.push(p.progress) },
+    );
+    const wire = server.received.slice(from);
+    const progress = wire.filter((m) => m.method === 'notifications/progress').map((m) => m.params as { progress: number; total: number });
+    assert.deepEqual(progress.map((p) => p.progress), [1, 2, 3, 4, 5, 6]);
+    assert.ok(progress.every((p) => p.total === 6));
+    const responseAt = wire.findIndex((m) => 'result' in m);
+    assert.ok(responseAt > wire.findLastIndex((m) => m.method === 'notifications/progress'), 'progress precedes the result');
+    assert.ok(seen.length >= 1 && seen.every((v, i) => i === 0 || v > seen[i - 1]!), 'client saw increasing progress');
+  });
+
+  test('a cancelled request stops waiting and is audited as cancelled', async () => {
+    emu.seedSandbox({ name: 'slowpoke', state: 'stopped' });
+    emu.setFaults({ slowMs: { method: 'GET', pathPattern: '^/api/sandbox/[^/]+$', ms: 300 } });
+    const ac = new AbortController();
+    const pending = server.client.callTool({ name: 'start_sandbox', arguments: { sandboxes: ['slowpoke'] } }, undefined, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 150);
+    await assert.rejects(pending);
+    const isThisCall = (e: Record<string, unknown>) => e.tool === 'start_sandbox' && JSON.stringify(e.arguments).includes('slowpoke');
+    await waitFor(() => server.logEntries().some(isThisCall));
+    emu.clearFaults();
+    const entry = server.logEntries().find(isThisCall)!;
+    assert.equal(entry.outcome, 'cancelled', JSON.stringify(entry));
+    assert.equal(emu.sandboxes().find((s) => s.name === 'slowpoke')?.state, 'stopped', 'no start request was sent after the cancel');
+    assert.equal((await server.client.listTools()).tools.length, 10, 'still alive');
+  });
+
+  test('cleanup asks for confirmation via elicitation; a decline deletes nothing', async () => {
+    const answers: boolean[] = [false, true];
+    const asked: string[] = [];
+    const s = await spawnWith({ capabilities: { elicitation: {} } });
+    s.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+      asked.push(String(req.params.message));
+      return { action: 'accept', content: { confirm: answers.shift()! } };
+    });
+    emu.seedSandbox({ name: 'doomed', state: 'stopped' });
+    const declined = await callTool('cleanup_sandboxes', {}, s);
+    assert.equal(data(declined).cancelled, true);
+    assert.equal(emu.sandboxes().find((x) => x.name === 'doomed')?.state, 'stopped');
+    const accepted = await callTool('cleanup_sandboxes', {}, s);
+    assert.equal(data(accepted).deleted.length, 1);
+    assert.match(asked[0]!, /Delete 1 sandbox permanently\? doomed/);
+  });
+});
+
+describe('least privilege flags', () => {
+  test('--read-only exposes only read-only tools', async () => {
+    const s = await spawnWith({ args: ['--read-only'] });
+    assert.deepEqual((await s.client.listTools()).tools.map((t) => t.name), ['list_sandboxes', 'get_sandbox', 'list_snapshots']);
+    assert.equal(s.logEntries().find((e) => e.event === 'server_start')?.readOnly, true);
+  });
+
+  test('--tools is an allow-list; an unknown name exits with the valid ones', async () => {
+    const s = await spawnWith({ args: ['--tools', 'list_sandboxes,stop_sandbox'] });
+    assert.deepEqual((await s.client.listTools()).tools.map((t) => t.name), ['list_sandboxes', 'stop_sandbox']);
+    const bad = await runCli(['start', '--tools', 'rm_rf'], '');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Unknown tool name\(s\): rm_rf\. Valid: list_sandboxes/);
+  });
+});
+
+describe('audit log and process hygiene', () => {
+  test('log is 0600 JSON lines with start, client, calls (env redacted) and ids; no key anywhere', async () => {
+    const s = await spawnWith();
+    const r = await callTool('create_sandbox', { name: 'audited', env: { API_TOKEN: 'tok-123456789' } }, s);
+    const id = data(r).sandboxes[0].id;
+    await callTool('get_sandbox', { sandbox: 'nope' }, s);
+    await s.close();
+    await waitFor(() => s.logEntries().some((e) => e.event === 'server_stop'));
+    assert.equal(statSync(s.logPath).mode & 0o777, 0o600);
+    const entries = s.logEntries();
+    assert.deepEqual(entries.map((e) => e.event), ['server_start', 'client_connected', 'tool_call', 'tool_call', 'server_stop']);
+    assert.equal(entries[1]!.client, 'contract-test');
+    const create = entries[2]!;
+    assert.equal(create.tool, 'create_sandbox');
+    assert.equal(create.outcome, 'ok');
+    assert.deepEqual(create.sandboxIds, [id]);
+    assert.equal(typeof create.ms, 'number');
+    assert.deepEqual((create.arguments as { env: unknown }).env, { API_TOKEN: '[redacted]' });
+    assert.equal(entries[3]!.error, 'not_found');
+    assert.doesNotMatch(s.log(), /tok-123456789/);
+    assertNoSecret(s.log(), 'audit log');
+    assertNoSecret(s.stderr(), 'stderr');
+  });
+
+  test('stdout carries protocol only and the process exits promptly when stdin closes', async () => {
+    const res = await runCli(['start'], '{"jsonrpc":"2.0","id":1,"method":"ping"}\n', { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url });
+    assert.equal(res.code, 0);
+    assert.ok(res.ms < 3_000, `exited after ${res.ms} ms`);
+    for (const line of res.stdout.trim().split('\n')) assert.equal(JSON.parse(line).jsonrpc, '2.0');
+    assertNoSecret(res.stdout + res.stderr, 'cli output');
+  });
+
+  test('unknown verbs exit non-zero listing the valid ones; help and version work', async () => {
+    const bad = await runCli(['frobnicate'], '');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Valid commands: start/);
+    assert.match((await runCli(['--help'], '')).stdout, /Usage: daytona-mcp/);
+    assert.match((await runCli(['--version'], '')).stdout, /^\d+\.\d+\.\d+/);
+  });
+});
+
+function runCli(args: string[], stdin: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: '/usr/bin:/bin', HOME: server.home, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c));
+    p.stderr.on('data', (c: Buffer) => (stderr += c));
+    p.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+    p.stdin.end(stdin);
+  });
+}
+
+async function waitFor(cond: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
