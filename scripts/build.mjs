@@ -20,6 +20,8 @@ const common = {
   define: { __VERSION__: JSON.stringify(pkg.version) },
   // ws' optional native speed-ups; it falls back to JS when they are missing.
   external: ['bufferutil', 'utf-8-validate'],
+  // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

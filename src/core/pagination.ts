@@ -17,7 +17,8 @@ interface CursorState {
   p: number;
 }
 
-export const API_PAGE_SIZE = 100;
+/** The API serves at most 200 per page; matching our page to the caller's limit avoids re-reads. */
+export const MAX_API_PAGE_SIZE = 200;
 
 function encodeCursor(s: CursorState): string {
   return Buffer.from(JSON.stringify(s)).toString('base64url');
@@ -45,7 +46,7 @@ export interface ScanOptions {
 }
 
 export async function scanSandboxes(gateway: DaytonaGateway, o: ScanOptions): Promise<{ items: SandboxDetails[]; nextCursor: string | null }> {
-  let state: CursorState = o.cursor ? decodeCursor(o.cursor) : { c: null, o: 0, p: API_PAGE_SIZE };
+  let state: CursorState = o.cursor ? decodeCursor(o.cursor) : { c: null, o: 0, p: Math.min(Math.max(o.limit, 1), MAX_API_PAGE_SIZE) };
   const items: SandboxDetails[] = [];
   for (;;) {
     throwIfAborted(o.signal);

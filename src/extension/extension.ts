@@ -1,13 +1,107 @@
 /**
- * Extension entry point. The sidebar, commands and MCP registration arrive with their issues; for now
- * activation only records where the bundled MCP server lives, without loading the Daytona SDK.
+ * Composition root. Activation wires the key store, settings, the sandbox store, tree, status bar
+ * and commands; nothing here loads @daytonaio/sdk — the gateway imports it on the first API call.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { resolveCredentials, hasCredential, type Credentials } from '../core/credentials';
+import { createGatewayProvider, type ManagedGatewayProvider } from '../core/gateway-provider';
+import type { ToolContext } from '../core/tool';
+import { registerCommands, type CommandServices } from './commands';
+import { DETAILS_SCHEME, SandboxDetailsProvider } from './details-document';
+import { KeyStore } from './key-store';
+import { SandboxStore } from './sandbox-store';
+import { SandboxTreeProvider } from './sandbox-tree';
+import { defaultProject, readSettings, SECTION } from './settings';
+import { StatusBar } from './status-bar';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push({ dispose: () => undefined });
+const VIEW_ID = 'daytona.sandboxes';
+
+let provider: ManagedGatewayProvider | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Daytona', { log: true });
+  const keys = new KeyStore(context.secrets);
+  await keys.load();
+
+  const credentials = (apiKey = keys.current): Credentials => {
+    const s = readSettings();
+    return resolveCredentials({ explicit: { apiKey, apiUrl: s.apiUrl, target: s.target } });
+  };
+  provider = createGatewayProvider({ resolveCredentials: () => credentials() });
+  const gateways = provider;
+
+  const makeContext = (gateway: ToolContext['gateway'], signal: AbortSignal, hooks?: Partial<Pick<ToolContext, 'progress' | 'confirm'>>): ToolContext => ({
+    gateway,
+    signal,
+    defaults: { project: defaultProject(readSettings()) },
+    progress: hooks?.progress ?? (() => undefined),
+    confirm: hooks?.confirm ?? (async () => 'unsupported'),
+  });
+
+  const store = new SandboxStore({
+    context: (signal) => makeContext(gateways.get, signal),
+    intervalMs: () => readSettings().autoRefreshSeconds * 1000,
+  });
+  const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const statusBar = new StatusBar(store, () => hasCredential(credentials()));
+
+  const syncContext = () => {
+    const c = credentials();
+    void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
+    void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
+    void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
+    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : undefined;
+    view.badge = store.runningCount ? { value: store.runningCount, tooltip: `${store.runningCount} running` } : undefined;
+    statusBar.update();
+  };
+
+  const services: CommandServices = {
+    log,
+    keys,
+    store,
+    credentials: () => credentials(),
+    context: (signal, hooks) => makeContext(gateways.get, signal, hooks),
+    contextWithKey: (apiKey, signal) => {
+      const once = createGatewayProvider({ resolveCredentials: () => credentials(apiKey) });
+      return makeContext(async () => once.get(), signal);
+    },
+    simpleContext: (signal) => makeContext(gateways.get, signal),
+    onAuthError: () => syncContext(),
+    revealView: async () => {
+      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    },
+  };
+
+  context.subscriptions.push(
+    log,
+    keys,
+    store,
+    tree,
+    view,
+    statusBar,
+    { dispose: () => void gateways.dispose() },
+    store.onDidChange(syncContext),
+    view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
+    keys.onDidChange(() => {
+      log.info(`credentials changed; now using ${credentials().origin}`);
+      syncContext();
+      store.reset();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      if (e.affectsConfiguration(`${SECTION}.groupBy`)) tree.refresh();
+      if (e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) store.reset();
+      syncContext();
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => makeContext(gateways.get, signal))),
+    ...registerCommands(services),
+  );
+  syncContext();
+  store.setVisible(view.visible);
+  log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
 }
 
-export function deactivate(): void {
-  // Nothing to clean up yet.
+export async function deactivate(): Promise<void> {
+  await provider?.dispose();
 }

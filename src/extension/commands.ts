@@ -1,0 +1,263 @@
+/**
+ * Every palette and menu command. Each one that touches sandboxes runs a core tool through
+ * tool-runner.ts — the same implementation agents call over MCP — and then refreshes the store.
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { defaultAuditLogPath } from '../core/audit-log';
+import type { Credentials } from '../core/credentials';
+import { toToolError } from '../core/errors';
+import type { AnyTool, ToolContext } from '../core/tool';
+import type { SandboxDetails } from '../core/types';
+import { archiveSandbox } from '../core/tools/archive_sandbox';
+import { cleanupSandboxes } from '../core/tools/cleanup_sandboxes';
+import { createSandbox } from '../core/tools/create_sandbox';
+import { deleteSandbox } from '../core/tools/delete_sandbox';
+import { listSandboxes } from '../core/tools/list_sandboxes';
+import { listSnapshots } from '../core/tools/list_snapshots';
+import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
+import { startSandbox } from '../core/tools/start_sandbox';
+import { stopSandbox } from '../core/tools/stop_sandbox';
+import { detailsUri } from './details-document';
+import type { KeyStore } from './key-store';
+import type { SandboxStore } from './sandbox-store';
+import type { Node } from './sandbox-tree';
+import { defaultProject, readSettings, SECTION } from './settings';
+import { reportOutcome, runTool, showToolError, type RunnerHost } from './tool-runner';
+import { invokeTool } from './tool-invoker';
+import { contextValueFor } from './tree-model';
+
+export interface CommandServices extends RunnerHost {
+  keys: KeyStore;
+  store: SandboxStore;
+  credentials(): Credentials;
+  /** A context that uses `apiKey` instead of the stored one (to validate a key before saving it). */
+  contextWithKey(apiKey: string, signal: AbortSignal): ToolContext;
+  simpleContext(signal: AbortSignal): ToolContext;
+  revealView(): Promise<void>;
+}
+
+type Action = 'start' | 'stop' | 'archive' | 'delete';
+const ACTION_TOOLS: Record<Action, AnyTool> = { start: startSandbox, stop: stopSandbox, archive: archiveSandbox, delete: deleteSandbox };
+const ACTION_FLAG: Record<Action, string> = { start: 'can-start', stop: 'can-stop', archive: 'can-archive', delete: 'can-delete' };
+const ACTION_TITLE: Record<Action, string> = { start: 'Starting', stop: 'Stopping', archive: 'Archiving', delete: 'Deleting' };
+
+function selectedSandboxes(item: unknown, selected: unknown): SandboxDetails[] {
+  const nodes = (Array.isArray(selected) && selected.length ? selected : item ? [item] : []) as Node[];
+  return nodes.flatMap((n) => (n?.type === 'sandbox' ? [n.sandbox] : n?.type === 'group' ? n.group.sandboxes : []));
+}
+
+async function pickSandboxes(s: CommandServices, action: Action | 'any', many: boolean): Promise<SandboxDetails[]> {
+  if (s.store.status.kind !== 'ready') await s.store.refresh();
+  const fits = (x: SandboxDetails) => action === 'any' || contextValueFor(x).split(' ').includes(ACTION_FLAG[action]);
+  const candidates = s.store.sandboxes.filter(fits);
+  if (!candidates.length) {
+    void vscode.window.showInformationMessage(action === 'any' ? 'Daytona: no sandboxes.' : `Daytona: no sandbox can be ${action === 'stop' ? 'stopped' : `${action}${action.endsWith('e') ? 'd' : 'ed'}`} right now.`);
+    return [];
+  }
+  const items = candidates.map((x) => ({ label: x.name, description: `${x.state} · ${x.id}`, sandbox: x }));
+  if (many) {
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Daytona: choose sandboxes to ${action}`, matchOnDescription: true });
+    return (picked ?? []).map((p) => p.sandbox);
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Daytona: choose a sandbox', matchOnDescription: true });
+  return picked ? [picked.sandbox] : [];
+}
+
+async function confirmDeletion(sandboxes: SandboxDetails[]): Promise<boolean> {
+  const names = sandboxes.slice(0, 8).map((x) => x.name).join(', ') + (sandboxes.length > 8 ? `, … (${sandboxes.length - 8} more)` : '');
+  const what = sandboxes.length === 1 ? `sandbox "${sandboxes[0]!.name}"` : `${sandboxes.length} sandboxes (${names})`;
+  const answer = await vscode.window.showWarningMessage(`Delete ${what} permanently? Everything in ${sandboxes.length === 1 ? 'it' : 'them'} is lost.`, { modal: true }, 'Delete');
+  return answer === 'Delete';
+}
+
+async function lifecycle(s: CommandServices, action: Action, item: unknown, selected: unknown): Promise<void> {
+  let targets = selectedSandboxes(item, selected);
+  if (!targets.length) targets = await pickSandboxes(s, action, true);
+  if (!targets.length) return;
+  if (action === 'delete' && !(await confirmDeletion(targets))) return;
+  const names = targets.length === 1 ? targets[0]!.name : `${targets.length} sandboxes`;
+  const outcome = await runTool(s, ACTION_TOOLS[action], { sandboxes: targets.map((x) => x.id) }, `${ACTION_TITLE[action]} ${names}…`);
+  void s.store.refresh();
+  if (outcome) await reportOutcome(outcome, s.log);
+}
+
+async function setApiKey(s: CommandServices): Promise<void> {
+  const creds = s.credentials();
+  for (;;) {
+    const key = await vscode.window.showInputBox({
+      title: 'Daytona: Set API Key',
+      prompt: `Paste a Daytona API key (from the Daytona dashboard → Keys). It is kept in the editor's secret storage and checked against ${creds.apiUrl}.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (!v.trim() ? 'The key cannot be empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
+    });
+    if (key === undefined) return;
+    const candidate = key.trim();
+    const problem = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Daytona: checking the API key…' }, async () => {
+      try {
+        await invokeTool(listSandboxes, { limit: 1 }, s.contextWithKey(candidate, new AbortController().signal));
+        return undefined;
+      } catch (err) {
+        return toToolError(err);
+      }
+    });
+    if (problem?.kind === 'auth') {
+      const again = await vscode.window.showErrorMessage('Daytona: that API key was rejected (401). Check that you copied all of it.', 'Try Again');
+      if (again === 'Try Again') continue;
+      return;
+    }
+    if (problem) {
+      const choice = await vscode.window.showWarningMessage(`Daytona: could not verify the key (${problem.message}). Save it anyway?`, 'Save', 'Cancel');
+      if (choice !== 'Save') return;
+    }
+    await s.keys.set(candidate);
+    s.log.info('API key stored in secret storage');
+    void vscode.window.showInformationMessage('Daytona: API key saved. Your sandboxes are loading.');
+    await s.revealView();
+    return;
+  }
+}
+
+async function createSandboxWizard(s: CommandServices): Promise<void> {
+  const name = await vscode.window.showInputBox({
+    title: 'Daytona: Create Sandbox (1/3) — name',
+    prompt: 'Leave empty for a generated name.',
+    validateInput: (v) => (v.trim() && !NAME_PATTERN.test(v.trim()) ? NAME_RULE : undefined),
+  });
+  if (name === undefined) return;
+
+  type SourceItem = vscode.QuickPickItem & { snapshot?: string; image?: boolean };
+  const sourcePick = vscode.window.createQuickPick<SourceItem>();
+  sourcePick.title = 'Daytona: Create Sandbox (2/3) — snapshot';
+  sourcePick.busy = true;
+  sourcePick.items = [{ label: '$(star) Default snapshot' }, { label: '$(package) Build from a container image…', description: 'choose CPU, memory and disk', image: true }];
+  sourcePick.show();
+  const controller = new AbortController();
+  invokeTool(listSnapshots, {}, s.simpleContext(controller.signal))
+    .then((out) => {
+      const snaps = out.data.snapshots.filter((x: { state: string }) => x.state === 'active');
+      sourcePick.items = [
+        ...sourcePick.items,
+        { label: 'Snapshots', kind: vscode.QuickPickItemKind.Separator },
+        ...snaps.map((x: { name: string; cpu: number | null; memory: number | null; disk: number | null }) => ({
+          label: x.name,
+          description: x.cpu !== null ? `${x.cpu} CPU · ${x.memory} GiB · ${x.disk} GiB` : undefined,
+          snapshot: x.name,
+        })),
+      ];
+    })
+    .catch((err: unknown) => s.log.warn(`list_snapshots failed: ${toToolError(err).message}`))
+    .finally(() => (sourcePick.busy = false));
+  const source = await new Promise<SourceItem | undefined>((resolve) => {
+    sourcePick.onDidAccept(() => resolve(sourcePick.selectedItems[0]));
+    sourcePick.onDidHide(() => resolve(undefined));
+  });
+  controller.abort();
+  sourcePick.dispose();
+  if (!source) return;
+
+  const input: Record<string, unknown> = {};
+  if (name.trim()) input.name = name.trim();
+  if (source.snapshot) input.snapshot = source.snapshot;
+  if (source.image) {
+    const image = await vscode.window.showInputBox({ title: 'Daytona: container image', value: 'python:3.12-slim', prompt: 'Any image reference, e.g. node:22 or ghcr.io/org/app:tag' });
+    if (!image) return;
+    const size = await vscode.window.showQuickPick(
+      [
+        { label: 'Small', description: '1 CPU · 1 GiB · 3 GiB', r: [1, 1, 3] },
+        { label: 'Medium', description: '2 CPU · 4 GiB · 8 GiB', r: [2, 4, 8] },
+        { label: 'Large', description: '4 CPU · 8 GiB · 10 GiB', r: [4, 8, 10] },
+      ],
+      { title: 'Daytona: resources' },
+    );
+    if (!size) return;
+    Object.assign(input, { image: image.trim(), cpu: size.r[0], memory: size.r[1], disk: size.r[2] });
+  }
+  const project = await vscode.window.showInputBox({
+    title: 'Daytona: Create Sandbox (3/3) — project label',
+    value: defaultProject(readSettings()) ?? '',
+    prompt: 'Groups sandboxes in the sidebar and lets agents find them (label "project"). Empty for none.',
+  });
+  if (project === undefined) return;
+  if (project.trim()) input.project = project.trim();
+
+  const outcome = await runTool(s, createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`);
+  void s.store.refresh();
+  if (outcome) await reportOutcome(outcome, s.log);
+}
+
+async function deleteAllStopped(s: CommandServices): Promise<void> {
+  // cleanup_sandboxes lists what matches and asks through ctx.confirm (a modal naming them) before
+  // deleting anything: the same flow an agent triggers.
+  const outcome = await runTool(s, cleanupSandboxes, {}, 'Deleting stopped sandboxes…');
+  void s.store.refresh();
+  if (!outcome) return;
+  if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: there are no stopped sandboxes.');
+  else if (!outcome.data.cancelled) await reportOutcome(outcome, s.log);
+}
+
+function dashboardUrl(apiUrl: string): string {
+  try {
+    return `${new URL(apiUrl).origin}/dashboard/sandboxes`;
+  } catch {
+    return 'https://app.daytona.io/dashboard/sandboxes';
+  }
+}
+
+export function registerCommands(s: CommandServices): vscode.Disposable[] {
+  const one = async (item: unknown): Promise<SandboxDetails | undefined> => selectedSandboxes(item, undefined)[0] ?? (await pickSandboxes(s, 'any', false))[0];
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await fn(...args);
+      } catch (err) {
+        await showToolError(toToolError(err), s.log);
+      }
+    });
+  return [
+    reg('daytona.setApiKey', () => setApiKey(s)),
+    reg('daytona.signOut', async () => {
+      await s.keys.clear();
+      s.log.info('API key removed from secret storage');
+      const c = s.credentials();
+      void vscode.window.showInformationMessage(
+        c.source === 'none' ? 'Daytona: signed out.' : `Daytona: removed the stored key; now using ${c.origin}.`,
+      );
+    }),
+    reg('daytona.refresh', () => s.store.refresh()),
+    reg('daytona.createSandbox', () => createSandboxWizard(s)),
+    reg('daytona.startSandbox', (item, selected) => lifecycle(s, 'start', item, selected)),
+    reg('daytona.stopSandbox', (item, selected) => lifecycle(s, 'stop', item, selected)),
+    reg('daytona.archiveSandbox', (item, selected) => lifecycle(s, 'archive', item, selected)),
+    reg('daytona.deleteSandbox', (item, selected) => lifecycle(s, 'delete', item, selected)),
+    reg('daytona.deleteAllStopped', () => deleteAllStopped(s)),
+    reg('daytona.copyId', async (item) => {
+      const x = await one(item);
+      if (!x) return;
+      await vscode.env.clipboard.writeText(x.id);
+      void vscode.window.setStatusBarMessage(`Copied sandbox id ${x.id}`, 3000);
+    }),
+    reg('daytona.openDashboard', async () => {
+      await vscode.env.openExternal(vscode.Uri.parse(dashboardUrl(s.credentials().apiUrl)));
+    }),
+    reg('daytona.showDetails', async (item) => {
+      const x = await one(item);
+      if (!x) return;
+      const doc = await vscode.workspace.openTextDocument(detailsUri(x.name, x.id));
+      await vscode.languages.setTextDocumentLanguage(doc, 'json');
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    reg('daytona.showMcpLog', async () => {
+      const path = defaultAuditLogPath();
+      if (!existsSync(path)) {
+        void vscode.window.showInformationMessage(`Daytona: no MCP activity yet; the audit log will appear at ${path}.`);
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true });
+    }),
+    reg('daytona.showOutput', () => s.log.show()),
+    reg('daytona.groupByState', () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'state', vscode.ConfigurationTarget.Global)),
+    reg('daytona.groupByProject', () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'project', vscode.ConfigurationTarget.Global)),
+  ];
+}

@@ -1,0 +1,42 @@
+/** Status bar: running sandboxes at a glance; a warning when the key is missing or rejected. */
+import * as vscode from 'vscode';
+import type { SandboxStore } from './sandbox-store';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('daytona.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly store: SandboxStore, private readonly hasKey: () => boolean) {
+    this.item.name = 'Daytona';
+    this.subscription = store.onDidChange(() => this.update());
+    this.update();
+    this.item.show();
+  }
+
+  update(): void {
+    const status = this.store.status;
+    if (!this.hasKey()) {
+      this.set('$(key) Daytona: set API key', 'No Daytona API key: click to set one', 'daytona.setApiKey', true);
+    } else if (status.kind === 'error' && status.error.kind === 'auth') {
+      this.set('$(warning) Daytona: invalid key', `${status.error.message}\nClick to set a new API key.`, 'daytona.setApiKey', true);
+    } else if (status.kind === 'error') {
+      this.set('$(warning) Daytona', `${status.error.message}\n${status.error.hint}`, 'daytona.sandboxes.focus', true);
+    } else {
+      const running = this.store.runningCount;
+      const total = this.store.sandboxes.length;
+      this.set(`$(vm-running) ${running}`, `Daytona: ${running} running of ${total} sandboxes — click to open the Sandboxes view`, 'daytona.sandboxes.focus', false);
+    }
+  }
+
+  private set(text: string, tooltip: string, command: string, warn: boolean): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.command = command;
+    this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

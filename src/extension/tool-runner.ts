@@ -1,0 +1,79 @@
+/**
+ * Runs a core tool from an editor command: a cancellable progress notification, a modal dialog
+ * where the tool asks for confirmation, the outcome logged, and errors turned into notifications
+ * with the action that fixes them ("Set API Key" after an auth error).
+ */
+import * as vscode from 'vscode';
+import type { z } from 'zod';
+import { toToolError, type ToolError } from '../core/errors';
+import type { ToolContext, ToolDefinition, ToolOutcome } from '../core/tool';
+import { invokeTool } from './tool-invoker';
+
+export interface RunnerHost {
+  log: vscode.LogOutputChannel;
+  /** A ToolContext for one call; the runner supplies progress and confirm. */
+  context(signal: AbortSignal, hooks: Pick<ToolContext, 'progress' | 'confirm'>): ToolContext;
+  /** Called after an auth error so the status bar and tree can show it. */
+  onAuthError?(err: ToolError): void;
+}
+
+export async function showToolError(err: ToolError, log: vscode.LogOutputChannel): Promise<void> {
+  log.error(`${err.kind}: ${err.message}`);
+  const actions = err.kind === 'auth' ? ['Set API Key', 'Show Output'] : ['Show Output'];
+  const choice = await vscode.window.showErrorMessage(`Daytona: ${err.message} ${err.hint}`, ...actions);
+  if (choice === 'Set API Key') await vscode.commands.executeCommand('daytona.setApiKey');
+  if (choice === 'Show Output') log.show(true);
+}
+
+export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
+  host: RunnerHost,
+  tool: ToolDefinition<I, O>,
+  input: z.input<I>,
+  title: string,
+): Promise<ToolOutcome<z.input<O>> | undefined> {
+  host.log.info(`${tool.name} ${JSON.stringify(input, (k, v) => (k === 'env' ? '[redacted]' : v))}`);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Daytona: ${title}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const cancel = token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        const ctx = host.context(controller.signal, {
+          progress(done, total, message) {
+            const pct = total ? Math.round((done / total) * 100) : reported;
+            progress.report({ message, increment: Math.max(0, pct - reported) });
+            reported = pct;
+          },
+          async confirm(message) {
+            const answer = await vscode.window.showWarningMessage(message, { modal: true }, 'Delete');
+            return answer === 'Delete' ? 'accepted' : 'declined';
+          },
+        });
+        try {
+          const outcome = await invokeTool(tool, input, ctx);
+          host.log.info(`${tool.name}: ${outcome.isError ? 'failed' : 'ok'} — ${outcome.summary.split('\n')[0]}`);
+          return outcome;
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+  } catch (raw) {
+    const err = toToolError(raw);
+    if (err.kind === 'auth') host.onAuthError?.(err);
+    if (err.kind !== 'cancelled') await showToolError(err, host.log);
+    else host.log.info(`${tool.name}: cancelled`);
+    return undefined;
+  }
+}
+
+/** A bulk outcome as a notification: info when all went well, warning on partial, error when all failed. */
+export async function reportOutcome(outcome: ToolOutcome<unknown>, log: vscode.LogOutputChannel): Promise<void> {
+  const [head, ...rest] = outcome.summary.split('\n');
+  const failures = rest.filter((l) => l.includes('FAILED'));
+  const message = `Daytona: ${head}${failures.length ? ` ${failures.slice(0, 3).map((l) => l.replace(/^- /, '')).join(' ')}` : ''}`;
+  const show = outcome.isError ? vscode.window.showErrorMessage : failures.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(message, ...(failures.length ? ['Show Output'] : []));
+  if (choice === 'Show Output') log.show(true);
+}

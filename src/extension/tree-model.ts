@@ -1,0 +1,105 @@
+/**
+ * What the tree shows for a sandbox and a group, as plain data (no vscode import): label,
+ * description, codicon and colour, the contextValue that menus match on, and a Markdown tooltip.
+ */
+import { PROJECT_LABEL, TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
+
+export type GroupBy = 'state' | 'project' | 'none';
+
+export interface ItemPresentation {
+  label: string;
+  description: string;
+  icon: { id: string; color?: string };
+  contextValue: string;
+  tooltip: string;
+}
+
+const STATE_ICONS: Partial<Record<SandboxState, { id: string; color?: string }>> = {
+  started: { id: 'vm-running', color: 'testing.iconPassed' },
+  stopped: { id: 'vm-outline', color: 'disabledForeground' },
+  archived: { id: 'archive', color: 'disabledForeground' },
+  paused: { id: 'debug-pause', color: 'editorWarning.foreground' },
+  error: { id: 'error', color: 'errorForeground' },
+  build_failed: { id: 'error', color: 'errorForeground' },
+  destroyed: { id: 'trash', color: 'disabledForeground' },
+};
+
+export function stateIcon(state: SandboxState): { id: string; color?: string } {
+  if (TRANSITIONAL_STATES.has(state)) return { id: 'loading~spin' };
+  return STATE_ICONS[state] ?? { id: 'question' };
+}
+
+/**
+ * Menus match `viewItem =~ /\bstate-stopped\b/` and the action flags; one source of truth for which
+ * actions make sense in which state (the tools still check against the live API).
+ */
+export function contextValueFor(s: SandboxDetails): string {
+  const busy = TRANSITIONAL_STATES.has(s.state);
+  const flags = ['sandbox', `state-${s.state}`];
+  if (!busy && ['stopped', 'archived', 'paused'].includes(s.state)) flags.push('can-start');
+  if (!busy && ['started', 'paused'].includes(s.state)) flags.push('can-stop');
+  if (!busy && s.state === 'stopped') flags.push('can-archive');
+  if (s.state !== 'destroying' && s.state !== 'destroyed') flags.push('can-delete');
+  return flags.join(' ');
+}
+
+export function present(s: SandboxDetails): ItemPresentation {
+  const resources = `${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB`;
+  const labels = Object.entries(s.labels).filter(([k]) => k !== 'code-toolbox-language');
+  const tooltip = [
+    `**${escapeMd(s.name)}** — ${s.state}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| id | \`${s.id}\` |`,
+    `| resources | ${s.cpu} vCPU, ${s.memory} GiB RAM, ${s.disk} GiB disk${s.gpu ? `, ${s.gpu} GPU` : ''} |`,
+    `| region | ${escapeMd(s.target || '—')} |`,
+    `| snapshot | ${escapeMd(s.snapshot ?? (s.dockerfile ? 'built from image' : '—'))} |`,
+    `| last activity | ${s.lastActivityAt ?? '—'} |`,
+    `| auto-stop | ${s.autoStopMinutes === 0 ? 'never' : `${s.autoStopMinutes ?? '?'} min`} |`,
+    ...(labels.length ? [`| labels | ${labels.map(([k, v]) => `\`${escapeMd(k)}=${escapeMd(v)}\``).join(' ')} |`] : []),
+    ...(s.errorReason ? ['', `$(error) ${escapeMd(s.errorReason)}`] : []),
+  ].join('\n');
+  return {
+    label: s.name,
+    description: [s.state, resources, s.target].filter(Boolean).join(' · '),
+    icon: stateIcon(s.state),
+    contextValue: contextValueFor(s),
+    tooltip,
+  };
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+export interface Group {
+  key: string;
+  label: string;
+  sandboxes: SandboxDetails[];
+}
+
+const STATE_ORDER: SandboxState[] = ['started', 'starting', 'creating', 'restoring', 'resuming', 'stopping', 'stopped', 'paused', 'archiving', 'archived', 'error', 'build_failed', 'destroying'];
+
+export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy): Group[] {
+  const sorted = [...sandboxes].sort((a, b) => a.name.localeCompare(b.name));
+  if (by === 'none') return [{ key: 'all', label: 'All', sandboxes: sorted }];
+  const groups = new Map<string, SandboxDetails[]>();
+  for (const s of sorted) {
+    const key = by === 'state' ? s.state : (s.labels[PROJECT_LABEL] ?? '');
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const keys = [...groups.keys()].sort((a, b) =>
+    by === 'state' ? rank(a) - rank(b) : a === '' ? 1 : b === '' ? -1 : a.localeCompare(b),
+  );
+  return keys.map((key) => ({
+    key,
+    label: by === 'state' ? key : key || 'No project',
+    sandboxes: groups.get(key) ?? [],
+  }));
+}
+
+function rank(state: string): number {
+  const i = STATE_ORDER.indexOf(state as SandboxState);
+  return i < 0 ? STATE_ORDER.length : i;
+}

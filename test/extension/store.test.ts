@@ -1,0 +1,103 @@
+/** The sidebar's store and tree model, driven through the real SDK against the emulator. */
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { testContext, type TestContext } from '../helpers/context';
+import { SENTINEL_KEY } from '../helpers/secrets';
+import { SandboxStore } from '../../src/extension/sandbox-store';
+import { invokeTool } from '../../src/extension/tool-invoker';
+import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { ToolError } from '../../src/core/errors';
+
+let emu: Emulator;
+let ctx: TestContext;
+const stores: SandboxStore[] = [];
+
+function makeStore(opts: Partial<ConstructorParameters<typeof SandboxStore>[0]> = {}, c: () => TestContext = () => ctx) {
+  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const store = new SandboxStore({
+    context: () => c(),
+    intervalMs: () => 30_000,
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => timers.splice(0),
+    pageSize: 50,
+    ...opts,
+  });
+  stores.push(store);
+  return { store, timers };
+}
+
+before(async () => {
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+});
+after(async () => {
+  stores.forEach((s) => s.dispose());
+  await ctx.provider.dispose();
+  await emu.close();
+});
+beforeEach(async () => {
+  emu.reset('none');
+  await ctx?.provider.dispose();
+  ctx = testContext(emu.url);
+});
+
+test('loads every page of a large account', async () => {
+  for (let i = 0; i < 230; i++) emu.seedSandbox({ name: `s-${i}`, state: i % 3 ? 'stopped' : 'started' });
+  const { store } = makeStore();
+  const changes: string[] = [];
+  store.onDidChange(() => changes.push(store.status.kind));
+  await store.refresh();
+  assert.equal(store.sandboxes.length, 230);
+  assert.equal(store.runningCount, 77);
+  assert.deepEqual(changes, ['loading', 'ready']);
+  // Pages of 50 map onto API pages of 50: 230 sandboxes take 5 requests, none read twice.
+  assert.equal(emu.stats().requests.filter((r) => r.path === '/api/sandbox').length, 5);
+});
+
+test('polls only while visible; faster during transitions; stops on auth errors', async () => {
+  emu.seedSandbox({ name: 'a', state: 'started' });
+  const { store, timers } = makeStore();
+  await store.refresh();
+  assert.equal(timers.length, 0, 'hidden view: no polling scheduled');
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(timers.at(-1)?.ms, 30_000);
+  await invokeTool(stopSandbox, { sandboxes: ['a'], wait: false }, ctx);
+  await store.refresh();
+  assert.equal(store.hasTransitions, true);
+  assert.equal(store.nextDelayMs(), 2_000);
+  store.setVisible(false);
+  assert.equal(timers.length, 0, 'hiding cancels the timer');
+});
+
+test('errors back off exponentially; a bad key is reported and not polled', async () => {
+  const { store } = makeStore({}, () => ctx);
+  emu.setFaults({ failNext: [{ method: 'GET', pathPattern: '^/api/sandbox$', status: 500, count: 100 }] });
+  await store.refresh();
+  assert.equal(store.status.kind, 'error');
+  const first = store.nextDelayMs()!;
+  await store.refresh();
+  assert.equal(store.nextDelayMs(), first * 2);
+  emu.clearFaults();
+
+  const bad = testContext(emu.url, { apiKey: 'not-the-key-0000' });
+  const { store: s2 } = makeStore({}, () => bad);
+  await s2.refresh();
+  assert.equal(s2.status.kind === 'error' && s2.status.error.kind, 'auth');
+  assert.equal(s2.nextDelayMs(), undefined);
+  await bad.provider.dispose();
+});
+
+test('concurrent refreshes share one load', async () => {
+  emu.seedSandbox({ name: 'x', state: 'started' });
+  const { store } = makeStore();
+  emu.resetStats();
+  await Promise.all([store.refresh(), store.refresh(), store.refresh()]);
+  assert.equal(emu.stats().requests.filter((r) => r.path === '/api/sandbox').length, 1);
+});
+
+test('the command adapter validates input with the tool schema before any API call', async () => {
+  emu.resetStats();
+  await assert.rejects(invokeTool(stopSandbox, { sandboxes: [] }, ctx), (e: ToolError) => e.kind === 'invalid_input' && /at least one/.test(e.message));
+  assert.equal(emu.stats().requests.length, 0);
+});

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { contextValueFor, groupSandboxes, present, stateIcon } from '../../src/extension/tree-model';
+import type { SandboxDetails, SandboxState } from '../../src/core/types';
+
+function sandbox(name: string, state: SandboxState, labels: Record<string, string> = {}): SandboxDetails {
+  return {
+    id: `id-${name}`, name, state, snapshot: 'daytonaio/sandbox:0.5.0', cpu: 2, memory: 4, disk: 8, gpu: 0, target: 'us', labels,
+    public: false, createdAt: null, updatedAt: null, lastActivityAt: null, autoStopMinutes: 15, autoArchiveMinutes: 10080,
+    autoDeleteMinutes: -1, errorReason: state === 'error' ? 'disk full' : null, envNames: [], user: null, desiredState: null,
+    backupState: null, recoverable: null, organizationId: null, dockerfile: null,
+  };
+}
+
+test('menus offer only the actions a state allows', () => {
+  const flags = (s: SandboxState) => contextValueFor(sandbox('x', s)).split(' ').filter((f) => f.startsWith('can-')).sort();
+  assert.deepEqual(flags('started'), ['can-delete', 'can-stop']);
+  assert.deepEqual(flags('stopped'), ['can-archive', 'can-delete', 'can-start']);
+  assert.deepEqual(flags('archived'), ['can-delete', 'can-start']);
+  assert.deepEqual(flags('starting'), ['can-delete']);
+  assert.deepEqual(flags('destroying'), []);
+  assert.match(contextValueFor(sandbox('x', 'error')), /\bstate-error\b/);
+});
+
+test('state icons: coloured codicons, a spinner while transitioning', () => {
+  assert.deepEqual(stateIcon('started'), { id: 'vm-running', color: 'testing.iconPassed' });
+  assert.equal(stateIcon('stopping').id, 'loading~spin');
+  assert.equal(stateIcon('error').color, 'errorForeground');
+});
+
+test('items show name, state · resources · region, and a Markdown tooltip with the error', () => {
+  const p = present(sandbox('web', 'error', { project: 'shop' }));
+  assert.equal(p.label, 'web');
+  assert.equal(p.description, 'error · 2 CPU/4 GiB/8 GiB · us');
+  assert.match(p.tooltip, /disk full/);
+  assert.match(p.tooltip, /project=shop/);
+});
+
+test('grouping by state orders running first; by project puts unlabelled last', () => {
+  const all = [sandbox('b', 'stopped', { project: 'z' }), sandbox('a', 'started'), sandbox('c', 'started', { project: 'm' })];
+  assert.deepEqual(groupSandboxes(all, 'state').map((g) => [g.label, g.sandboxes.map((s) => s.name)]), [['started', ['a', 'c']], ['stopped', ['b']]]);
+  assert.deepEqual(groupSandboxes(all, 'project').map((g) => g.label), ['m', 'z', 'No project']);
+});
