@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
- * The bundled CLI (dist/cli.js). Verbs: start (the MCP server on stdio), tools (print the tool
- * reference), help, version.
+ * The bundled CLI (dist/cli.js, copied to ~/.daytona/mcp/daytona-mcp.js by init). Verbs: start (the
+ * MCP server on stdio), init / config / status / logs (agent registration), tools, help, version.
  */
 import { UsageError } from './args';
+import { configCommand } from './config';
+import { initCommand } from './init';
+import { logsCommand } from './logs';
 import { startCommand } from './start';
+import { statusCommand } from './status';
 import { toolsCommand } from './tools';
 import { VERSION } from './version';
 
@@ -15,17 +19,31 @@ Usage: daytona-mcp <command> [options]
 Commands:
   start [--read-only] [--tools a,b] [--project NAME]
                       Serve the MCP tools on stdio (what agent configs launch).
+  init <claude|cursor|windsurf|vscode> [--workspace DIR] [--dry-run]
+       [--read-only] [--tools a,b] [--inline-key]
+                      Register the server in that agent's config file (comments
+                      and other servers are kept; a backup is written). The key
+                      goes to ~/.daytona/mcp/credentials.json (0600), not the
+                      config, unless --inline-key.
+  config [agent] [--read-only] [--tools a,b]
+                      Print the JSON to paste into an agent's config (no key).
+  status [--json]     Key source, API reachability, configured agents, log path.
+  logs [-f] [-n N]    Show (and follow) the audit log.
   tools [--json]      Print the tool reference (names, descriptions, inputs).
   help                Show this help.
   version             Print the version.
 
 Credentials (first found wins): DAYTONA_API_KEY (+ DAYTONA_API_URL, DAYTONA_TARGET),
-then the Daytona CLI login (daytona login).
+then ~/.daytona/mcp/credentials.json, then the Daytona CLI login (daytona login).
 Audit log: ~/.daytona/daytona-mcp.log (override with DAYTONA_MCP_LOG).
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
   start: startCommand,
+  init: initCommand,
+  config: configCommand,
+  status: statusCommand,
+  logs: logsCommand,
   tools: toolsCommand,
   help: () => void process.stdout.write(HELP),
   version: () => void process.stdout.write(`${VERSION}\n`),

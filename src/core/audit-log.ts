@@ -5,12 +5,11 @@
  * so two servers never rotate the same file twice. The file is 0600 in a 0700 folder.
  */
 import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Env } from './credentials';
+import { daytonaHome, type Env } from './credentials';
 
 export function defaultAuditLogPath(env: Env = process.env): string {
-  return env.DAYTONA_MCP_LOG || join(env.HOME || env.USERPROFILE || homedir(), '.daytona', 'daytona-mcp.log');
+  return env.DAYTONA_MCP_LOG || join(daytonaHome(env), 'daytona-mcp.log');
 }
 
 export interface AuditLogOptions {

@@ -1,9 +1,10 @@
 /**
  * Where the Daytona API key comes from, in order: explicit settings passed by the host (the editor's
- * SecretStorage), the DAYTONA_* environment, then the Daytona CLI's active profile. The key is
- * carried in a Credentials object and handed to the SDK; nothing here ever prints it.
+ * SecretStorage), the DAYTONA_* environment, our credentials file (written 0600 by "Init MCP" for
+ * agents launched from config files), then the Daytona CLI's active profile. The key is carried in a
+ * Credentials object and handed to the SDK; nothing here ever prints it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,6 +26,44 @@ export interface Credentials {
 
 export interface Env {
   [name: string]: string | undefined;
+}
+
+export function daytonaHome(env: Env = process.env): string {
+  return join(env.HOME || env.USERPROFILE || homedir(), '.daytona');
+}
+
+/** Our own credentials file for file-launched agents (DAYTONA_MCP_CREDENTIALS overrides). */
+export function credentialsFilePath(env: Env = process.env): string {
+  return env.DAYTONA_MCP_CREDENTIALS || join(daytonaHome(env), 'mcp', 'credentials.json');
+}
+
+export interface StoredCredentials {
+  apiKey: string;
+  apiUrl?: string;
+  target?: string;
+}
+
+/**
+ * Reads the credentials file. A file other users can read is refused (the key may already be
+ * exposed): the result says why, and the caller reports it instead of silently using the key.
+ */
+export function readCredentialsFile(path: string, platform: NodeJS.Platform = process.platform): { creds?: StoredCredentials; problem?: string } {
+  let text: string;
+  try {
+    if (platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+      return { problem: `${path} is readable by other users; run "chmod 600 ${path}" (and rotate the key) or delete it` };
+    }
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<StoredCredentials>;
+    if (typeof parsed.apiKey !== 'string' || !parsed.apiKey) return { problem: `${path} holds no apiKey` };
+    return { creds: { apiKey: parsed.apiKey, apiUrl: parsed.apiUrl || undefined, target: parsed.target || undefined } };
+  } catch {
+    return { problem: `${path} is not valid JSON` };
+  }
 }
 
 /** Where the Daytona CLI keeps its login on this OS (see the CLI's config package). */
@@ -69,6 +108,7 @@ export interface ResolveOptions {
   /** Values the host knows better than the environment (editor settings and SecretStorage). */
   explicit?: { apiKey?: string; apiUrl?: string; target?: string };
   cliConfigPath?: string;
+  credentialsPath?: string;
 }
 
 export function resolveCredentials(opts: ResolveOptions = {}): Credentials {
@@ -83,9 +123,21 @@ export function resolveCredentials(opts: ResolveOptions = {}): Credentials {
   if (env.DAYTONA_API_KEY) {
     return { apiKey: env.DAYTONA_API_KEY, apiUrl: apiUrlOverride ?? DEFAULT_API_URL, target, source: 'env', origin: 'DAYTONA_API_KEY environment variable' };
   }
+  const filePath = opts.credentialsPath ?? credentialsFilePath(env);
+  const file = readCredentialsFile(filePath);
+  if (file.creds) {
+    return {
+      apiKey: file.creds.apiKey,
+      apiUrl: apiUrlOverride ?? file.creds.apiUrl ?? DEFAULT_API_URL,
+      target: target ?? file.creds.target,
+      source: 'credentials-file',
+      origin: `credentials file ${filePath}`,
+    };
+  }
   const cli = readDaytonaCliLogin(opts.cliConfigPath ?? daytonaCliConfigPath(env));
   if (cli) return { ...cli, apiUrl: apiUrlOverride ?? cli.apiUrl, target };
-  return { apiUrl: apiUrlOverride ?? DEFAULT_API_URL, target, source: 'none', origin: 'no API key found' };
+  const why = file.problem ? `no usable API key (${file.problem})` : 'no API key found';
+  return { apiUrl: apiUrlOverride ?? DEFAULT_API_URL, target, source: 'none', origin: why };
 }
 
 export function hasCredential(c: Credentials): boolean {

@@ -13,6 +13,12 @@ import { SandboxStore } from './sandbox-store';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import { initMcp, mcpStatus, showMcpConfig } from './mcp-commands';
+import { McpRegistration } from './mcp-registration';
+import { credentialsFilePath } from '../core/credentials';
+import { installServerCopy, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../registration/install';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const VIEW_ID = 'daytona.sandboxes';
 
@@ -73,7 +79,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
 
+  const registration = new McpRegistration({ log, extensionPath: context.extensionPath, credentials: () => credentials() });
+  refreshStableServer(context.extensionPath, log);
+
   context.subscriptions.push(
+    registration,
+    vscode.commands.registerCommand('daytona.initMcp', () =>
+      initMcp({ log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) }),
+    ),
+    vscode.commands.registerCommand('daytona.showMcpConfig', () =>
+      showMcpConfig({ log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) }),
+    ),
+    vscode.commands.registerCommand('daytona.mcpStatus', () =>
+      mcpStatus({ log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) }),
+    ),
     log,
     keys,
     store,
@@ -85,6 +104,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
     keys.onDidChange(() => {
       log.info(`credentials changed; now using ${credentials().origin}`);
+      syncCredentialsFile(keys.current, log);
+      registration.refresh();
       syncContext();
       store.reset();
     }),
@@ -92,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!e.affectsConfiguration(SECTION)) return;
       if (e.affectsConfiguration(`${SECTION}.groupBy`)) tree.refresh();
       if (e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) store.reset();
+      if (e.affectsConfiguration(`${SECTION}.mcp`) || e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) registration.refresh();
       syncContext();
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => makeContext(gateways.get, signal))),
@@ -100,6 +122,45 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   syncContext();
   store.setVisible(view.visible);
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
+}
+
+function describeStore(store: SandboxStore): string {
+  const s = store.status;
+  if (s.kind === 'ready') return `reachable; ${store.sandboxes.length} sandboxes, ${store.runningCount} running`;
+  if (s.kind === 'error') return `${s.error.kind}: ${s.error.message}`;
+  return 'not checked yet (open the Sandboxes view)';
+}
+
+/**
+ * File-launched agents run the copy at ~/.daytona/mcp; once the user has set that up (Init MCP),
+ * keep it in step with this extension version so updates reach them. Off the activation path.
+ */
+function refreshStableServer(extensionPath: string, log: vscode.LogOutputChannel): void {
+  if (!existsSync(stableServerPath())) return;
+  setTimeout(() => {
+    try {
+      const r = installServerCopy(join(extensionPath, 'dist', 'cli.js'));
+      if (r.changed) log.info(`updated the MCP server for file-based agents at ${r.path}`);
+    } catch (err) {
+      log.warn(`could not update ${stableServerPath()}: ${(err as Error).message}`);
+    }
+  }, 2_000);
+}
+
+/** A credentials file written by Init MCP follows the editor's key: replaced on change, removed on sign-out. */
+function syncCredentialsFile(key: string | undefined, log: vscode.LogOutputChannel): void {
+  if (!existsSync(credentialsFilePath())) return;
+  try {
+    if (key) {
+      const s = readSettings();
+      writeCredentialsFile({ apiKey: key, apiUrl: s.apiUrl, target: s.target });
+      log.info(`updated ${credentialsFilePath()} for file-based agents`);
+    } else if (removeCredentialsFile()) {
+      log.info(`removed ${credentialsFilePath()}: file-based agents are signed out too`);
+    }
+  } catch (err) {
+    log.warn(`could not update ${credentialsFilePath()}: ${(err as Error).message}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,3 +5,5 @@ export * from './errors';
 export * from './hosts';
 export type { JsonObject, JsonValue } from './json';
 export { DEFAULT_FORMAT, type TextFormat } from './jsonc-text';
+export * from './install';
+export * from './report';

@@ -1,0 +1,17 @@
+/** `config [agent]`: the exact JSON to paste into an agent's config, with its wrapper and no key. */
+import { configSnippet, HOSTS, HOST_IDS, isHostId, stableServerPath } from '../registration';
+import { parseArgs, UsageError } from './args';
+import { currentLaunch, toolsOption } from './init';
+
+export function configCommand(argv: readonly string[]): void {
+  const args = parseArgs(argv, { flags: ['read-only'], values: ['tools'] });
+  const [host = 'cursor', ...extra] = args.positionals;
+  if (!isHostId(host) || extra.length) throw new UsageError(`config takes one optional agent: ${HOST_IDS.join(', ')}.`);
+  const json = configSnippet(host, currentLaunch(), { readOnly: args.options.has('read-only'), tools: toolsOption(args.options.get('tools')) });
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  const where = HOSTS[host].configPaths({ platform: process.platform, env: process.env, workspaceDir: '<workspace>' }).map((l) => l.path);
+  process.stderr.write(
+    `Paste into ${where.join(' or ')}.\n` +
+      `"${stableServerPath()}" is created by "daytona-mcp init ${host}"; the key comes from DAYTONA_API_KEY, ~/.daytona/mcp/credentials.json or your Daytona CLI login.\n`,
+  );
+}

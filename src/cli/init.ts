@@ -1,0 +1,87 @@
+/**
+ * `init <claude|cursor|windsurf|vscode>`: registers the server in that agent's config file. The key
+ * found now (environment) goes to the 0600 credentials file, never into the agent's config unless
+ * --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
+ */
+import { resolve } from 'node:path';
+import { resolveCredentials } from '../core/credentials';
+import { selectTools } from '../core/tools';
+import { defaultHostContext, HOST_IDS, initHost, isHostId, RegistrationError, writeCredentialsFile, type InitReport } from '../registration';
+import { parseArgs, UsageError } from './args';
+
+export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
+  return { runtimePath: process.execPath, runAsNode: Boolean(process.versions.electron), serverSource: resolve(process.argv[1] ?? __filename) };
+}
+
+export function toolsOption(raw: string | true | undefined): string[] | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const tools = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    selectTools({ allow: tools });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return tools;
+}
+
+export function describeReport(r: InitReport, dryRun: boolean): string {
+  const lines: string[] = [];
+  if (dryRun) {
+    lines.push(`Would ${r.edit.created ? 'create' : r.edit.changed ? 'update' : 'leave unchanged'} ${r.configPath} (${r.displayName}, ${r.scope}).`);
+    if (r.edit.diff) lines.push(r.edit.diff);
+  } else if (!r.edit.changed) {
+    lines.push(`${r.displayName}: ${r.configPath} already has the "daytona" server; nothing changed.`);
+  } else {
+    lines.push(`${r.displayName}: ${r.edit.created ? 'created' : 'updated'} ${r.configPath}${r.edit.backupPath ? ` (previous version kept at ${r.edit.backupPath})` : ''}.`);
+  }
+  lines.push(`Server: ${r.serverPath}`);
+  if (r.edit.officialEntryPresent) {
+    lines.push('Note: the official Daytona CLI server "daytona-mcp" is also configured there; it was left as it is. Remove one of them if your agent shows both.');
+  }
+  lines.push(`Next: ${r.nextSteps}`);
+  return lines.join('\n');
+}
+
+export async function initCommand(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only'], values: ['workspace', 'tools'] });
+  const [host, ...extra] = args.positionals;
+  if (!host || !isHostId(host) || extra.length) {
+    throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
+  }
+  const workspace = args.options.get('workspace');
+  const dryRun = args.options.has('dry-run');
+  const creds = resolveCredentials();
+  const inline = args.options.has('inline-key');
+  if (inline && !creds.apiKey) throw new UsageError('--inline-key needs DAYTONA_API_KEY (or another key source) to be set.');
+
+  const workspaceDir = typeof workspace === 'string' ? resolve(workspace) : host === 'vscode' ? process.cwd() : undefined;
+  let report: InitReport;
+  try {
+    report = await initHost({
+      host,
+      ctx: defaultHostContext(workspaceDir),
+      scope: typeof workspace === 'string' || host === 'vscode' ? 'workspace' : 'global',
+      launch: currentLaunch(),
+      readOnly: args.options.has('read-only'),
+      tools: toolsOption(args.options.get('tools')),
+      inlineKey: inline ? creds.apiKey : undefined,
+      dryRun,
+    });
+  } catch (err) {
+    if (err instanceof RegistrationError) throw new UsageError(err.message);
+    throw err;
+  }
+  const out = [describeReport(report, dryRun)];
+  if (!dryRun && creds.source === 'env' && creds.apiKey && !inline) {
+    const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: process.env.DAYTONA_API_URL, target: creds.target });
+    out.push(`API key from DAYTONA_API_KEY ${written.changed ? 'saved' : 'already saved'} in ${written.path} (mode 0600); the config file holds no key.`);
+  } else if (creds.source === 'daytona-cli') {
+    out.push(`The server will use your ${creds.origin}.`);
+  } else if (creds.source === 'credentials-file') {
+    out.push(`The server will use the key in ${creds.origin.replace(/^credentials file /, '')}.`);
+  } else if (creds.source === 'none') {
+    out.push('No API key found yet: set DAYTONA_API_KEY and run init again, or log in with the Daytona CLI (daytona login).');
+  }
+  if (inline) out.push('Warning: the API key was written into the agent config file (--inline-key); keep that file private.');
+  process.stdout.write(`${out.join('\n')}\n`);
+}

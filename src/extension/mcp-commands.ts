@@ -1,0 +1,154 @@
+/**
+ * "Daytona: Init MCP", "Daytona: Show MCP Config" and "Daytona: MCP Status": the palette twins of
+ * the CLI's init / config / status, sharing src/registration with it.
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { defaultAuditLogPath } from '../core/audit-log';
+import type { Credentials } from '../core/credentials';
+import {
+  agentStatuses,
+  configSnippet,
+  defaultHostContext,
+  describeAgent,
+  HOSTS,
+  HOST_IDS,
+  initHost,
+  RegistrationError,
+  stableServerPath,
+  writeCredentialsFile,
+  type HostId,
+} from '../registration';
+import { currentHost } from './mcp-host-api';
+import type { McpRegistration } from './mcp-registration';
+import { readSettings } from './settings';
+
+export interface McpCommandHost {
+  log: vscode.LogOutputChannel;
+  extensionPath: string;
+  credentials(): Credentials;
+  registration: McpRegistration;
+  storeStatus(): string;
+}
+
+function launch(extensionPath: string) {
+  return {
+    runtimePath: process.execPath,
+    runAsNode: Boolean(process.versions.electron),
+    serverSource: vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'cli.js').fsPath,
+  };
+}
+
+const workspaceDir = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+
+async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostId | 'editor'; scope?: 'global' | 'workspace' } | undefined> {
+  const here = currentHost();
+  const ctx = defaultHostContext(workspaceDir());
+  type Item = vscode.QuickPickItem & { host: HostId | 'editor'; rank: number };
+  const items: Item[] = HOST_IDS.map((id) => {
+    const installed = HOSTS[id].detectInstalled(ctx.env, ctx.platform);
+    const isHere = id === here;
+    return {
+      host: id,
+      label: `${isHere ? '$(star-full) ' : ''}${HOSTS[id].displayName}`,
+      description: [isHere ? 'this editor' : '', installed ? 'detected' : ''].filter(Boolean).join(' · '),
+      detail: HOSTS[id].configPaths(ctx).map((l) => l.path).join('  or  ') || 'needs an open workspace folder',
+      rank: isHere ? 0 : installed ? 1 : 2,
+    };
+  });
+  if (h.registration.mode !== 'none') {
+    items.push({
+      host: 'editor',
+      label: '$(check) This editor, built in',
+      description: 'already registered by the extension',
+      detail: h.registration.mode === 'vscode-provider' ? 'Listed under "MCP: List Servers" as Daytona; the key comes from secret storage.' : 'Registered through Cursor\'s extension API.',
+      rank: -1,
+    });
+  }
+  const picked = await vscode.window.showQuickPick(items.sort((a, b) => a.rank - b.rank), { title, matchOnDetail: true });
+  if (!picked) return undefined;
+  if (picked.host === 'editor' || picked.host === 'claude' || picked.host === 'windsurf') return { host: picked.host, scope: 'global' };
+  if (picked.host === 'vscode') return { host: 'vscode', scope: 'workspace' };
+  if (!workspaceDir()) return { host: 'cursor', scope: 'global' };
+  const scope = await vscode.window.showQuickPick(
+    [
+      { label: 'All projects', description: '~/.cursor/mcp.json', scope: 'global' as const },
+      { label: 'This workspace', description: '.cursor/mcp.json', scope: 'workspace' as const },
+    ],
+    { title: 'Cursor: where should the server be registered?' },
+  );
+  return scope ? { host: 'cursor', scope: scope.scope } : undefined;
+}
+
+export async function initMcp(h: McpCommandHost): Promise<void> {
+  const choice = await pickHost('Daytona: Init MCP — register the sandbox tools with', h);
+  if (!choice) return;
+  if (choice.host === 'editor') {
+    h.registration.refresh();
+    void vscode.window.showInformationMessage('Daytona: the server is registered with this editor. In VS Code run "MCP: List Servers" to start it; in Cursor enable it under MCP settings.');
+    return;
+  }
+  if (choice.scope === 'workspace' && !vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Daytona: trust this workspace before writing MCP config into it, or choose a global config.');
+    return;
+  }
+  const settings = readSettings();
+  const creds = h.credentials();
+  try {
+    const report = await initHost({
+      host: choice.host,
+      ctx: defaultHostContext(workspaceDir()),
+      scope: choice.scope,
+      launch: launch(h.extensionPath),
+      readOnly: settings.mcpReadOnly,
+      tools: settings.mcpTools,
+    });
+    let keyNote = '';
+    if ((creds.source === 'editor' || creds.source === 'env') && creds.apiKey) {
+      const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: settings.apiUrl, target: settings.target });
+      keyNote = ` The key is in ${written.path} (readable only by you), not in the config.`;
+    } else if (creds.source === 'none') {
+      keyNote = ' No API key is set yet: run "Daytona: Set API Key" first, then Init MCP again.';
+    }
+    h.log.info(`Init MCP: ${report.displayName} ${report.edit.changed ? 'updated' : 'unchanged'} ${report.configPath}`);
+    const head = report.edit.changed ? `${report.edit.created ? 'Created' : 'Updated'} ${report.configPath}.` : `${report.configPath} already had the Daytona server.`;
+    const official = report.edit.officialEntryPresent ? ' The official "daytona-mcp" entry is also there and was left alone.' : '';
+    const action = await vscode.window.showInformationMessage(`Daytona → ${report.displayName}: ${head}${keyNote}${official} Next: ${report.nextSteps}`, 'Open Config');
+    if (action === 'Open Config') await vscode.window.showTextDocument(vscode.Uri.file(report.configPath));
+  } catch (err) {
+    const message = err instanceof RegistrationError ? err.message : (err as Error).message;
+    h.log.error(`Init MCP failed: ${message}`);
+    const path = err instanceof RegistrationError ? err.path : undefined;
+    const action = await vscode.window.showErrorMessage(`Daytona: Init MCP failed. ${message}`, ...(path && existsSync(path) ? ['Open Config'] : []));
+    if (action === 'Open Config' && path) await vscode.window.showTextDocument(vscode.Uri.file(path));
+  }
+}
+
+export async function showMcpConfig(h: McpCommandHost): Promise<void> {
+  const choice = await pickHost('Daytona: Show MCP Config for', h);
+  if (!choice || choice.host === 'editor') return;
+  const s = readSettings();
+  const json = configSnippet(choice.host, launch(h.extensionPath), { readOnly: s.mcpReadOnly, tools: s.mcpTools });
+  const doc = await vscode.workspace.openTextDocument({ language: 'jsonc', content: `// Paste into ${HOSTS[choice.host].displayName}'s MCP config. Run "Daytona: Init MCP" once so that\n// ${stableServerPath()} exists. No API key is included.\n${JSON.stringify(json, null, 2)}\n` });
+  await vscode.window.showTextDocument(doc);
+}
+
+export async function mcpStatus(h: McpCommandHost): Promise<void> {
+  const creds = h.credentials();
+  const agents = await agentStatuses(defaultHostContext(workspaceDir()));
+  const lines = [
+    '# Daytona MCP status',
+    '',
+    `- **API key**: ${creds.origin}`,
+    `- **API**: ${creds.apiUrl}${creds.target ? ` (target ${creds.target})` : ''} — ${h.storeStatus()}`,
+    `- **This editor**: ${h.registration.mode === 'vscode-provider' ? 'registered (MCP server definition provider)' : h.registration.mode === 'cursor-api' ? 'registered (Cursor MCP API)' : 'no built-in MCP API; use Init MCP for file-based agents'}`,
+    `- **Server for file-based agents**: ${existsSync(stableServerPath()) ? stableServerPath() : 'not installed yet (run Init MCP)'}`,
+    `- **Audit log**: ${defaultAuditLogPath()}`,
+    '',
+    '| agent | scope | state | config file |',
+    '|---|---|---|---|',
+    ...agents.map((a) => `| ${a.agent} | ${a.scope} | ${describeAgent(a)} | \`${a.path}\` |`),
+  ];
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `${lines.join('\n')}\n` });
+  await vscode.window.showTextDocument(doc);
+}

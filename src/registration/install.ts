@@ -1,0 +1,116 @@
+/**
+ * What "Init MCP" does besides editing a config file: keep a copy of the self-contained server at a
+ * stable path (extension folders are versioned and vanish on update), keep the API key for
+ * file-launched agents in a 0600 credentials file (never in the agent's config unless asked), and
+ * put the entry that launches the copy into the host's file.
+ */
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { credentialsFilePath, daytonaHome, type Env, type StoredCredentials } from '../core/credentials';
+import { upsertServerEntry, type EditResult } from './config-edit';
+import { buildStdioEntry, SERVER_NAME } from './entry';
+import { RegistrationError } from './errors';
+import { HOSTS, type HostContext, type HostId } from './hosts';
+
+export function stableServerPath(env: Env = process.env): string {
+  return join(daytonaHome(env), 'mcp', 'daytona-mcp.js');
+}
+
+/** Copies cli.js to the stable path when its content differs; returns whether it changed. */
+export function installServerCopy(sourcePath: string, env: Env = process.env): { path: string; changed: boolean } {
+  const target = stableServerPath(env);
+  const source = readFileSync(sourcePath);
+  if (existsSync(target) && readFileSync(target).equals(source)) return { path: target, changed: false };
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  const tmp = `${target}.${process.pid}.tmp`;
+  copyFileSync(sourcePath, tmp);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, target); // atomic: a running server keeps its open file, new launches get the new one
+  return { path: target, changed: true };
+}
+
+/** Writes the key for file-launched servers: 0600 file in a 0700 folder, atomically. */
+export function writeCredentialsFile(creds: StoredCredentials, env: Env = process.env): { path: string; changed: boolean } {
+  const path = credentialsFilePath(env);
+  const text = `${JSON.stringify({ apiKey: creds.apiKey, ...(creds.apiUrl ? { apiUrl: creds.apiUrl } : {}), ...(creds.target ? { target: creds.target } : {}) }, null, 2)}\n`;
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) {
+    chmodSync(path, 0o600);
+    return { path, changed: false };
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  chmodSync(dirname(path), 0o700);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, path);
+  return { path, changed: true };
+}
+
+export function removeCredentialsFile(env: Env = process.env): boolean {
+  const path = credentialsFilePath(env);
+  if (!existsSync(path)) return false;
+  rmSync(path);
+  return true;
+}
+
+export interface ServerLaunch {
+  /** Absolute path of the runtime: node, or the editor's Electron binary. */
+  runtimePath: string;
+  /** The runtime is Electron: add ELECTRON_RUN_AS_NODE=1. */
+  runAsNode: boolean;
+  /** Where the bundled cli.js to copy lives (this process's own file for the CLI). */
+  serverSource: string;
+}
+
+export interface InitOptions {
+  host: HostId;
+  ctx: HostContext;
+  launch: ServerLaunch;
+  /** Only with scope workspace: the folder whose .cursor/.vscode file to edit. */
+  scope?: 'global' | 'workspace';
+  readOnly?: boolean;
+  tools?: string[];
+  /** Explicit opt-in: put the key into the agent's config file. */
+  inlineKey?: string;
+  dryRun?: boolean;
+  env?: Env;
+}
+
+export interface InitReport {
+  host: HostId;
+  displayName: string;
+  configPath: string;
+  scope: 'global' | 'workspace';
+  edit: EditResult;
+  serverPath: string;
+  nextSteps: string;
+}
+
+export function entryArgs(o: Pick<InitOptions, 'readOnly' | 'tools'>): string[] {
+  return ['start', ...(o.readOnly ? ['--read-only'] : []), ...(o.tools?.length ? ['--tools', o.tools.join(',')] : [])];
+}
+
+export async function initHost(o: InitOptions): Promise<InitReport> {
+  const host = HOSTS[o.host];
+  const locations = host.configPaths(o.ctx);
+  const wanted = o.scope ?? (host.scopes.includes('global') ? 'global' : 'workspace');
+  const location = locations.find((l) => l.scope === wanted);
+  if (!location) {
+    throw new RegistrationError(
+      'unsupported',
+      wanted === 'workspace'
+        ? `${host.displayName} needs a workspace folder for its config (pass --workspace DIR).`
+        : `${host.displayName} has no ${wanted} config file on this system.`,
+    );
+  }
+  const serverPath = o.dryRun ? stableServerPath(o.env) : installServerCopy(o.launch.serverSource, o.env).path;
+  const entry = buildStdioEntry({
+    hostId: o.host,
+    runtimePath: o.launch.runtimePath,
+    runAsNode: o.launch.runAsNode,
+    serverPath,
+    args: entryArgs(o),
+    env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey } : undefined,
+  });
+  const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, name: SERVER_NAME, entry, dryRun: o.dryRun });
+  return { host: o.host, displayName: host.displayName, configPath: location.path, scope: location.scope, edit, serverPath, nextSteps: host.nextSteps(SERVER_NAME) };
+}

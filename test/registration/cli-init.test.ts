@@ -1,0 +1,163 @@
+/**
+ * `dist/cli.js init/config/status` end to end, with HOME set to an empty temp dir: the written entry
+ * is launched exactly as written with a minimal PATH and serves the tools against the emulator using
+ * the stored credentials, while no config file ever holds the key.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { CLI } from '../helpers/mcp-client';
+import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
+
+let emu: Emulator;
+before(async () => {
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 30, seed: [{ name: 'from-config', state: 'started' }] });
+});
+after(() => emu.close());
+
+/** Runs the CLI asynchronously: the emulator lives in this process and must keep answering. */
+function cli(home: string, args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: '/usr/bin:/bin', HOME: home, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c));
+    p.stderr.on('data', (c: Buffer) => (stderr += c));
+    p.on('close', (status) => {
+      assertNoSecret(`${stdout}${stderr}`, `output of ${args.join(' ')}`);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+const withKey = () => ({ DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url });
+const configPaths = (home: string) => ({
+  cursor: join(home, '.cursor', 'mcp.json'),
+  windsurf: join(home, '.codeium', 'windsurf', 'mcp_config.json'),
+  claude: join(home, '.config', 'Claude', 'claude_desktop_config.json'),
+});
+
+/** Launches an mcpServers entry exactly as written, with nothing but PATH and HOME. */
+async function listToolsAndSandboxes(entry: { command: string; args: string[]; env?: Record<string, string> }, home: string) {
+  const client = new Client({ name: 'as-configured', version: '1' });
+  await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/usr/bin:/bin', HOME: home, ...entry.env }, stderr: 'ignore' }));
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    const listed = await client.callTool({ name: 'list_sandboxes', arguments: {} });
+    return { tools, listed: listed as { isError?: boolean; structuredContent?: { sandboxes: Array<{ name: string }> } } };
+  } finally {
+    await client.close();
+  }
+}
+
+for (const host of ['cursor', 'claude', 'windsurf'] as const) {
+  test(`init ${host}: valid config, launches as written with a minimal PATH, no key in the file, idempotent`, async () => {
+    const home = mkdtempSync(join(tmpdir(), `init-${host}-`));
+    const r = await cli(home, ['init', host], withKey());
+    assert.equal(r.status, 0, r.stderr);
+    const path = configPaths(home)[host];
+    const text = readFileSync(path, 'utf8');
+    assert.ok(!text.includes(SENTINEL_KEY), 'config holds no key');
+    const entry = parse(text).mcpServers.daytona;
+    assert.equal(entry.command, process.execPath);
+    assert.equal(entry.args[0], join(home, '.daytona', 'mcp', 'daytona-mcp.js'));
+    assert.equal(statSync(join(home, '.daytona', 'mcp', 'credentials.json')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(home, '.daytona', 'mcp')).mode & 0o777, 0o700);
+
+    const { tools, listed } = await listToolsAndSandboxes(entry, home);
+    assert.equal(tools.length, 10);
+    assert.equal(listed.isError, undefined);
+    assert.deepEqual(listed.structuredContent?.sandboxes.map((s) => s.name), ['from-config']);
+
+    const before = statSync(path).mtimeMs;
+    const again = await cli(home, ['init', host], withKey());
+    assert.match(again.stdout, /nothing changed/);
+    assert.equal(readFileSync(path, 'utf8'), text);
+    assert.equal(statSync(path).mtimeMs, before);
+    assert.ok(!existsSync(`${path}.bak`), 'no backup when nothing changed');
+  });
+}
+
+test('a commented config keeps its comments and other servers; the previous file is backed up', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-comments-'));
+  const path = configPaths(home).cursor;
+  mkdirSync(join(home, '.cursor'));
+  const original = '// my servers\n{\n  "mcpServers": {\n    /* keep me */\n    "other": { "command": "x", "args": [] }, // trailing\n  },\n  "unknownKey": true\n}\n';
+  writeFileSync(path, original);
+  assert.equal((await cli(home, ['init', 'cursor'], withKey())).status, 0);
+  const text = readFileSync(path, 'utf8');
+  for (const kept of ['// my servers', '/* keep me */', '"other": { "command": "x", "args": [] }, // trailing', '"unknownKey": true']) assert.ok(text.includes(kept), kept);
+  assert.equal(readFileSync(`${path}.bak`, 'utf8'), original);
+  assert.ok(parse(text).mcpServers.daytona);
+});
+
+test('an unparsable config is left untouched with a clear error', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-broken-'));
+  const path = configPaths(home).cursor;
+  mkdirSync(join(home, '.cursor'));
+  writeFileSync(path, '{ "mcpServers": { oops }');
+  const r = await cli(home, ['init', 'cursor'], withKey());
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /mcp\.json.*line 1/s);
+  assert.equal(readFileSync(path, 'utf8'), '{ "mcpServers": { oops }');
+});
+
+test('--dry-run writes nothing; --inline-key is an explicit opt-in; vscode uses the servers shape', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-flags-'));
+  const dry = await cli(home, ['init', 'windsurf', '--dry-run'], withKey());
+  assert.equal(dry.status, 0);
+  assert.match(dry.stdout, /Would create/);
+  assert.ok(!existsSync(configPaths(home).windsurf));
+  assert.ok(!existsSync(join(home, '.daytona')));
+
+  const inline = await cli(home, ['init', 'cursor', '--inline-key'], withKey());
+  assert.equal(inline.status, 0);
+  assert.match(inline.stdout, /Warning: the API key was written/);
+  assert.equal(parse(readFileSync(configPaths(home).cursor, 'utf8')).mcpServers.daytona.env.DAYTONA_API_KEY, SENTINEL_KEY);
+
+  const ws = mkdtempSync(join(tmpdir(), 'ws-'));
+  assert.equal((await cli(home, ['init', 'vscode', '--workspace', ws, '--read-only'], withKey())).status, 0);
+  const vs = parse(readFileSync(join(ws, '.vscode', 'mcp.json'), 'utf8'));
+  assert.equal(vs.servers.daytona.type, 'stdio');
+  assert.deepEqual(vs.servers.daytona.args.slice(1), ['start', '--read-only']);
+});
+
+test('unknown agents and options exit 2 and name the valid ones', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-bad-'));
+  const r = await cli(home, ['init', 'emacs']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /claude, cursor, windsurf, vscode/);
+  assert.equal((await cli(home, ['init', 'cursor', '--tools', 'nope'])).status, 2);
+  assert.equal((await cli(home, ['init', 'cursor', '--frobnicate'])).status, 2);
+});
+
+test('config prints the paste-able JSON with its wrapper and no key; status reports without the key', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'config-'));
+  const c = await cli(home, ['config', 'vscode'], withKey());
+  assert.equal(c.status, 0);
+  assert.ok(JSON.parse(c.stdout).servers.daytona);
+  await cli(home, ['init', 'cursor'], withKey());
+  const s = await cli(home, ['status'], { DAYTONA_API_URL: emu.url });
+  assert.equal(s.status, 0);
+  assert.match(s.stdout, /API key:\s+credentials file/);
+  assert.match(s.stdout, /key accepted/);
+  assert.match(s.stdout, /Cursor\s+global\s+configured/);
+});
+
+test('a credentials file others can read is refused, with the fix in the error', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-perm-'));
+  assert.equal((await cli(home, ['init', 'cursor'], withKey())).status, 0);
+  chmodSync(join(home, '.daytona', 'mcp', 'credentials.json'), 0o644);
+  const entry = parse(readFileSync(configPaths(home).cursor, 'utf8')).mcpServers.daytona;
+  const { listed } = await listToolsAndSandboxes(entry, home);
+  assert.equal(listed.isError, true);
+  const text = JSON.stringify(listed);
+  assert.match(text, /readable by other users/);
+  assert.match(text, /chmod 600/);
+});
