@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { resolveCredentials } from '../core/credentials';
 import { selectTools } from '../core/tools';
-import { defaultHostContext, HOST_IDS, initHost, isHostId, RegistrationError, writeCredentialsFile, type InitReport } from '../registration';
+import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeCredentialsFile, writeHttpState, type InitReport } from '../registration';
 import { parseArgs, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
@@ -42,8 +42,19 @@ export function describeReport(r: InitReport, dryRun: boolean): string {
   return lines.join('\n');
 }
 
+/** The shared server's URL and token; creates the token (0600 state file) on first use. */
+function sharedServer(portOption: string | true | undefined, dryRun: boolean): { url: string; token: string } {
+  const state = readHttpState();
+  const port = typeof portOption === 'string' ? Number(portOption) : (state?.port ?? DEFAULT_HTTP_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port takes a port number (1–65535).');
+  const token = httpToken();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  if (!dryRun && (!state || state.port !== port || state.token !== token)) writeHttpState({ token, port, pid: state?.pid ?? null, url, startedAt: state?.startedAt ?? null });
+  return { url, token };
+}
+
 export async function initCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only'], values: ['workspace', 'tools'] });
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http'], values: ['workspace', 'tools', 'port'] });
   const [host, ...extra] = args.positionals;
   if (!host || !isHostId(host) || extra.length) {
     throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
@@ -55,6 +66,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   if (inline && !creds.apiKey) throw new UsageError('--inline-key needs DAYTONA_API_KEY (or another key source) to be set.');
 
   const workspaceDir = typeof workspace === 'string' ? resolve(workspace) : host === 'vscode' ? process.cwd() : undefined;
+  const http = args.options.has('http') ? sharedServer(args.options.get('port'), dryRun) : undefined;
   let report: InitReport;
   try {
     report = await initHost({
@@ -65,6 +77,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       readOnly: args.options.has('read-only'),
       tools: toolsOption(args.options.get('tools')),
       inlineKey: inline ? creds.apiKey : undefined,
+      http,
       dryRun,
     });
   } catch (err) {
@@ -83,5 +96,6 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
     out.push('No API key found yet: set DAYTONA_API_KEY and run init again, or log in with the Daytona CLI (daytona login).');
   }
   if (inline) out.push('Warning: the API key was written into the agent config file (--inline-key); keep that file private.');
+  if (http) out.push(`The entry points at the shared server ${http.url}; start it with "daytona-mcp start --http" (it keeps running for all agents).`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -19,8 +19,11 @@ Usage: daytona-mcp <command> [options]
 Commands:
   start [--read-only] [--tools a,b] [--project NAME]
                       Serve the MCP tools on stdio (what agent configs launch).
+  start --http [--port N]
+                      One shared background server on 127.0.0.1 (Streamable
+                      HTTP, bearer token in ~/.daytona/mcp/http.json).
   init <claude|cursor|windsurf|vscode> [--workspace DIR] [--dry-run]
-       [--read-only] [--tools a,b] [--inline-key]
+       [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
                       Register the server in that agent's config file (comments
                       and other servers are kept; a backup is written). The key
                       goes to ~/.daytona/mcp/credentials.json (0600), not the

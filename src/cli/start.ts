@@ -1,44 +1,60 @@
 /**
- * `start`: serve the MCP tools on stdio. stdout carries protocol only; diagnostics go to stderr and
- * the audit log. The process exits promptly when the client closes stdin or sends a signal.
+ * `start`: serve the MCP tools on stdio (what agent configs launch), or with --http as one shared
+ * background server on 127.0.0.1. stdout carries protocol only in stdio mode; diagnostics go to
+ * stderr and the audit log. The process exits promptly when the client closes stdin or on a signal.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { AuditLog, defaultAuditLogPath } from '../core/audit-log';
 import { resolveCredentials } from '../core/credentials';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { selectTools } from '../core/tools';
+import type { AnyTool } from '../core/tool';
+import { startHttpServer } from '../mcp/http';
 import { createMcpServer } from '../mcp/server';
+import { DEFAULT_HTTP_PORT, httpStatePath, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
 import { parseArgs, UsageError } from './args';
 import { VERSION } from './version';
 
-export async function startCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['read-only'], values: ['tools', 'project'] });
-  if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
-  const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
-  const toolsOption = (args.options.get('tools') as string | undefined) ?? process.env.DAYTONA_MCP_TOOLS;
+function pickTools(readOnly: boolean, toolsOption: string | undefined): { tools: AnyTool[]; allow?: string[] } {
   const allow = toolsOption ? toolsOption.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  let tools;
   try {
-    tools = selectTools({ readOnly, allow });
+    return { tools: selectTools({ readOnly, allow }), allow };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
 
-  // Anything printed to stdout would corrupt the protocol stream.
-  console.log = console.error;
-  console.info = console.error;
+export async function startCommand(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port'] });
+  if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
+  const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
+  const { tools, allow } = pickTools(readOnly, (args.options.get('tools') as string | undefined) ?? process.env.DAYTONA_MCP_TOOLS);
+  const http = args.options.has('http');
+  const portOption = args.options.get('port');
+  const port = typeof portOption === 'string' ? Number(portOption) : (readHttpState()?.port ?? DEFAULT_HTTP_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number (0–65535).');
+
+  if (http) {
+    const running = await runningHttpServer();
+    if (running) {
+      process.stdout.write(`The shared Daytona MCP server is already running at ${running.url} (pid ${running.pid}); nothing to do.\n`);
+      return;
+    }
+  }
+
+  // In stdio mode anything printed to stdout would corrupt the protocol stream.
+  if (!http) {
+    console.log = console.error;
+    console.info = console.error;
+  }
 
   const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials() });
   const audit = new AuditLog({ path: defaultAuditLogPath(), secrets: provider.secrets });
   const creds = resolveCredentials();
-  const server = createMcpServer({
-    tools,
-    gateway: provider.get,
-    version: VERSION,
-    audit,
-    defaults: { project: (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT },
-  });
+  const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
+  const makeServer = () => createMcpServer({ tools, gateway: provider.get, version: VERSION, audit, defaults: { project } });
 
+  let closeTransport: () => Promise<void> = async () => undefined;
   let stopping = false;
   const stop = async (reason: string): Promise<void> => {
     if (stopping) return;
@@ -46,11 +62,9 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     audit.write('server_stop', { reason });
     const force = setTimeout(() => process.exit(0), 2_000);
     force.unref();
-    await Promise.allSettled([provider.dispose(), server.close()]);
+    await Promise.allSettled([provider.dispose(), closeTransport()]);
     process.exit(0);
   };
-  process.stdin.on('end', () => void stop('stdin closed'));
-  process.stdin.on('close', () => void stop('stdin closed'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('uncaughtException', (err) => {
@@ -62,16 +76,33 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     audit.write('internal_error', { message: err instanceof Error ? err.message : String(err) });
   });
 
-  audit.write('server_start', {
-    version: VERSION,
-    transport: 'stdio',
-    tools: tools.map((t) => t.name),
-    readOnly,
-    allow: allow ?? null,
-    credentials: creds.source,
-    apiUrl: creds.apiUrl,
-    target: creds.target ?? null,
-  });
+  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrl, target: creds.target ?? null };
+
+  if (http) {
+    const token = httpToken();
+    let server;
+    try {
+      server = await startHttpServer({ createServer: makeServer, port, token, audit });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} on 127.0.0.1 is taken by another program; pass --port N.`);
+      throw err;
+    }
+    closeTransport = () => server.close();
+    writeHttpState({ token, port: server.port, pid: process.pid, url: server.url, startedAt: new Date().toISOString() });
+    process.on('exit', () => {
+      const s = readHttpState();
+      if (s?.pid === process.pid) writeHttpState({ ...s, pid: null, startedAt: null });
+    });
+    audit.write('server_start', { ...startFields, transport: 'http', url: server.url });
+    process.stdout.write(`daytona-mcp ${VERSION}: serving ${tools.length} tools at ${server.url} (loopback only; bearer token in ${httpStatePath()}). Ctrl-C stops it.\n`);
+    return;
+  }
+
+  const server = makeServer();
+  closeTransport = () => server.close();
+  process.stdin.on('end', () => void stop('stdin closed'));
+  process.stdin.on('close', () => void stop('stdin closed'));
+  audit.write('server_start', { ...startFields, transport: 'stdio' });
   await server.connect(new StdioServerTransport());
   process.stderr.write(`daytona-mcp ${VERSION}: serving ${tools.length} tools on stdio (key: ${creds.origin}; log: ${audit.path})\n`);
 }

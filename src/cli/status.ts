@@ -4,7 +4,7 @@ import { defaultAuditLogPath } from '../core/audit-log';
 import { hasCredential, resolveCredentials } from '../core/credentials';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { toToolError } from '../core/errors';
-import { agentStatuses, defaultHostContext, describeAgent, stableServerPath } from '../registration';
+import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer, stableServerPath } from '../registration';
 import { parseArgs } from './args';
 import { VERSION } from './version';
 
@@ -25,6 +25,13 @@ async function apiCheck(): Promise<string> {
   }
 }
 
+async function httpStatus(): Promise<string> {
+  const running = await runningHttpServer();
+  if (running) return `shared server running at ${running.url} (pid ${running.pid})`;
+  const state = readHttpState();
+  return state ? `not running (last at ${state.url}; start with "daytona-mcp start --http")` : 'not set up (optional: "daytona-mcp start --http")';
+}
+
 export async function statusCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['json'], values: ['workspace'] });
   const creds = resolveCredentials();
@@ -37,6 +44,7 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     target: creds.target ?? null,
     api: await apiCheck(),
     server: existsSync(stableServerPath()) ? stableServerPath() : `${stableServerPath()} (not installed; run init)`,
+    http: await httpStatus(),
     log: defaultAuditLogPath(),
     agents,
   };
@@ -49,6 +57,7 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     `API key:  ${report.key}`,
     `API:      ${report.apiUrl}${report.target ? ` (target ${report.target})` : ''} — ${report.api}`,
     `Server:   ${report.server}`,
+    `HTTP:     ${report.http}`,
     `Log:      ${report.log}`,
     'Agents:',
     ...agents.map((a) => `  ${a.agent.padEnd(15)} ${a.scope.padEnd(9)} ${describeAgent(a).padEnd(16)} ${a.path}`),

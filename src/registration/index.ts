@@ -7,3 +7,4 @@ export type { JsonObject, JsonValue } from './json';
 export { DEFAULT_FORMAT, type TextFormat } from './jsonc-text';
 export * from './install';
 export * from './report';
+export * from './http-state';

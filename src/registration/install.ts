@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { dirname, join } from 'node:path';
 import { credentialsFilePath, daytonaHome, type Env, type StoredCredentials } from '../core/credentials';
 import { upsertServerEntry, type EditResult } from './config-edit';
-import { buildStdioEntry, SERVER_NAME } from './entry';
+import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
 import { RegistrationError } from './errors';
 import { HOSTS, type HostContext, type HostId } from './hosts';
 
@@ -71,6 +71,8 @@ export interface InitOptions {
   tools?: string[];
   /** Explicit opt-in: put the key into the agent's config file. */
   inlineKey?: string;
+  /** Register the shared HTTP server (url + bearer header) instead of a stdio command. */
+  http?: { url: string; token: string };
   dryRun?: boolean;
   env?: Env;
 }
@@ -103,14 +105,16 @@ export async function initHost(o: InitOptions): Promise<InitReport> {
     );
   }
   const serverPath = o.dryRun ? stableServerPath(o.env) : installServerCopy(o.launch.serverSource, o.env).path;
-  const entry = buildStdioEntry({
-    hostId: o.host,
-    runtimePath: o.launch.runtimePath,
-    runAsNode: o.launch.runAsNode,
-    serverPath,
-    args: entryArgs(o),
-    env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey } : undefined,
-  });
+  const entry = o.http
+    ? buildHttpEntry({ hostId: o.host, url: o.http.url, headers: { Authorization: `Bearer ${o.http.token}` } })
+    : buildStdioEntry({
+        hostId: o.host,
+        runtimePath: o.launch.runtimePath,
+        runAsNode: o.launch.runAsNode,
+        serverPath,
+        args: entryArgs(o),
+        env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey } : undefined,
+      });
   const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, name: SERVER_NAME, entry, dryRun: o.dryRun });
   return { host: o.host, displayName: host.displayName, configPath: location.path, scope: location.scope, edit, serverPath, nextSteps: host.nextSteps(SERVER_NAME) };
 }

@@ -1,0 +1,127 @@
+/**
+ * The shared background server: MCP over Streamable HTTP on loopback, one process serving several
+ * agents. Every request must carry the bearer token (kept 0600 in ~/.daytona/mcp/http.json), come
+ * to a loopback Host (DNS-rebinding defence) from no Origin or a loopback one, and fit the body
+ * limit; sessions are capped. Each session gets its own MCP Server over the same tools.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { AuditLog } from '../core/audit-log';
+
+export interface HttpServerOptions {
+  createServer: () => Server;
+  port: number;
+  token: string;
+  audit?: AuditLog;
+  maxBodyBytes?: number;
+  maxSessions?: number;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw Object.assign(new Error(`Request body over ${limit} bytes`), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  if (!size) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw Object.assign(new Error('Request body is not valid JSON'), { status: 400 });
+  }
+}
+
+export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
+  const maxBody = o.maxBodyBytes ?? 1024 * 1024;
+  const maxSessions = o.maxSessions ?? 32;
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server }>();
+  let port = o.port;
+  const allowedHosts = () => LOOPBACK_HOSTS.map((h) => `${h}:${port}`);
+  const allowedOrigins = () => LOOPBACK_HOSTS.map((h) => `http://${h}:${port}`);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!allowedHosts().includes(req.headers.host ?? '')) return sendError(res, 403, 'Forbidden host');
+    if (req.headers.origin && !allowedOrigins().includes(req.headers.origin)) return sendError(res, 403, 'Forbidden origin');
+    if (url.pathname !== '/mcp') return sendError(res, 404, 'Not found; the MCP endpoint is /mcp');
+    if (!tokenMatches(req.headers.authorization, o.token)) {
+      o.audit?.write('http_rejected', { reason: 'bad token', remote: req.socket.remoteAddress });
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendError(res, 401, 'Missing or wrong bearer token (see ~/.daytona/mcp/http.json)');
+    }
+    const body = req.method === 'POST' ? await readBody(req, maxBody) : undefined;
+    const sessionId = req.headers['mcp-session-id'];
+    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    if (existing) return existing.transport.handleRequest(req, res, body);
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendError(res, typeof sessionId === 'string' ? 404 : 400, typeof sessionId === 'string' ? 'Unknown session; initialize again' : 'Send initialize first');
+    }
+    if (sessions.size >= maxSessions) return sendError(res, 503, `Too many sessions (${maxSessions}); close an agent or restart the server`);
+    const server = o.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableDnsRebindingProtection: true,
+      allowedHosts: allowedHosts(),
+      allowedOrigins: allowedOrigins(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  const http: HttpServer = createServer((req, res) => {
+    handle(req, res).catch((err: Error & { status?: number }) => sendError(res, err.status ?? 500, err.message));
+  });
+  http.requestTimeout = 0; // SSE responses stay open for long tool calls
+  http.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(o.port, '127.0.0.1', () => resolve());
+  });
+  port = (http.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    port,
+    sessions: () => sessions.size,
+    async close() {
+      await Promise.allSettled([...sessions.values()].map((s) => s.server.close()));
+      sessions.clear();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

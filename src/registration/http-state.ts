@@ -1,0 +1,76 @@
+/**
+ * ~/.daytona/mcp/http.json: where the shared HTTP server listens, its pid and its bearer token
+ * (0600). The token survives restarts so agent configs written by `init --http` stay valid; a pid
+ * that no longer runs marks a stale file, which the next start simply takes over.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { daytonaHome, type Env } from '../core/credentials';
+
+export const DEFAULT_HTTP_PORT = 47833;
+
+export interface HttpState {
+  token: string;
+  port: number;
+  pid: number | null;
+  url: string;
+  startedAt: string | null;
+}
+
+export function httpStatePath(env: Env = process.env): string {
+  return join(daytonaHome(env), 'mcp', 'http.json');
+}
+
+export function readHttpState(env: Env = process.env): HttpState | undefined {
+  const path = httpStatePath(env);
+  if (!existsSync(path)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(path, 'utf8')) as Partial<HttpState>;
+    if (typeof s.token !== 'string' || typeof s.port !== 'number') return undefined;
+    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeHttpState(state: HttpState, env: Env = process.env): void {
+  const path = httpStatePath(env);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
+
+/** The saved token, or a new random one. */
+export function httpToken(env: Env = process.env): string {
+  return readHttpState(env)?.token ?? randomBytes(32).toString('base64url');
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** The running shared server, if its recorded pid lives and its port answers. */
+export async function runningHttpServer(env: Env = process.env): Promise<HttpState | undefined> {
+  const s = readHttpState(env);
+  if (!s?.pid || s.pid === process.pid || !pidAlive(s.pid)) return undefined;
+  return (await portOpen(s.port)) ? s : undefined;
+}
