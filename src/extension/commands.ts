@@ -41,6 +41,7 @@ type Action = 'start' | 'stop' | 'archive' | 'delete';
 const ACTION_TOOLS: Record<Action, AnyTool> = { start: startSandbox, stop: stopSandbox, archive: archiveSandbox, delete: deleteSandbox };
 const ACTION_FLAG: Record<Action, string> = { start: 'can-start', stop: 'can-stop', archive: 'can-archive', delete: 'can-delete' };
 const ACTION_TITLE: Record<Action, string> = { start: 'Starting', stop: 'Stopping', archive: 'Archiving', delete: 'Deleting' };
+const ACTION_PAST: Record<Action, string> = { start: 'started', stop: 'stopped', archive: 'archived', delete: 'deleted' };
 
 function selectedSandboxes(item: unknown, selected: unknown): SandboxDetails[] {
   const nodes = (Array.isArray(selected) && selected.length ? selected : item ? [item] : []) as Node[];
@@ -52,7 +53,7 @@ async function pickSandboxes(s: CommandServices, action: Action | 'any', many: b
   const fits = (x: SandboxDetails) => action === 'any' || contextValueFor(x).split(' ').includes(ACTION_FLAG[action]);
   const candidates = s.store.sandboxes.filter(fits);
   if (!candidates.length) {
-    void vscode.window.showInformationMessage(action === 'any' ? 'Daytona: no sandboxes.' : `Daytona: no sandbox can be ${action === 'stop' ? 'stopped' : `${action}${action.endsWith('e') ? 'd' : 'ed'}`} right now.`);
+    void vscode.window.showInformationMessage(action === 'any' ? 'Daytona: no sandboxes.' : `Daytona: no sandbox can be ${ACTION_PAST[action]} right now.`);
     return [];
   }
   const items = candidates.map((x) => ({ label: x.name, description: `${x.state} · ${x.id}`, sandbox: x }));
