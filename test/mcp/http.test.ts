@@ -74,7 +74,7 @@ test('two agents share one server over Streamable HTTP on loopback', async () =>
   assert.match(state.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
   const [a, b] = await Promise.all([connect(), connect()]);
   assert.equal((await a.listTools()).tools.length, 10);
-  const listed = (await b.callTool({ name: 'list_sandboxes', arguments: {} })) as { structuredContent: { sandboxes: Array<{ name: string }> } };
+  const listed = (await b.callTool({ name: 'list_sandboxes', arguments: {} })) as unknown as { structuredContent: { sandboxes: Array<{ name: string }> } };
   assert.deepEqual(listed.structuredContent.sandboxes.map((s) => s.name), ['shared']);
   await Promise.all([a.close(), b.close()]);
 });
