@@ -24,6 +24,16 @@ function pickTools(readOnly: boolean, toolsOption: string | undefined): { tools:
   }
 }
 
+/** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
+export function requestTimeoutFromEnv(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) {
+    throw new UsageError('DAYTONA_MCP_REQUEST_TIMEOUT_MS takes a whole number of milliseconds between 100 and 600000.');
+  }
+  return ms;
+}
+
 export async function startCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port'] });
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
@@ -48,7 +58,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     console.info = console.error;
   }
 
-  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials() });
+  const requestTimeoutMs = requestTimeoutFromEnv(process.env.DAYTONA_MCP_REQUEST_TIMEOUT_MS);
+  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials(), requestTimeoutMs });
   const audit = new AuditLog({ path: defaultAuditLogPath(), secrets: provider.secrets });
   const creds = resolveCredentials();
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;

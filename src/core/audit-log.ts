@@ -40,10 +40,11 @@ export class AuditLog {
 
   /** Appends one entry. Never throws: auditing must not break the tool call it records. */
   write(event: string, fields: Record<string, unknown> = {}): void {
-    let line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...fields }) + '\n';
-    for (const secret of this.secrets()) {
-      if (secret.length >= 8) line = line.split(secret).join(REDACTED);
-    }
+    const secrets = this.secrets().filter((s) => s.length >= 8);
+    // Secrets go first, clipping second: clipping first could leave a fragment of a key behind.
+    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(v, secrets, k === 'arguments' ? MAX_ARGUMENT_CHARS : MAX_FIELD_CHARS)]));
+    let line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...safe }) + '\n';
+    for (const secret of secrets) line = line.split(secret).join(REDACTED);
     try {
       this.ensureFolder();
       this.rotateIfNeeded(Buffer.byteLength(line));
@@ -112,7 +113,24 @@ function tryLock(lock: string): boolean {
   }
 }
 
-/** Tool arguments as they may be logged: env values and anything key-like replaced. */
+const MAX_ARGUMENT_CHARS = 500;
+const MAX_FIELD_CHARS = 4_000;
+
+/** Every string and key: secrets replaced, then clipped; arrays and objects walked (bounded depth). */
+function sanitize(v: unknown, secrets: readonly string[], max: number, depth = 0): unknown {
+  const clean = (s: string): string => {
+    for (const secret of secrets) s = s.split(secret).join(REDACTED);
+    return s.length > max ? `${s.slice(0, max)}…(${s.length} chars)` : s;
+  };
+  if (typeof v === 'string') return clean(v);
+  if (!v || typeof v !== 'object') return v;
+  if (depth > 32) return '[too deep]';
+  if (Array.isArray(v)) return v.map((x) => sanitize(x, secrets, max, depth + 1));
+  // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), sanitize(x, secrets, max, depth + 1)]));
+}
+
+/** Tool arguments as they may be logged: env values and anything key-like replaced (AuditLog.write clips). */
 export function redactArguments(args: unknown): unknown {
   if (!args || typeof args !== 'object') return args;
   if (Array.isArray(args)) return args.map(redactArguments);
@@ -121,7 +139,6 @@ export function redactArguments(args: unknown): unknown {
     Object.entries(args as Record<string, unknown>).map(([k, v]) => {
       if (k === 'env' && v && typeof v === 'object') return [k, Object.fromEntries(Object.keys(v).map((name) => [name, REDACTED]))];
       if (/key|token|secret|password/i.test(k)) return [k, REDACTED];
-      if (typeof v === 'string' && v.length > 500) return [k, `${v.slice(0, 500)}…(${v.length} chars)`];
       return [k, redactArguments(v)];
     }),
   );

@@ -56,7 +56,18 @@ export function createGatewayProvider(o: GatewayProviderOptions): ManagedGateway
       }
       return current.gateway;
     },
-    secrets: () => lastSecrets,
+    // Also the key as configured right now: a call refused before it reached the gateway (invalid
+    // input) must not log a key the agent pasted into its arguments.
+    secrets: () => {
+      let now: string[] = [];
+      try {
+        const c = o.resolveCredentials();
+        now = [c.apiKey, c.jwtToken].filter((s): s is string => Boolean(s));
+      } catch {
+        // keep what the last call used
+      }
+      return [...new Set([...lastSecrets, ...now])];
+    },
     dispose: disposeCurrent,
   };
 }

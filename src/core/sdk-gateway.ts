@@ -223,6 +223,10 @@ class SdkGateway implements DaytonaGateway {
 
   async get(idOrName: string, opts?: CallOptions): Promise<SandboxDetails> {
     const res = await this.call(true, opts, (cfg) => this.api.getSandbox(idOrName, undefined, undefined, cfg));
+    // Whatever answered 200 must be a sandbox: never act on an id we did not get from the API.
+    if (!res.data || typeof res.data.id !== 'string' || !res.data.id) {
+      throw new ToolError('not_found', `Sandbox with ID or name ${idOrName} not found`);
+    }
     return toSandboxDetails(res.data);
   }
 

@@ -80,7 +80,7 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   const names = targets.length === 1 ? targets[0]!.name : `${targets.length} sandboxes`;
   const outcome = await runTool(s, ACTION_TOOLS[action], { sandboxes: targets.map((x) => x.id) }, `${ACTION_TITLE[action]} ${names}…`);
   void s.store.refresh();
-  if (outcome) await reportOutcome(outcome, s.log);
+  if (outcome) void reportOutcome(outcome, s.log);
 }
 
 async function setApiKey(s: CommandServices): Promise<void> {
@@ -185,7 +185,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
 
   const outcome = await runTool(s, createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`);
   void s.store.refresh();
-  if (outcome) await reportOutcome(outcome, s.log);
+  if (outcome) void reportOutcome(outcome, s.log);
 }
 
 async function deleteAllStopped(s: CommandServices): Promise<void> {
@@ -195,7 +195,7 @@ async function deleteAllStopped(s: CommandServices): Promise<void> {
   void s.store.refresh();
   if (!outcome) return;
   if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: there are no stopped sandboxes.');
-  else if (!outcome.data.cancelled) await reportOutcome(outcome, s.log);
+  else if (!outcome.data.cancelled) void reportOutcome(outcome, s.log);
 }
 
 function dashboardUrl(apiUrl: string): string {
@@ -213,7 +213,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       try {
         await fn(...args);
       } catch (err) {
-        await showToolError(toToolError(err), s.log);
+        void showToolError(toToolError(err), s.log);
       }
     });
   return [

@@ -24,7 +24,18 @@ const VIEW_ID = 'daytona.sandboxes';
 
 let provider: ManagedGatewayProvider | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * Handles for the extension-host tests only (ExtensionMode.Test): other extensions never get a way
+ * to the key through our exports.
+ */
+export interface TestApi {
+  keys: KeyStore;
+  store: SandboxStore;
+  tree: SandboxTreeProvider;
+  registrationMode: McpRegistration['mode'];
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TestApi | undefined> {
   const log = vscode.window.createOutputChannel('Daytona', { log: true });
   const keys = new KeyStore(context.secrets);
   await keys.load();
@@ -122,6 +133,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   syncContext();
   store.setVisible(view.visible);
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
+  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: registration.mode } : undefined;
 }
 
 function describeStore(store: SandboxStore): string {

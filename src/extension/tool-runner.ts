@@ -62,7 +62,8 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   } catch (raw) {
     const err = toToolError(raw);
     if (err.kind === 'auth') host.onAuthError?.(err);
-    if (err.kind !== 'cancelled') await showToolError(err, host.log);
+    // Not awaited: a notification stays until dismissed, and the command should finish with the work.
+    if (err.kind !== 'cancelled') void showToolError(err, host.log);
     else host.log.info(`${tool.name}: cancelled`);
     return undefined;
   }

@@ -7,6 +7,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
+  type CallToolRequest,
   type CallToolResult,
   type ServerNotification,
   type ServerRequest,
@@ -87,7 +88,7 @@ export function createMcpServer(o: McpServerOptions): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  const handleCall = async (request: CallToolRequest, extra: Extra): Promise<CallToolResult> => {
     const started = Date.now();
     const { name, arguments: rawArgs } = request.params;
     const audit = (outcome: string, fields: Record<string, unknown> = {}) =>
@@ -126,7 +127,22 @@ export function createMcpServer(o: McpServerOptions): Server {
       audit(err.kind === 'cancelled' ? 'cancelled' : 'error', { error: err.kind, message: err.message });
       return errorResult(err);
     }
+  };
+
+  // Calls in flight when the client goes away: closing aborts their signals (the SDK does that);
+  // wait for them to settle so each still writes its audit line before the process exits.
+  const inFlight = new Set<Promise<CallToolResult>>();
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const call = handleCall(request, extra);
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call)).catch(() => undefined);
+    return call;
   });
+  const closeTransport = server.close.bind(server);
+  server.close = async () => {
+    await closeTransport();
+    await Promise.allSettled([...inFlight]);
+  };
 
   return server;
 }

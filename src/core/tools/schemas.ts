@@ -11,6 +11,8 @@ export const sandboxRef = z
   .trim()
   .min(1, 'Give a sandbox id or name (from list_sandboxes).')
   .max(255, 'A sandbox id or name is at most 255 characters.')
+  // "." and ".." are URL dot-segments: /sandbox/. would address the list endpoint, /sandbox/.. the API root.
+  .refine((s) => !/^\.+$/.test(s), 'A sandbox id or name is never made of dots only; use one from list_sandboxes.')
   .describe('Sandbox id or name, exactly as returned by list_sandboxes');
 
 export const sandboxRefs = z
