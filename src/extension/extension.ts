@@ -13,6 +13,8 @@ import { SandboxStore } from './sandbox-store';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import { showToolError } from './tool-runner';
+import { ToolError } from '../core/errors';
 import { initMcp, mcpStatus, showMcpConfig } from './mcp-commands';
 import { McpRegistration } from './mcp-registration';
 import { credentialsFilePath } from '../core/credentials';
@@ -63,6 +65,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const statusBar = new StatusBar(store, () => hasCredential(credentials()));
 
+  // A rejected key is said once, as a notification with the fix, not on every poll.
+  let notifiedAuthFor: string | undefined;
+  const notifyAuthError = () => {
+    const s = store.status;
+    if (s.kind !== 'error' || s.error.kind !== 'auth') return;
+    const origin = credentials().origin;
+    if (notifiedAuthFor === origin) return;
+    notifiedAuthFor = origin;
+    void showToolError(new ToolError('auth', `The Daytona API rejected the key from ${origin}.`), log);
+  };
+
   const syncContext = () => {
     const c = credentials();
     void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
@@ -112,8 +125,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     statusBar,
     { dispose: () => void gateways.dispose() },
     store.onDidChange(syncContext),
+    store.onDidChange(notifyAuthError),
     view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
     keys.onDidChange(() => {
+      notifiedAuthFor = undefined;
       log.info(`credentials changed; now using ${credentials().origin}`);
       syncCredentialsFile(keys.current, log);
       registration.refresh();

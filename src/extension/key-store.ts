@@ -11,12 +11,15 @@ export class KeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Bumped by every local write, so a read started before it cannot overwrite its result. */
+  private generation = 0;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange(async (e) => {
       if (e.key !== SECRET_ID) return;
+      const started = this.generation;
       const next = await secrets.get(SECRET_ID);
-      if (next === this.value) return;
+      if (started !== this.generation || next === this.value) return;
       this.value = next;
       this.changed.fire();
     });
@@ -31,14 +34,18 @@ export class KeyStore implements vscode.Disposable {
   }
 
   async set(key: string): Promise<void> {
+    this.generation++;
     this.value = key;
     await this.secrets.store(SECRET_ID, key);
+    this.generation++;
     this.changed.fire();
   }
 
   async clear(): Promise<void> {
+    this.generation++;
     this.value = undefined;
     await this.secrets.delete(SECRET_ID);
+    this.generation++;
     this.changed.fire();
   }
 

@@ -31,15 +31,28 @@ export interface CursorMcpApi {
   unregisterServer(name: string): void;
 }
 
+/**
+ * Reads a possibly-missing API. Older bases ship some of these as *proposed* APIs, and merely
+ * touching a proposed API that the extension has not enabled throws — so every probe is guarded.
+ */
+function probe<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 export function vscodeMcpApi(): VsCodeMcpApi | undefined {
   const api = vscode as unknown as { McpStdioServerDefinition?: McpStdioCtor; lm?: { registerMcpServerDefinitionProvider?: VsCodeMcpApi['registerMcpServerDefinitionProvider'] } };
-  if (typeof api.McpStdioServerDefinition !== 'function' || typeof api.lm?.registerMcpServerDefinitionProvider !== 'function') return undefined;
-  const register = api.lm.registerMcpServerDefinitionProvider.bind(api.lm);
-  return { McpStdioServerDefinition: api.McpStdioServerDefinition, registerMcpServerDefinitionProvider: register };
+  const ctor = probe(() => api.McpStdioServerDefinition);
+  const register = probe(() => api.lm?.registerMcpServerDefinitionProvider);
+  if (typeof ctor !== 'function' || typeof register !== 'function') return undefined;
+  return { McpStdioServerDefinition: ctor, registerMcpServerDefinitionProvider: register.bind(api.lm) };
 }
 
 export function cursorMcpApi(): CursorMcpApi | undefined {
-  const mcp = (vscode as unknown as { cursor?: { mcp?: Partial<CursorMcpApi> } }).cursor?.mcp;
+  const mcp = probe(() => (vscode as unknown as { cursor?: { mcp?: Partial<CursorMcpApi> } }).cursor?.mcp);
   return typeof mcp?.registerServer === 'function' && typeof mcp.unregisterServer === 'function' ? (mcp as CursorMcpApi) : undefined;
 }
 

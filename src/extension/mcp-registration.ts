@@ -41,33 +41,42 @@ export class McpRegistration implements vscode.Disposable {
   readonly mode: 'vscode-provider' | 'cursor-api' | 'none';
 
   constructor(private readonly host: RegistrationHost) {
-    const vsApi = vscodeMcpApi();
-    const cursor = cursorMcpApi();
-    if (vsApi) {
-      this.disposables.push(
-        vsApi.registerMcpServerDefinitionProvider(PROVIDER_ID, {
-          onDidChangeMcpServerDefinitions: this.changed.event,
-          provideMcpServerDefinitions: () => {
-            const launch = serverLaunch(this.host.extensionPath);
-            const env = { ...launch.env, ...apiEnv(this.host.credentials()) };
-            return [new vsApi.McpStdioServerDefinition(SERVER_LABEL, launch.command, launch.args, env, String(this.version))];
-          },
-          // Called right before the editor starts the server: the only moment the key is handed over.
-          resolveMcpServerDefinition: (server: McpStdioServerDefinition) => {
-            const c = this.host.credentials();
-            if (c.source === 'editor' && c.apiKey) server.env = { ...server.env, DAYTONA_API_KEY: c.apiKey };
-            return server;
-          },
-        }),
-      );
-      this.mode = 'vscode-provider';
-    } else if (cursor) {
-      this.mode = 'cursor-api';
-    } else {
-      this.mode = 'none';
-    }
+    this.mode = this.registerWithEditor();
     this.refresh();
     host.log.info(`MCP registration: ${this.mode === 'none' ? 'no editor MCP API here; use "Daytona: Init MCP" for file-based agents' : this.mode}`);
+  }
+
+  /**
+   * VS Code's provider API where it works, else Cursor's. Bases that ship an older, differently
+   * contributed variant of the provider API (VS Code 1.100 asks for `modelContextServerCollections`)
+   * throw on registration: those fall back to file-based registration, like hosts without any API.
+   */
+  private registerWithEditor(): McpRegistration['mode'] {
+    const vsApi = vscodeMcpApi();
+    if (vsApi) {
+      try {
+        this.disposables.push(
+          vsApi.registerMcpServerDefinitionProvider(PROVIDER_ID, {
+            onDidChangeMcpServerDefinitions: this.changed.event,
+            provideMcpServerDefinitions: () => {
+              const launch = serverLaunch(this.host.extensionPath);
+              const env = { ...launch.env, ...apiEnv(this.host.credentials()) };
+              return [new vsApi.McpStdioServerDefinition(SERVER_LABEL, launch.command, launch.args, env, String(this.version))];
+            },
+            // Called right before the editor starts the server: the only moment the key is handed over.
+            resolveMcpServerDefinition: (server: McpStdioServerDefinition) => {
+              const c = this.host.credentials();
+              if (c.source === 'editor' && c.apiKey) server.env = { ...server.env, DAYTONA_API_KEY: c.apiKey };
+              return server;
+            },
+          }),
+        );
+        return 'vscode-provider';
+      } catch (err) {
+        this.host.log.warn(`this editor's MCP provider API refused the registration (${(err as Error).message})`);
+      }
+    }
+    return cursorMcpApi() ? 'cursor-api' : 'none';
   }
 
   /** Call when the key or MCP settings change. */

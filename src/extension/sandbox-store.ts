@@ -116,10 +116,13 @@ export class SandboxStore {
         cursor = out.data.nextCursor ?? undefined;
       } while (cursor && all.length < max);
       if (signal.aborted) return;
+      const unchanged = this.state.kind === 'ready' && JSON.stringify(all) === JSON.stringify(this.items) && this.truncatedFlag === Boolean(cursor);
       this.items = all;
       this.truncatedFlag = Boolean(cursor);
       this.failures = 0;
-      this.setStatus({ kind: 'ready', at: Date.now() });
+      // A poll that found nothing new must not redraw the tree: that would close an open context menu.
+      if (unchanged) this.state = { kind: 'ready', at: Date.now() };
+      else this.setStatus({ kind: 'ready', at: Date.now() });
     } catch (err) {
       if (signal.aborted) return;
       this.failures++;

@@ -60,7 +60,6 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     const tooltip = new vscode.MarkdownString(p.tooltip, true);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
-    item.command = { command: 'daytona.showDetails', title: 'Show Details', arguments: [node] };
     return item;
   }
 

@@ -30,6 +30,8 @@ export class StatusBar implements vscode.Disposable {
 
   private set(text: string, tooltip: string, command: string, warn: boolean): void {
     this.item.text = text;
+    // Screen readers (and the end-to-end tests) read this instead of the codicon text.
+    this.item.accessibilityInformation = { label: tooltip.split('\n')[0]!.replace(/ — .*/, '') };
     this.item.tooltip = tooltip;
     this.item.command = command;
     this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -88,6 +88,19 @@ test('errors back off exponentially; a bad key is reported and not polled', asyn
   await bad.provider.dispose();
 });
 
+test('a poll that finds nothing new does not notify (the tree keeps its menus open)', async () => {
+  emu.seedSandbox({ name: 'steady', state: 'started' });
+  const { store } = makeStore();
+  await store.refresh();
+  let changes = 0;
+  store.onDidChange(() => changes++);
+  await store.refresh();
+  assert.equal(changes, 0);
+  await invokeTool(stopSandbox, { sandboxes: ['steady'], wait: false }, ctx);
+  await store.refresh();
+  assert.equal(changes, 1);
+});
+
 test('concurrent refreshes share one load', async () => {
   emu.seedSandbox({ name: 'x', state: 'started' });
   const { store } = makeStore();
