@@ -14,6 +14,7 @@ function findTests(dir) {
 
 const filters = process.argv.slice(2);
 const files = findTests('test')
+  .filter((f) => !f.startsWith('test/e2e/')) // real-editor tests: npm run test:e2e
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {
