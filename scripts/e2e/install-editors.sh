@@ -20,6 +20,11 @@
 #   E2E_ONLY=old|new    install just one editor          E2E_FORCE=1   reinstall the editors
 set -euo pipefail
 
+# Run as part of `npm test`, npm exports npm_config_* variables (user_agent "npm/… node/v20…" among them)
+# that the nested npm installs below would inherit: code-server 4.139's postinstall reads the Node major
+# from that user agent and refuses. Start the nested installs from a clean npm environment.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
+
 START=$(date +%s)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="$ROOT/.cache"
