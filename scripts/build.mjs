@@ -1,12 +1,37 @@
 // Bundles the two artefacts: dist/cli.js (self-contained MCP server + CLI, no node_modules needed at
 // run time) and dist/extension.js (the VS Code extension, `vscode` external).
+//
+// Start-up matters (an agent host spawns the server on every session; the editor activates the
+// extension at start-up), so the bundles keep what runs at start small:
+// - @daytonaio/sdk and its ~1 MB of dependencies are only needed from the first API call. Bundled
+//   inline, V8 would still have to parse them on every start; instead they are bundled on their own,
+//   brotli-compressed and embedded as a string that the gateway's `import('@daytonaio/sdk')` inflates
+//   and evaluates on first use. cli.js stays one self-contained file.
+// - zod ships ~40 locales (260 KB) behind `z.locales`; only English is used.
+// - The tools' JSON Schemas for tools/list are computed here, not at every start.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", resolveDir: root, loader: 'js' }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -22,11 +47,68 @@ const common = {
   external: ['bufferutil', 'utf-8-validate'],
   // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
   mainFields: ['module', 'main'],
+  plugins: [zodEnglishOnly],
 };
 
+/** Runs a small TypeScript program against the sources and returns its stdout. */
+async function runTs(contents) {
+  const dir = mkdtempSync(join(tmpdir(), 'daytona-build-'));
+  try {
+    const file = join(dir, 'run.cjs');
+    await build({ ...common, sourcemap: false, minify: false, legalComments: 'none', stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: file });
+    return execFileSync(process.execPath, [file], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const toolSchemas = await runTs(`
+  import { selectTools } from './src/core/tools';
+  import { toJsonSchema } from './src/mcp/schema';
+  const out: Record<string, unknown> = {};
+  for (const t of selectTools({})) out[t.name] = { input: toJsonSchema(t.input, 'input'), output: toJsonSchema(t.output, 'output') };
+  process.stdout.write(JSON.stringify(out));
+`);
+
+const sdk = await build({
+  ...common,
+  sourcemap: false,
+  minify: true,
+  legalComments: 'eof',
+  stdin: { contents: "export * from '@daytonaio/sdk';", resolveDir: root, loader: 'js' },
+  // The SDK names its errors after their classes (`this.name = new.target.name`) and src/core/errors.ts
+  // classifies them by that name: minifying must not rename them.
+  keepNames: true,
+  write: false,
+  outfile: 'daytona-sdk.js',
+});
+const packedSdk = brotliCompressSync(Buffer.from(sdk.outputFiles[0].contents), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
+const embeddedSdk = {
+  name: 'embedded-sdk',
+  setup(b) {
+    b.onResolve({ filter: /^@daytonaio\/sdk$/ }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: 'daytona-sdk', namespace: 'embedded-sdk' }));
+    b.onLoad({ filter: /.*/, namespace: 'embedded-sdk' }, () => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: `
+const { brotliDecompressSync } = require('node:zlib');
+const { runInThisContext } = require('node:vm');
+const source = brotliDecompressSync(Buffer.from(${JSON.stringify(packedSdk)}, 'base64')).toString('utf8');
+const sdk = { exports: {} };
+runInThisContext('(function (module, exports, require) {' + source + '\\n})', { filename: 'daytona-sdk.js' })(sdk, sdk.exports, require);
+module.exports = sdk.exports;
+`,
+    }));
+  },
+};
+
+const define = { ...common.define, __TOOL_SCHEMAS__: toolSchemas };
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js'}),
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
+  build({ ...common, define, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
 ]);
+// The embedded SDK's licence comments, next to the bundles' own.
+const sdkLegal = sdk.outputFiles[0].text.match(/\/\*![\s\S]*?\*\/|\/\/! .*$/gm) ?? [];
+if (sdkLegal.length) writeFileSync(new URL('../dist/daytona-sdk.LEGAL.txt', import.meta.url), `${sdkLegal.join('\n')}\n`);
 chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
 console.log(`built dist/cli.js and dist/extension.js (${pkg.version}${production ? ', production' : ''})`);

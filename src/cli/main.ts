@@ -4,12 +4,7 @@
  * MCP server on stdio), init / config / status / logs (agent registration), tools, help, version.
  */
 import { UsageError } from './args';
-import { configCommand } from './config';
-import { initCommand } from './init';
-import { logsCommand } from './logs';
 import { startCommand } from './start';
-import { statusCommand } from './status';
-import { toolsCommand } from './tools';
 import { VERSION } from './version';
 
 const HELP = `daytona-mcp ${VERSION} — Daytona sandboxes for AI agents (MCP)
@@ -41,13 +36,14 @@ then ~/.daytona/mcp/credentials.json, then the Daytona CLI login (daytona login)
 Audit log: ~/.daytona/daytona-mcp.log (override with DAYTONA_MCP_LOG).
 `;
 
+// Only `start` is loaded eagerly: agent hosts spawn it on every session; the other verbs load on use.
 const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
   start: startCommand,
-  init: initCommand,
-  config: configCommand,
-  status: statusCommand,
-  logs: logsCommand,
-  tools: toolsCommand,
+  init: async (argv) => (await import('./init')).initCommand(argv),
+  config: async (argv) => (await import('./config')).configCommand(argv),
+  status: async (argv) => (await import('./status')).statusCommand(argv),
+  logs: async (argv) => (await import('./logs')).logsCommand(argv),
+  tools: async (argv) => (await import('./tools')).toolsCommand(argv),
   help: () => void process.stdout.write(HELP),
   version: () => void process.stdout.write(`${VERSION}\n`),
 };

@@ -9,7 +9,6 @@ import { resolveCredentials } from '../core/credentials';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { selectTools } from '../core/tools';
 import type { AnyTool } from '../core/tool';
-import { startHttpServer } from '../mcp/http';
 import { createMcpServer } from '../mcp/server';
 import { DEFAULT_HTTP_PORT, httpStatePath, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
 import { parseArgs, UsageError } from './args';
@@ -93,6 +92,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     const token = httpToken();
     let server;
     try {
+      // Loaded only for --http: its transport pulls in @hono/node-server, which touches the fetch globals (undici).
+      const { startHttpServer } = await import('../mcp/http');
       server = await startHttpServer({ createServer: makeServer, port, token, audit });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} on 127.0.0.1 is taken by another program; pass --port N.`);

@@ -4,7 +4,7 @@
  * file opened with O_APPEND, so lines never interleave, and rotation happens under a lock directory
  * so two servers never rotate the same file twice. The file is 0600 in a 0700 folder.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { daytonaHome, type Env } from './credentials';
 
@@ -30,6 +30,11 @@ export class AuditLog {
   private readonly keep: number;
   private readonly secrets: () => readonly string[];
   private failed = false;
+  /** Open descriptor (O_APPEND), its inode, the bytes it holds as far as we know, when the path was last checked. */
+  private fd: number | undefined;
+  private ino = 0;
+  private size = 0;
+  private checkedAt = 0;
 
   constructor(o: AuditLogOptions) {
     this.path = o.path;
@@ -46,19 +51,53 @@ export class AuditLog {
     let line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...safe }) + '\n';
     for (const secret of secrets) line = line.split(secret).join(REDACTED);
     try {
-      this.ensureFolder();
-      this.rotateIfNeeded(Buffer.byteLength(line));
-      const fd = openSync(this.path, 'a', 0o600);
-      try {
-        writeSync(fd, line);
-      } finally {
-        closeSync(fd);
+      const bytes = Buffer.byteLength(line);
+      const now = Date.now();
+      // One write() per entry. The path is re-checked at most once a second (another server may
+      // have rotated it; until then our lines go to the rotated file, still kept) and whenever this
+      // entry would take the file past the limit.
+      if (this.fd === undefined || now - this.checkedAt > 1_000 || this.size + bytes > this.maxBytes) {
+        this.reopen(bytes);
+        this.checkedAt = now;
       }
+      writeSync(this.fd as number, line);
+      this.size += bytes;
       this.failed = false;
     } catch (err) {
+      this.close(); // start afresh next time (folder removed, disk full, …)
       if (!this.failed) process.stderr.write(`daytona-mcp: cannot write audit log ${this.path}: ${(err as Error).message}\n`);
       this.failed = true;
     }
+  }
+
+  /** Closes the descriptor; the next write reopens it. */
+  close(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already gone
+      }
+    }
+    this.fd = undefined;
+  }
+
+  private reopen(incoming: number): void {
+    let current: number | undefined;
+    try {
+      current = statSync(this.path).ino;
+    } catch {
+      // no file yet
+    }
+    if (this.fd !== undefined && current === this.ino && this.size + incoming <= this.maxBytes) return;
+    this.close();
+    this.ensureFolder();
+    this.rotateIfNeeded(incoming);
+    const fd = openSync(this.path, 'a', 0o600);
+    const st = fstatSync(fd);
+    this.fd = fd;
+    this.ino = st.ino;
+    this.size = st.size;
   }
 
   private ensureFolder(): void {

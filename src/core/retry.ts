@@ -9,13 +9,18 @@ import { isTransient, toToolError, type ToolError } from './errors';
 export interface RetryPolicy {
   /** Attempts in total, including the first. */
   maxAttempts: number;
+  /**
+   * Attempts in total while the API keeps answering 429 (default maxAttempts): it did not act, so
+   * waiting longer is safe, and a 20 % 429 rate exhausts 5 attempts for 1 in 3,000 requests.
+   */
+  maxRateLimitedAttempts?: number;
   baseDelayMs: number;
   maxDelayMs: number;
   /** Upper bound on one Retry-After wait; longer requests surface as rate_limited errors. */
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 15_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, maxRateLimitedAttempts: 12, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 15_000 };
 
 export interface RetryOptions extends RetryPolicy {
   idempotent: boolean;
@@ -33,7 +38,7 @@ export function retryDelayMs(err: ToolError, attempt: number, o: RetryOptions): 
   if (err.kind === 'rate_limited' && err.retryAfterSec !== undefined) {
     const ms = err.retryAfterSec * 1000;
     // Retry-After says when, not "a bit later": honour it, plus a little jitter to spread a burst.
-    return ms > o.maxRetryAfterMs ? undefined : ms + Math.floor((o.random ?? Math.random)() * 250);
+    return ms > o.maxRetryAfterMs ? undefined : ms + Math.floor((o.random ?? Math.random)() * 50);
   }
   const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor((o.random ?? Math.random)() * ceiling) + 1;
@@ -45,7 +50,8 @@ export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promi
       return await fn();
     } catch (raw) {
       const err = toToolError(raw);
-      if (attempt >= o.maxAttempts || o.signal?.aborted || !shouldRetry(err, o.idempotent)) throw err;
+      const limit = err.kind === 'rate_limited' ? (o.maxRateLimitedAttempts ?? o.maxAttempts) : o.maxAttempts;
+      if (attempt >= limit || o.signal?.aborted || !shouldRetry(err, o.idempotent)) throw err;
       const delay = retryDelayMs(err, attempt, o);
       if (delay === undefined) throw err;
       await sleep(delay, o.signal);

@@ -138,6 +138,9 @@ const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, options: 
 /** The SDK adds this label so its code toolbox knows the language; we honour the same convention. */
 const LANGUAGE_LABEL = 'code-toolbox-language';
 
+/** Requests in flight at once across all tools (the bulk benchmarks check the API never sees more). */
+export const MAX_CONCURRENT_REQUESTS = 16;
+
 export interface SdkGatewayOptions {
   credentials: Credentials;
   /** Per-request deadline; a hung API turns into a timeout error instead of a hung tool. */
@@ -173,7 +176,7 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  return new SdkGateway(daytona, api, opts.maxConcurrentRequests ?? 8, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+  return new SdkGateway(daytona, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
 }
 
 class SdkGateway implements DaytonaGateway {

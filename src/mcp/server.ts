@@ -4,6 +4,8 @@
  * and elicitation. Every call is validated here (so bad input never reaches a handler) and audited.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -63,18 +65,29 @@ function errorResult(err: ToolError): CallToolResult {
   return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
 }
 
+declare const __TOOL_SCHEMAS__: Record<string, { input: JsonSchema; output: JsonSchema }> | undefined;
+/** The tools' JSON Schemas, computed by scripts/build.mjs; absent when running the sources (tests, tsx). */
+const PRECOMPUTED = typeof __TOOL_SCHEMAS__ === 'undefined' ? undefined : __TOOL_SCHEMAS__;
+type JsonSchema = ReturnType<typeof toJsonSchema>;
+
+/** The SDK builds an Ajv instance (with formats) per Server up front; only elicitation uses it. */
+function lazyAjv(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
+}
+
 export function createMcpServer(o: McpServerOptions): Server {
   const server = new Server(
     { name: SERVER_NAME, title: 'Daytona sandboxes', version: o.version },
-    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS, jsonSchemaValidator: lazyAjv() },
   );
   const byName = new Map(o.tools.map((t) => [t.name, t]));
   const listed = o.tools.map((t) => ({
     name: t.name,
     title: t.title,
     description: t.description,
-    inputSchema: toJsonSchema(t.input, 'input'),
-    outputSchema: toJsonSchema(t.output, 'output'),
+    inputSchema: PRECOMPUTED?.[t.name]?.input ?? toJsonSchema(t.input, 'input'),
+    outputSchema: PRECOMPUTED?.[t.name]?.output ?? toJsonSchema(t.output, 'output'),
     annotations: { title: t.title, ...t.annotations },
   }));
 

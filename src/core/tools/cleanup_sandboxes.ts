@@ -6,7 +6,6 @@ import { defineTool } from '../tool';
 import { PROJECT_LABEL, type SandboxDetails } from '../types';
 import { errorSchema, labelsSchema, projectSchema, stateSchema } from './schemas';
 import { count, sandboxesCount } from './format';
-import { BULK_CONCURRENCY } from './lifecycle-tool';
 
 const brief = z.object({ id: z.string(), name: z.string(), state: stateSchema, lastActivityAt: z.string().nullable() });
 const toBrief = (s: SandboxDetails) => ({ id: s.id, name: s.name, state: s.state, lastActivityAt: s.lastActivityAt });
@@ -64,7 +63,9 @@ export const cleanupSandboxes = defineTool({
     let done = 0;
     const settled = await mapSettled(
       matched,
-      BULK_CONCURRENCY,
+      // One DELETE each, so the gateway's request cap bounds the work; an item waiting out a 429's
+      // Retry-After then holds no worker while the others go on.
+      matched.length,
       async (s) => {
         try {
           await gateway.delete(s.id, { signal: ctx.signal });

@@ -8,7 +8,6 @@ import { defineTool } from '../tool';
 import { PROJECT_LABEL, type CreateParams, type SandboxDetails } from '../types';
 import { envSchema, errorSchema, labelsSchema, NAME_RULE, projectSchema, sandboxDetailsSchema, sandboxName, sandboxRef, timeoutSchema, waitSchema } from './schemas';
 import { sandboxLine, sandboxesCount } from './format';
-import { BULK_CONCURRENCY } from './lifecycle-tool';
 
 const minutes = (what: string, min: number) => z.number().int().min(min).max(525_600).optional().describe(what);
 
@@ -133,7 +132,8 @@ export const createSandbox = defineTool({
     let done = 0;
     const settled = await mapSettled(
       names,
-      BULK_CONCURRENCY,
+      // At most 20: all at once; the gateway caps the requests in flight.
+      names.length,
       async (name) => {
         try {
           const created = await createOnce(gateway, { ...params, name }, ctx.signal);

@@ -12,7 +12,7 @@ import { errorSchema, sandboxRefs, stateSchema, timeoutSchema, waitSchema } from
 import { count, errorLine } from './format';
 
 /** Items worked on at once; the gateway separately caps requests in flight. */
-export const BULK_CONCURRENCY = 8;
+export const BULK_CONCURRENCY = 16;
 
 export const resultItemSchema = z.object({
   sandbox: z.string().describe('The id or name as given'),
