@@ -1,0 +1,220 @@
+/**
+ * Tool overhead: the same reads through the MCP server (official MCP client → stdio → dist/cli.js →
+ * SDK → emulator) and through the raw @daytonaio/sdk in the bench process (→ emulator), against one
+ * emulator process with 2,000 sandboxes and no added latency.
+ *   - list all 2,000: list_sandboxes with limit 1000 following nextCursor, vs daytona.list() with the
+ *     same API page size the server used (read from the emulator's request log);
+ *   - get ×100: get_sandbox 100 times in sequence, vs daytona.get(id) 100 times.
+ * Rounds alternate which side goes first.
+ */
+import type { Daytona } from '@daytonaio/sdk';
+import type { SeedSandbox } from '../test/emulator/types';
+import type { Build } from './lib/build';
+import { startEmulatorProcess, routeCounts, type EmulatorProcess } from './lib/emulator';
+import { resultText, serverEnv, startMcpServer, type McpServer } from './lib/mcp';
+import { disposeDaytona, rawDaytona } from './lib/raw-sdk';
+import { verdict, type BenchResult } from './lib/report';
+import { StdioRpc } from './lib/rpc';
+import { log, median, ms, ratio, samples, timed } from './lib/stats';
+import { FLOOR_SERVER } from './cold-start';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TOTAL = 2_000;
+const GETS = 100;
+const TOOL_LIMIT = 1_000;
+const STATES = ['started', 'stopped', 'archived', 'stopped', 'started'] as const;
+
+export function overheadSeed(n: number): SeedSandbox[] {
+  const t0 = Date.now() - n * 60_000;
+  return Array.from({ length: n }, (_, i) => ({
+    name: `bench-${String(i).padStart(5, '0')}`,
+    state: STATES[i % STATES.length],
+    labels: { project: `p${i % 25}`, owner: i % 2 ? 'ana' : 'bo' },
+    createdAt: t0 + i * 60_000,
+    lastActivityAt: t0 + i * 60_000,
+  }));
+}
+
+async function mcpListAll(call: (args: Record<string, unknown>) => Promise<{ sandboxes: Array<{ id: string }>; nextCursor: string | null }>): Promise<number> {
+  const seen = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page = await call(cursor ? { limit: TOOL_LIMIT, cursor } : { limit: TOOL_LIMIT });
+    for (const s of page.sandboxes) seen.add(s.id);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return seen.size;
+}
+
+async function rawListAll(d: Daytona, pageSize: number): Promise<number> {
+  const seen = new Set<string>();
+  for await (const s of d.list({ limit: pageSize })) seen.add(s.id);
+  return seen.size;
+}
+
+function expect(cond: boolean, what: string): void {
+  if (!cond) throw new Error(what);
+}
+
+export async function overhead(o: { build: Build; rounds: number }): Promise<BenchResult> {
+  const emu: EmulatorProcess = await startEmulatorProcess({ transitionMs: 300 });
+  let server: McpServer | undefined;
+  let rpc: StdioRpc | undefined;
+  let daytona: Daytona | undefined;
+  let floor: StdioRpc | undefined;
+  const home = mkdtempSync(join(tmpdir(), 'daytona-bench-home-'));
+  try {
+    const seeded = await emu.seed(overheadSeed(TOTAL));
+    const ids = Array.from({ length: GETS }, (_, i) => (seeded[Math.floor((i * seeded.length) / GETS)] as { id: string }).id);
+    server = await startMcpServer(o.build.cli, emu);
+    const srv = server;
+    daytona = await rawDaytona(emu);
+    const d = daytona;
+    // A second server instance driven by raw JSON-RPC: the same calls without the MCP client's work.
+    rpc = StdioRpc.spawn(process.execPath, [o.build.cli, 'start'], serverEnv(emu, home));
+    await rpc.handshake();
+    const raw = rpc;
+
+    const mcpList = async (args: Record<string, unknown>) => {
+      const r = await srv.call('list_sandboxes', args);
+      if (r.isError || !r.structuredContent) throw new Error(`list_sandboxes failed: ${resultText(r)}`);
+      return r.structuredContent as { sandboxes: Array<{ id: string }>; nextCursor: string | null };
+    };
+    const rpcList = async (args: Record<string, unknown>) => {
+      const r = (await raw.request('tools/call', { name: 'list_sandboxes', arguments: args })) as { structuredContent?: { sandboxes: Array<{ id: string }>; nextCursor: string | null }; isError?: boolean };
+      if (r.isError || !r.structuredContent) throw new Error('list_sandboxes failed (raw JSON-RPC)');
+      return r.structuredContent;
+    };
+    const mcpGets = async () => {
+      for (const id of ids) {
+        const r = await srv.call('get_sandbox', { sandbox: id });
+        if (r.isError) throw new Error(`get_sandbox failed: ${resultText(r)}`);
+      }
+    };
+    const rpcGets = async () => {
+      for (const id of ids) {
+        const r = (await raw.request('tools/call', { name: 'get_sandbox', arguments: { sandbox: id } })) as { isError?: boolean };
+        if (r.isError) throw new Error('get_sandbox failed (raw JSON-RPC)');
+      }
+    };
+    const rawGets = async () => {
+      for (const id of ids) await d.get(id);
+    };
+    // The stdio floor: the same number of tools/call round trips to bench/floor-server.mjs, echoing a
+    // payload the size of a get_sandbox answer. No MCP server can be cheaper per call than this.
+    const sample = await raw.request('tools/call', { name: 'get_sandbox', arguments: { sandbox: ids[0] } });
+    const answerBytes = JSON.stringify(sample).length;
+    floor = StdioRpc.spawn(process.execPath, [FLOOR_SERVER], serverEnv(undefined, home));
+    await floor.handshake();
+    const fl = floor;
+    const payload = 'x'.repeat(answerBytes);
+    const floorCalls = async () => {
+      for (let i = 0; i < ids.length; i++) await fl.request('tools/call', { name: 'echo', arguments: { text: payload } });
+    };
+    await floorCalls();
+
+    // Warm-up (loads the SDK in the servers, JITs both sides) and request accounting.
+    await emu.resetStats();
+    expect((await mcpListAll(mcpList)) === TOTAL, 'MCP listing did not return every sandbox');
+    const mcpListRequests = routeCounts(await emu.stats())['GET /api/sandbox'] ?? 0;
+    const pageSize = Math.min(200, Math.max(1, Math.ceil(TOTAL / Math.max(1, mcpListRequests))));
+    await emu.resetStats();
+    expect((await rawListAll(d, pageSize)) === TOTAL, 'raw SDK listing did not return every sandbox');
+    const rawListRequests = routeCounts(await emu.stats())['GET /api/sandbox'] ?? 0;
+    await mcpListAll(rpcList);
+    await emu.resetStats();
+    await mcpGets();
+    const mcpGetRequests = (await emu.stats()).requests.length;
+    await emu.resetStats();
+    await rawGets();
+    const rawGetRequests = (await emu.stats()).requests.length;
+    await rpcGets();
+
+    const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[] };
+    const apiMs = { mcpList: [] as number[], rawList: [] as number[] };
+    for (let r = 0; r < o.rounds; r++) {
+      const list = [
+        async () => {
+          await emu.resetStats();
+          const x = await timed(() => mcpListAll(mcpList));
+          expect(x.value === TOTAL, 'MCP list count');
+          t.mcpList.push(x.ms);
+          apiMs.mcpList.push((await emu.stats()).requests.reduce((s, q) => s + q.ms, 0));
+        },
+        async () => {
+          await emu.resetStats();
+          const x = await timed(() => rawListAll(d, pageSize));
+          expect(x.value === TOTAL, 'raw list count');
+          t.rawList.push(x.ms);
+          apiMs.rawList.push((await emu.stats()).requests.reduce((s, q) => s + q.ms, 0));
+        },
+      ];
+      const get = [async () => t.mcpGet.push((await timed(mcpGets)).ms), async () => t.rawGet.push((await timed(rawGets)).ms)];
+      if (r % 2) {
+        list.reverse();
+        get.reverse();
+      }
+      for (const f of [...list, ...get]) await f();
+      t.rpcList.push((await timed(() => mcpListAll(rpcList))).ms);
+      t.rpcGet.push((await timed(rpcGets)).ms);
+      t.floorCall.push((await timed(floorCalls)).ms);
+    }
+    const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
+    const listRatio = m.mcpList / m.rawList;
+    const getRatio = m.mcpGet / m.rawGet;
+    log(`overhead: list ${m.mcpList.toFixed(0)} vs ${m.rawList.toFixed(0)} ms (${listRatio.toFixed(2)}×), get×100 ${m.mcpGet.toFixed(0)} vs ${m.rawGet.toFixed(0)} ms (${getRatio.toFixed(2)}×)`);
+
+    const rows = [
+      {
+        bench: 'tool overhead',
+        metric: `list ${TOTAL.toLocaleString('en')} sandboxes: list_sandboxes (limit ${TOOL_LIMIT} + nextCursor) vs raw SDK daytona.list()`,
+        value: ms(m.mcpList),
+        baseline: `raw SDK ${ms(m.rawList)}`,
+        ratio: ratio(listRatio),
+        target: '≤ 1.15×',
+        verdict: verdict(listRatio <= 1.15),
+      },
+      {
+        bench: 'tool overhead',
+        metric: `get_sandbox ×${GETS} (sequential) vs raw SDK daytona.get() ×${GETS}`,
+        value: ms(m.mcpGet),
+        baseline: `raw SDK ${ms(m.rawGet)}`,
+        ratio: ratio(getRatio),
+        target: '≤ 1.15×',
+        verdict: verdict(getRatio <= 1.15),
+      },
+    ] as BenchResult['rows'];
+    const details = [
+      `One emulator process (no added latency) holds ${TOTAL.toLocaleString('en')} sandboxes. **Through MCP**: the official MCP client (as agent hosts use it; it validates every structuredContent against the tool's output schema) drives the production \`dist/cli.js start\` over stdio. **Raw SDK**: \`new Daytona({apiKey, apiUrl, target: 'us', useDeprecatedPolling: true})\` in the bench process. Both are warmed up first (SDK loaded, JIT warm); ${o.rounds} rounds alternate which side goes first; medians are reported.`,
+      `Like with like: the server read the ${TOTAL} sandboxes in ${mcpListRequests} API pages, so the raw SDK lists with \`limit: ${pageSize}\` (${rawListRequests} API pages). get: ${mcpGetRequests} API requests through MCP vs ${rawGetRequests} for the raw SDK. The raw SDK additionally builds a \`Sandbox\` object per item (its public API); the server maps each item to its own shape, validates and serialises it, and the MCP client parses and validates it again.`,
+      '| | median | samples (ms) |\n|---|---|---|\n' +
+        [
+          ['list all, through MCP (official client)', t.mcpList],
+          ['list all, through MCP (raw JSON-RPC client, no client-side validation)', t.rpcList],
+          ['list all, raw SDK', t.rawList],
+          ['get ×100, through MCP (official client)', t.mcpGet],
+          ['get ×100, through MCP (raw JSON-RPC client)', t.rpcGet],
+          ['get ×100, raw SDK', t.rawGet],
+          [`×100 tools/call to the floor server (bench/floor-server.mjs) echoing ${answerBytes} bytes`, t.floorCall],
+        ]
+          .map(([k, v]) => `| ${k as string} | ${ms(median(v as number[]))} | ${samples(v as number[])} |`)
+          .join('\n'),
+      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.15× would leave ${ms((0.15 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool.`,
+    ];
+    return {
+      name: 'Tool overhead',
+      rows,
+      details,
+      data: { samples: t, medians: m, listRatio, getRatio, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
+    };
+  } finally {
+    await server?.close().catch(() => undefined);
+    await rpc?.close().catch(() => undefined);
+    await floor?.close().catch(() => undefined);
+    if (daytona) await disposeDaytona(daytona).catch(() => undefined);
+    await emu.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
