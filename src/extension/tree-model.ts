@@ -81,8 +81,11 @@ export interface Group {
 
 const STATE_ORDER: SandboxState[] = ['started', 'starting', 'creating', 'restoring', 'resuming', 'stopping', 'stopped', 'paused', 'archiving', 'archived', 'error', 'build_failed', 'destroying'];
 
+/** Deleted sandboxes linger briefly as `destroying` under a name the API mangled (DESTROYED_<name>_<ms>). */
+const GONE: ReadonlySet<SandboxState> = new Set(['destroying', 'destroyed']);
+
 export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy): Group[] {
-  const sorted = [...sandboxes].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = sandboxes.filter((s) => !GONE.has(s.state)).sort((a, b) => a.name.localeCompare(b.name));
   if (by === 'none') return [{ key: 'all', label: 'All', sandboxes: sorted }];
   const groups = new Map<string, SandboxDetails[]>();
   for (const s of sorted) {

@@ -40,4 +40,6 @@ test('grouping by state orders running first; by project puts unlabelled last', 
   const all = [sandbox('b', 'stopped', { project: 'z' }), sandbox('a', 'started'), sandbox('c', 'started', { project: 'm' })];
   assert.deepEqual(groupSandboxes(all, 'state').map((g) => [g.label, g.sandboxes.map((s) => s.name)]), [['started', ['a', 'c']], ['stopped', ['b']]]);
   assert.deepEqual(groupSandboxes(all, 'project').map((g) => g.label), ['m', 'z', 'No project']);
+  const withDeleted = [...all, sandbox('DESTROYED_b_1764072000000', 'destroying')];
+  assert.deepEqual(groupSandboxes(withDeleted, 'state').map((g) => g.label), ['started', 'stopped'], 'sandboxes being deleted are not shown');
 });
