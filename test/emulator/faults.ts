@@ -4,23 +4,13 @@
 import { STATUS_CODES } from 'node:http';
 import { badRequest } from './errors';
 import type { FailNextSpec, FaultSpec, RequestMatcher } from './types';
+import { prng } from '../helpers/prng';
 
 export type FaultDecision =
   | { kind: 'pass'; delayMs: number }
   | { kind: 'hang' }
   | { kind: 'fail'; delayMs: number; status: number; message: string; retryAfterSec?: number; body?: unknown };
 
-/** mulberry32: tiny, fast, good enough for test randomness. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KNOWN_KEYS = new Set([
   'latencyMs',

@@ -7,6 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ERROR_KINDS } from '../../src/core/errors';
 import { CLI, type SpawnedServer } from '../helpers/mcp-client';
+import { prng } from '../helpers/prng';
+
+export { prng };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -72,14 +75,3 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
   });
 }
 
-/** mulberry32: a tiny seeded PRNG, so every generated input is reproducible from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
