@@ -77,6 +77,23 @@ for (const version of versions) {
     const shot = (step: string) => screenshot(wb.page, `daytona-${version}-${step}`);
     const stateOf = (name: string) => emu.sandboxes().find((s) => s.name === name)?.state;
 
+    /** A scenario whose failure prints the step, a screenshot path and the tails of the editor's logs. */
+    const scenario = (name: string, fn: () => Promise<void>) =>
+      test(name, { skip: missing }, async () => {
+        try {
+          await fn();
+        } catch (err) {
+          const shotPath = await screenshot(wb.page, `daytona-${version}-FAILED-${name.slice(0, 40)}`).catch(() => '(no screenshot)');
+          const tail = (text: string) => text.split('\n').slice(-40).join('\n');
+          const exthost = filesUnder(server.logsDir).filter((f) => /exthost\.log$|Daytona\.log$/.test(f));
+          console.error(
+            `[e2e] ${version}: step "${name}" failed\n  screenshot: ${shotPath}\n--- code-server output (tail) ---\n${tail(server.serverLog())}` +
+              exthost.map((f) => `\n--- ${f} (tail) ---\n${tail(readFileSync(f, 'utf8'))}`).join(''),
+          );
+          throw err;
+        }
+      });
+
     before(async () => {
       if (missing) return;
       emu = await startEmulator({ apiKeys: [SENTINEL_KEY], seed: 'demo', transitionMs: 300 });
@@ -104,7 +121,7 @@ for (const version of versions) {
       assert.deepEqual(leaks, [], 'API key found in editor logs');
     });
 
-    test('1. the Daytona container; without a key the welcome view offers "Set API Key"', { skip: missing }, async () => {
+    scenario('1. the Daytona container; without a key the welcome view offers "Set API Key"', async () => {
       await openActivityBarContainer(wb.page, 'Daytona');
       const welcome = viewPane(wb.page, VIEW).locator('.welcome-view-content');
       await welcome.locator('.monaco-button', { hasText: 'Set API Key' }).waitFor({ timeout: 20_000 });
@@ -112,7 +129,7 @@ for (const version of versions) {
       await shot('01-welcome-no-key');
     });
 
-    test('2. Set API Key from the palette fills the tree; status bar shows the running count', { skip: missing }, async () => {
+    scenario('2. Set API Key from the palette fills the tree; status bar shows the running count', async () => {
       await runCommand(wb.page, 'Daytona: Set API Key');
       await typeInQuickInput(wb.page, SENTINEL_KEY);
       await waitForNotification(wb.page, /API key saved/);
@@ -129,7 +146,7 @@ for (const version of versions) {
       await shot('02-tree-with-sandboxes');
     });
 
-    test('3. stop and start from the context menu; multi-select delete with confirmation', { skip: missing }, async () => {
+    scenario('3. stop and start from the context menu; multi-select delete with confirmation', async () => {
       await contextMenu(wb.page, 'scratch', 'Stop Sandbox', { viewName: VIEW });
       await waitForRow(wb.page, 'scratch', /^stopped/);
       assert.equal(stateOf('scratch'), 'stopped');
@@ -153,7 +170,7 @@ for (const version of versions) {
       await treeRow(wb.page, 'ml-experiment-7', VIEW).waitFor({ state: 'detached', timeout: 20_000 });
     });
 
-    test('4. "Delete All Stopped Sandboxes…" removes exactly the stopped ones', { skip: missing }, async () => {
+    scenario('4. "Delete All Stopped Sandboxes…" removes exactly the stopped ones', async () => {
       const before = emu.sandboxes().map((s) => [s.name, s.state]);
       const stopped = before.filter(([, s]) => s === 'stopped').map(([n]) => n);
       assert.deepEqual(stopped.sort(), ['analytics-etl', 'docs-preview']);
@@ -170,7 +187,7 @@ for (const version of versions) {
       assert.deepEqual(after, before.map(([n]) => n).filter((n) => !stopped.includes(n!)).sort());
     });
 
-    test('5. Init MCP: built-in registration where the editor has the API, file-based otherwise', { skip: missing }, async () => {
+    scenario('5. Init MCP: built-in registration where the editor has the API, file-based otherwise', async () => {
       await runCommand(wb.page, 'Daytona: Init MCP');
       const items = await quickInputItems(wb.page);
       const hasProvider = version === 'new';
@@ -188,7 +205,7 @@ for (const version of versions) {
       // extension host (last test): code-server hides the "MCP: List Servers" palette entry without a chat agent.
     });
 
-    test('6. an invalid key gives a clear notification with "Set API Key"; nothing crashes', { skip: missing }, async () => {
+    scenario('6. an invalid key gives a clear notification with "Set API Key"; nothing crashes', async () => {
       emu.setApiKeys([OTHER_KEY]);
       await runCommand(wb.page, 'Daytona: Refresh');
       await waitForNotification(wb.page, /rejected the key/);
@@ -200,7 +217,7 @@ for (const version of versions) {
       emu.setApiKeys([SENTINEL_KEY]);
     });
 
-    test('extension host: commands, SecretStorage round trip, tree contents, commands through the tools', { skip: missing }, async () => {
+    scenario('extension host: commands, SecretStorage round trip, tree contents, commands through the tools', async () => {
       const result = await runExtensionHostTests(server, {
         testsPath: resolve(REPO_ROOT, 'test', 'e2e', 'exthost'),
         pattern: /\.exthost\.ts$/,

@@ -6,7 +6,8 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { CLI, spawnServer, type SpawnedServer } from '../helpers/mcp-client';
@@ -66,6 +67,18 @@ describe('discovery', () => {
     assert.equal(byName.delete_sandbox!.destructiveHint, true);
     assert.equal(byName.cleanup_sandboxes!.destructiveHint, true);
     assert.equal(byName.create_sandbox!.idempotentHint, false);
+  });
+
+  test('the README tool reference matches tools/list: every tool, title, description and argument', async () => {
+    const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('<!-- tools:begin'), readme.indexOf('<!-- tools:end -->'));
+    const { tools } = await server.client.listTools();
+    assert.deepEqual([...section.matchAll(/^### `([a-z_]+)`/gm)].map((m) => m[1]), tools.map((t) => t.name));
+    for (const t of tools) {
+      assert.ok(section.includes(`### \`${t.name}\` — ${t.title}`), `${t.name} heading`);
+      assert.ok(section.includes(t.description!), `${t.name} description`);
+      for (const arg of Object.keys(t.inputSchema.properties ?? {})) assert.ok(section.includes(`| \`${arg}\` |`), `${t.name}.${arg}`);
+    }
   });
 
   test('server identity and instructions tell agents not to invent ids', () => {
