@@ -15,12 +15,11 @@ import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
 import { showToolError } from './tool-runner';
 import { ToolError } from '../core/errors';
-import { initMcp, mcpStatus, showMcpConfig } from './mcp-commands';
-import { McpRegistration } from './mcp-registration';
+import { initMcp, mcpStatus, showMcpConfig, type McpCommandHost } from './mcp-commands';
+import { bundledServerPath, McpRegistration } from './mcp-registration';
 import { credentialsFilePath } from '../core/credentials';
 import { installServerCopy, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../registration/install';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 const VIEW_ID = 'daytona.sandboxes';
 
@@ -105,18 +104,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
 
   const registration = new McpRegistration({ log, extensionPath: context.extensionPath, credentials: () => credentials() });
   refreshStableServer(context.extensionPath, log);
+  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) };
 
   context.subscriptions.push(
     registration,
-    vscode.commands.registerCommand('daytona.initMcp', () =>
-      initMcp({ log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) }),
-    ),
-    vscode.commands.registerCommand('daytona.showMcpConfig', () =>
-      showMcpConfig({ log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) }),
-    ),
-    vscode.commands.registerCommand('daytona.mcpStatus', () =>
-      mcpStatus({ log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) }),
-    ),
+    vscode.commands.registerCommand('daytona.initMcp', () => initMcp(mcpHost)),
+    vscode.commands.registerCommand('daytona.showMcpConfig', () => showMcpConfig(mcpHost)),
+    vscode.commands.registerCommand('daytona.mcpStatus', () => mcpStatus(mcpHost)),
     log,
     keys,
     store,
@@ -166,7 +160,7 @@ function refreshStableServer(extensionPath: string, log: vscode.LogOutputChannel
   if (!existsSync(stableServerPath())) return;
   setTimeout(() => {
     try {
-      const r = installServerCopy(join(extensionPath, 'dist', 'cli.js'));
+      const r = installServerCopy(bundledServerPath(extensionPath));
       if (r.changed) log.info(`updated the MCP server for file-based agents at ${r.path}`);
     } catch (err) {
       log.warn(`could not update ${stableServerPath()}: ${(err as Error).message}`);

@@ -20,7 +20,7 @@ import {
   type HostId,
 } from '../registration';
 import { currentHost } from './mcp-host-api';
-import type { McpRegistration } from './mcp-registration';
+import { bundledServerPath, type McpRegistration } from './mcp-registration';
 import { readSettings } from './settings';
 
 export interface McpCommandHost {
@@ -35,7 +35,7 @@ function launch(extensionPath: string) {
   return {
     runtimePath: process.execPath,
     runAsNode: Boolean(process.versions.electron),
-    serverSource: vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'cli.js').fsPath,
+    serverSource: bundledServerPath(extensionPath),
   };
 }
 

@@ -19,12 +19,17 @@ export interface RegistrationHost {
   credentials(): Credentials;
 }
 
+/** The self-contained server shipped in the extension (dist/cli.js). */
+export function bundledServerPath(extensionPath: string): string {
+  return vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'cli.js').fsPath;
+}
+
 /** How the editor should launch the bundled server: its own runtime, so no `node` on PATH is needed. */
 export function serverLaunch(extensionPath: string): { command: string; args: string[]; env: Record<string, string> } {
   const s = readSettings();
   return {
     command: process.execPath,
-    args: [vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'cli.js').fsPath, ...entryArgs({ readOnly: s.mcpReadOnly, tools: s.mcpTools })],
+    args: [bundledServerPath(extensionPath), ...entryArgs({ readOnly: s.mcpReadOnly, tools: s.mcpTools })],
     env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
   };
 }
