@@ -136,7 +136,7 @@ export function resolveCredentials(opts: ResolveOptions = {}): Credentials {
   }
   const cli = readDaytonaCliLogin(opts.cliConfigPath ?? daytonaCliConfigPath(env));
   if (cli) return { ...cli, apiUrl: apiUrlOverride ?? cli.apiUrl, target };
-  const why = file.problem ? `no usable API key (${file.problem})` : 'no API key found';
+  const why = file.problem ? `the credentials file is unusable: ${file.problem}` : 'none configured';
   return { apiUrl: apiUrlOverride ?? DEFAULT_API_URL, target, source: 'none', origin: why };
 }
 

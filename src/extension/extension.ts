@@ -60,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     context: (signal) => makeContext(gateways.get, signal),
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
   });
-  const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
+  const tree = new SandboxTreeProvider(store, () => readSettings().groupBy, () => hasCredential(credentials()));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const statusBar = new StatusBar(store, () => hasCredential(credentials()));
 
@@ -69,7 +69,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const notifyAuthError = () => {
     const s = store.status;
     if (s.kind !== 'error' || s.error.kind !== 'auth') return;
-    const origin = credentials().origin;
+    const current = credentials();
+    // No key at all is not a rejected key: the welcome view already offers "Set API Key".
+    if (!hasCredential(current)) return;
+    const origin = current.origin;
     if (notifiedAuthFor === origin) return;
     notifiedAuthFor = origin;
     void showToolError(new ToolError('auth', `The Daytona API rejected the key from ${origin}.`), log);
@@ -80,7 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
     void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
     void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
-    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : undefined;
+    view.message = store.status.kind === 'error' && hasCredential(c) ? `${store.status.error.message}` : undefined;
     view.badge = store.runningCount ? { value: store.runningCount, tooltip: `${store.runningCount} running` } : undefined;
     statusBar.update();
   };
