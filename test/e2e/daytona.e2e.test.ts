@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY, OTHER_KEY } from '../helpers/secrets';
 import {
@@ -26,6 +26,7 @@ import {
   viewPane,
   waitForNotification,
   clickNotificationButton,
+  notificationTexts,
   contextMenu,
   REPO_ROOT,
   type CodeServer,
@@ -60,6 +61,49 @@ async function waitForRow(page: Page, name: string, description: RegExp, timeout
     await page.waitForTimeout(250);
   }
   throw new Error(`row "${name}" never matched ${description} (last: "${last}")`);
+}
+
+interface WalkthroughManifest {
+  extensionId: string;
+  id: string;
+  title: string;
+  steps: { id: string; title: string; media: { image: string; altText: string } }[];
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Opens our walkthrough the way a user does (Welcome: Open Walkthrough…) and returns its page. */
+async function openWalkthrough(page: Page): Promise<{ walkthrough: WalkthroughManifest; container: Locator }> {
+  const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8'));
+  const walkthrough = { ...manifest.contributes.walkthroughs[0], extensionId: `${manifest.publisher}.${manifest.name}` } as WalkthroughManifest;
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  await pickQuickInputItem(page, walkthrough.title);
+  const container = page.locator('.gettingStartedContainer');
+  await container.locator('.getting-started-step').first().waitFor({ timeout: 15_000 });
+  return { walkthrough, container };
+}
+
+/** Which steps the walkthrough shows as done (their check boxes). */
+async function stepsDone(container: Locator, walkthrough: WalkthroughManifest): Promise<Record<string, boolean>> {
+  const done: Record<string, boolean> = {};
+  for (const step of walkthrough.steps) {
+    const check = container.locator(`[data-done-step-id="${walkthrough.extensionId}#${walkthrough.id}#${step.id}"]`).first();
+    done[step.id] = (await check.getAttribute('aria-checked')) === 'true';
+  }
+  return done;
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T | undefined> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined || Date.now() > end) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function clickDialogButton(page: Page, label: string): Promise<void> {
@@ -121,11 +165,49 @@ for (const version of versions) {
       assert.deepEqual(leaks, [], 'API key found in editor logs');
     });
 
+    // Opened first, as VS Code does after an install from the marketplace: the walkthrough counts the
+    // steps done only while its service is alive (code-server here starts without a welcome page).
+    scenario('0. the walkthrough: four steps, each with its picture, none done yet', async () => {
+      const { walkthrough, container } = await openWalkthrough(wb.page);
+      const steps = container.locator('.getting-started-step');
+      assert.deepEqual(await steps.locator('.step-title').allInnerTexts(), walkthrough.steps.map((st) => st.title));
+      assert.deepEqual(await stepsDone(container, walkthrough), { setKey: false, initMcp: false, openView: false, askAgent: false });
+      for (const step of walkthrough.steps) {
+        // Each step shows its own picture, loaded at the size the file has.
+        await steps.filter({ hasText: step.title }).locator('.step-title').click();
+        const image = container.locator(`img[alt="${step.media.altText}"]`);
+        await image.waitFor({ timeout: 10_000 });
+        const loaded = await until(async () => {
+          const size = await image.evaluate((element) => {
+            const img = element as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
+            return img.complete ? { width: img.naturalWidth, height: img.naturalHeight } : undefined;
+          });
+          return size && size.width > 0 ? size : undefined;
+        });
+        // VS Code shows walkthrough PNGs as 1.5× pictures (srcset "… 1.5x"), so their CSS size is 2/3 of the file's.
+        const file = pngSize(resolve(REPO_ROOT, step.media.image));
+        assert.ok(loaded, `picture of step ${step.id} loaded`);
+        assert.ok(
+          Math.abs(loaded.width - file.width / 1.5) <= 1 && Math.abs(loaded.height - file.height / 1.5) <= 1,
+          `picture of step ${step.id}: shown as ${loaded.width}×${loaded.height}, file is ${file.width}×${file.height}`,
+        );
+      }
+      await shot('00-walkthrough');
+      // Back to the first step, so that no step counts as done just by being looked at.
+      await steps.first().locator('.step-title').click();
+    });
+
     scenario('1. the Daytona container; without a key the welcome view offers "Set API Key"', async () => {
       await openActivityBarContainer(wb.page, 'Daytona');
       const welcome = viewPane(wb.page, VIEW).locator('.welcome-view-content');
       await welcome.locator('.monaco-button', { hasText: 'Set API Key' }).waitFor({ timeout: 20_000 });
       assert.match(await welcome.innerText(), /Connect your Daytona account/);
+      // A refresh without any key keeps the welcome: no error rows, no "rejected the key" notification.
+      await runCommand(wb.page, 'Daytona: Refresh');
+      await wb.page.waitForTimeout(3000); // longer than the 2 s auto-refresh
+      assert.equal(await viewPane(wb.page, VIEW).locator('.monaco-list-row').count(), 0, 'no rows without a key');
+      assert.ok(await welcome.locator('.monaco-button', { hasText: 'Set API Key' }).isVisible(), 'welcome still offers Set API Key');
+      assert.deepEqual((await notificationTexts(wb.page)).filter((t) => /rejected/.test(t)), []);
       await shot('01-welcome-no-key');
     });
 
@@ -183,7 +265,8 @@ for (const version of versions) {
       await waitForNotification(wb.page, /Deleted 2 sandboxes/);
       const end = Date.now() + 15_000;
       while (emu.sandboxes().some((s) => stopped.includes(s.name)) && Date.now() < end) await wb.page.waitForTimeout(200);
-      const after = emu.sandboxes().map((s) => s.name).sort();
+      // A deleted sandbox lingers as DESTROYED_<name>_<ms> while the emulator finishes destroying it.
+      const after = emu.sandboxes().map((s) => s.name).filter((n) => !n.startsWith('DESTROYED_')).sort();
       assert.deepEqual(after, before.map(([n]) => n).filter((n) => !stopped.includes(n!)).sort());
     });
 
@@ -217,11 +300,20 @@ for (const version of versions) {
       emu.setApiKeys([SENTINEL_KEY]);
     });
 
+    scenario('7. the walkthrough checks off the steps done so far', async () => {
+      const { walkthrough, container } = await openWalkthrough(wb.page);
+      // Done by scenarios 2, 5 and 1: key set, Init MCP run, Sandboxes view opened; nobody opened the MCP log.
+      assert.deepEqual(await stepsDone(container, walkthrough), { setKey: true, initMcp: true, openView: true, askAgent: false });
+      await shot('07-walkthrough-progress');
+    });
+
     scenario('extension host: commands, SecretStorage round trip, tree contents, commands through the tools', async () => {
       const result = await runExtensionHostTests(server, {
         testsPath: resolve(REPO_ROOT, 'test', 'e2e', 'exthost'),
         pattern: /\.exthost\.ts$/,
         extensionDevelopmentPath: REPO_ROOT,
+        // A folder without the .vscode/mcp.json of scenario 5: the MCP test must find the provider's server.
+        folder: mkdtempSync(join(server.tempRoot, 'exthost-folder-')),
         timeoutMs: 120_000,
         screenshotName: `daytona-${version}-exthost`,
       });

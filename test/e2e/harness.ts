@@ -388,6 +388,8 @@ export interface OpenWorkbenchOptions {
   beforeLoad?: (page: Page) => Promise<void>;
   /** Default 1400x900. */
   viewport?: { width: number; height: number };
+  /** Device pixels per CSS pixel (default 1); 1.5 for pictures the walkthrough shows at 1.5× density. */
+  deviceScaleFactor?: number;
   /** How long to wait for .monaco-workbench (default 60 s). */
   timeoutMs?: number;
   /** Set E2E_HEADED=1 (with a display) to watch. */
@@ -449,7 +451,7 @@ export async function enableSmokeTestDriver(page: Page): Promise<void> {
 export async function openWorkbench(server: CodeServer, opts: OpenWorkbenchOptions = {}): Promise<Workbench> {
   const browser = await launchBrowser(opts.headless);
   try {
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 }, deviceScaleFactor: opts.deviceScaleFactor });
     const page = await context.newPage();
     const consoleLines: string[] = [];
     page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));

@@ -5,7 +5,7 @@
  * DAYTONA_API_URL in the extension host's environment and the key through E2E_API_KEY.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
@@ -14,6 +14,12 @@ import type { Node } from '../../../src/extension/sandbox-tree';
 
 const EXTENSION_ID = 'sandbox-tools.daytona-mcp-vscode';
 let api: TestApi;
+
+/** The parts of `vscode.lm` this test uses (typed here: @types/vscode is pinned to the oldest base). */
+interface VsCodeLm {
+  tools?: ReadonlyArray<{ name: string }>;
+  invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }): Thenable<{ content: unknown[] }>;
+}
 
 async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -77,13 +83,20 @@ describe('Daytona extension in a real extension host', () => {
     await until('started again', () => api.store.sandboxes.find((s) => s.id === target.id)?.state === 'started');
   });
 
-  it('registers the MCP server with the editor, which starts it and lists its tools (where the API exists)', async () => {
-    const lm = (vscode as unknown as { lm?: { registerMcpServerDefinitionProvider?: unknown; tools?: ReadonlyArray<{ name: string }> } }).lm;
+  it('registers the MCP server with the editor, which starts it and calls its tools (where the API exists)', async () => {
+    const lm = (vscode as unknown as { lm?: VsCodeLm }).lm;
     // The provider API is stable from VS Code 1.101; 1.100 has an older variant the extension declines.
     const [major, minor] = vscode.version.split('.').map(Number);
     const hasApi = major! > 1 || minor! >= 101;
     assert.equal(api.registrationMode, hasApi ? 'vscode-provider' : 'none');
     if (!hasApi) return; // older base (Windsurf-like): file-based registration only, checked in the UI test
+    // This window's folder has no .vscode/mcp.json: the only Daytona server VS Code can know is the provider's.
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder && !existsSync(join(folder, '.vscode', 'mcp.json')), `no workspace MCP config in ${folder}`);
+    // VS Code discovers provider-contributed servers lazily (chat does it; so does "MCP: List Servers").
+    void vscode.commands.executeCommand('workbench.mcp.listServer');
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     // The editor's own command, as behind "MCP: List Servers" → Start Server; '*' = every known server.
     await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true, autoTrustChanges: true });
     const names = await until('Daytona tools in vscode.lm.tools', () => {
@@ -91,7 +104,13 @@ describe('Daytona extension in a real extension host', () => {
       return found.length >= 2 ? found : undefined;
     }, 30_000);
     console.log(`MCP tools seen by the editor: ${names.join(', ')}`);
+    // Call one the way an agent's chat does: through VS Code's MCP client, no chat session needed.
+    const listTool = names.find((n) => n.endsWith('list_sandboxes'))!;
+    const result = await lm!.invokeTool(listTool, { input: { state: 'started' }, toolInvocationToken: undefined });
+    const text = result.content.map((part) => (part as { value?: string }).value ?? '').join('');
+    assert.match(text, /"name":"storefront-api"/, text.slice(0, 300));
     const log = readFileSync(join(homedir(), '.daytona', 'daytona-mcp.log'), 'utf8');
     assert.match(log, /"event":"client_connected","client":"(code-server|Visual Studio Code)/);
+    assert.match(log, /"event":"tool_call","tool":"list_sandboxes","arguments":\{"state":"started"\},"outcome":"ok"/);
   });
 });

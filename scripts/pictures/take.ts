@@ -1,0 +1,177 @@
+// `npm run pictures`: takes the README's and the walkthrough's pictures in a real editor — the packaged
+// .vsix in code-server (VS Code 1.139) in Chromium, on the Daytona API emulator's demo sandboxes — so
+// every picture shows the product as it is. Writes docs/images/*.png (1400×900) and
+// media/walkthrough/*.png (1.5× crops of a 900×580 window, shown beside the walkthrough's steps).
+// Needs `npm run package` and the editors (`npm run e2e:install`); takes about a minute.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startEmulator } from '../../test/emulator/emulator';
+import {
+  REPO_ROOT,
+  contextMenu,
+  missingPrerequisite,
+  moveMouseAway,
+  openActivityBarContainer,
+  openWorkbench,
+  runCommand,
+  startCodeServer,
+  treeRow,
+  typeInQuickInput,
+  viewPane,
+} from '../../test/e2e/harness';
+
+const VSIX = resolve(REPO_ROOT, 'dist', 'daytona-sandboxes.vsix');
+const DOCS = resolve(REPO_ROOT, 'docs', 'images');
+const WALKTHROUGH = resolve(REPO_ROOT, 'media', 'walkthrough');
+const LARGE = { width: 1400, height: 900 };
+const SMALL = { width: 900, height: 580 };
+const DEVICE_SCALE = 1.5;
+const VIEW = 'Sandboxes';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Clip = { x: number; y: number; width: number; height: number };
+/**
+ * The walkthrough shows its pictures at 1.5× density (VS Code sets srcset "… 1.5x") in a column about
+ * 450 CSS px wide: each is a crop, in CSS px of the 900×580 window, taken at 1.5 device pixels per px.
+ */
+const WALKTHROUGH_CLIPS: Record<string, Clip> = {
+  'set-key': { x: 0, y: 0, width: 760, height: 260 },
+  'open-view': { x: 0, y: 30, width: 520, height: 340 },
+  'init-mcp': { x: 140, y: 0, width: 620, height: 330 },
+  'ask-agent': { x: 0, y: 30, width: 900, height: 380 },
+};
+
+/**
+ * Saves the page as docs/images/<docs>.png (the whole 1400×900 window, 1 px per CSS px) and/or
+ * media/walkthrough/<walkthrough>.png (a crop of a 900×580 window, see WALKTHROUGH_CLIPS).
+ */
+async function photograph(page: Page, names: { docs?: string; walkthrough?: string }, settle: () => Promise<void> = async () => undefined): Promise<void> {
+  const saved: string[] = [];
+  const save = async (file: string, scale: 'css' | 'device', clip?: Clip) => {
+    await page.screenshot({ path: file, clip, scale });
+    saved.push(`${relative(REPO_ROOT, file)} (${Math.round(statSync(file).size / 1024)} KB)`);
+  };
+  if (names.docs) await save(join(DOCS, `${names.docs}.png`), 'css');
+  if (names.walkthrough) {
+    await page.setViewportSize(SMALL);
+    await sleep(600);
+    await settle();
+    await save(join(WALKTHROUGH, `${names.walkthrough}.png`), 'device', WALKTHROUGH_CLIPS[names.walkthrough]);
+    await page.setViewportSize(LARGE);
+    await sleep(600);
+  }
+  console.log(`  ${saved.join(', ')}`);
+}
+
+async function main(): Promise<void> {
+  const missing = missingPrerequisite(['new']) ?? (existsSync(VSIX) ? undefined : `${VSIX} is missing (npm run package)`);
+  if (missing) throw new Error(missing);
+  mkdirSync(DOCS, { recursive: true });
+  mkdirSync(WALKTHROUGH, { recursive: true });
+  const apiKey = `demo-${randomBytes(12).toString('hex')}`;
+  const emulator = await startEmulator({ seed: 'demo', transitionMs: 1500, apiKeys: [apiKey] });
+  // Short, readable paths in the pictures: <tmp>/daytona-pictures-XXXXXX/{home,my-project}.
+  const root = mkdtempSync(join(tmpdir(), 'daytona-pictures-'));
+  const home = join(root, 'home');
+  const workspaceDir = join(root, 'my-project');
+  const handshake = join(root, 'handshake');
+  for (const dir of [home, workspaceDir, handshake]) mkdirSync(dir);
+  const server = await startCodeServer({
+    version: 'new',
+    vsixPath: VSIX,
+    workspaceDir,
+    // No key anywhere at first: the first picture is "Set API Key".
+    env: { HOME: home, DAYTONA_API_URL: emulator.url, PICTURES_HANDSHAKE_DIR: handshake, PICTURES_API_KEY: apiKey },
+    userSettings: { 'workbench.startupEditor': 'none', 'daytona.autoRefreshSeconds': 2, 'workbench.colorTheme': 'Default Dark Modern', 'editor.wordWrap': 'on', 'editor.minimap.enabled': false },
+  });
+  try {
+    console.log(`VS Code ${server.info.vscodeVersion} (code-server ${server.info.codeServerVersion})`);
+    const wb = await openWorkbench(server, { viewport: LARGE, deviceScaleFactor: DEVICE_SCALE });
+    try {
+      const { page } = wb;
+      await openActivityBarContainer(page, 'Daytona');
+      await runCommand(page, 'Daytona: Set API Key');
+      await typeInQuickInput(page, apiKey, { submit: false });
+      await photograph(page, { docs: 'set-api-key', walkthrough: 'set-key' });
+      await page.keyboard.press('Enter');
+      await treeRow(page, 'storefront-api', VIEW).waitFor({ timeout: 20_000 });
+      await sleep(500);
+
+      // The tree with a tooltip open on a running sandbox.
+      const hoverRow = async () => {
+        await treeRow(page, 'storefront-api', VIEW).hover();
+        await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+        await sleep(400);
+      };
+      await hoverRow();
+      await photograph(page, { docs: 'sandboxes-view' });
+      await moveMouseAway(page);
+      await photograph(page, { walkthrough: 'open-view' });
+
+      await runCommand(page, 'Daytona: Init MCP');
+      await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 10_000 });
+      await sleep(300);
+      await photograph(page, { docs: 'init-mcp', walkthrough: 'init-mcp' });
+      await page.keyboard.press('Escape');
+
+      await treeRow(page, 'analytics-notebook', VIEW).click();
+      await treeRow(page, 'ml-experiment-7', VIEW).click({ modifiers: ['Control'] });
+      await contextMenu(page, 'ml-experiment-7', 'Delete Sandbox', { viewName: VIEW });
+      await page.locator('.monaco-dialog-box').waitFor({ timeout: 10_000 });
+      await sleep(300);
+      await photograph(page, { docs: 'delete-confirmation' });
+      await page.keyboard.press('Escape');
+    } finally {
+      await wb.close();
+    }
+
+    // The agent: VS Code's own MCP client calls create_sandbox on the server the extension registered
+    // (scripts/pictures/agent.cjs runs inside the extension host and waits while we take the picture).
+    let exitCode: number | undefined;
+    const agentWindow = await openWorkbench(server, {
+      viewport: LARGE,
+      deviceScaleFactor: DEVICE_SCALE,
+      payload: [
+        ['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)],
+        ['extensionTestsPath', server.remoteUri(resolve(REPO_ROOT, 'scripts', 'pictures', 'agent.cjs'))],
+      ],
+      beforeLoad: async (p) => {
+        await p.exposeFunction('codeAutomationExit', (code: number) => void (exitCode = Number(code)));
+      },
+    });
+    try {
+      const { page } = agentWindow;
+      const end = Date.now() + 90_000;
+      while (!existsSync(join(handshake, 'agent.ready'))) {
+        if (exitCode !== undefined) throw new Error(`the agent run ended (exit ${exitCode}) before its picture; see the browser console:\n${agentWindow.consoleLines.slice(-30).join('\n')}`);
+        if (Date.now() > end) throw new Error('the agent run did not reach its picture in 90 s');
+        await sleep(200);
+      }
+      const settle = async () => {
+        await viewPane(page, VIEW).locator('.monaco-list-row', { hasText: 'test-environment' }).first().waitFor({ timeout: 20_000 });
+        await sleep(500);
+      };
+      await settle();
+      await moveMouseAway(page);
+      await photograph(page, { docs: 'agent-create-sandbox', walkthrough: 'ask-agent' }, settle);
+      const created = emulator.sandboxes().find((s) => s.name === 'test-environment');
+      if (!created) throw new Error('the emulator has no sandbox named test-environment');
+    } finally {
+      writeFileSync(join(handshake, 'agent.done'), '');
+      await sleep(1000);
+      await agentWindow.close();
+    }
+  } finally {
+    await server.close();
+    await emulator.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`pictures failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
