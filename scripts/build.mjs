@@ -9,8 +9,11 @@
 //   and evaluates on first use. cli.js stays one self-contained file.
 // - zod ships ~40 locales (260 KB) behind `z.locales`; only English is used.
 // - The tools' JSON Schemas for tools/list are computed here, not at every start.
+// - dist/cli.js compiles its bundle with a V8 code cache (src/cli/loader.ts), skipping most of the
+//   compile on every start after the first.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,10 +106,31 @@ module.exports = sdk.exports;
 };
 
 const define = { ...common.define, __TOOL_SCHEMAS__: toolSchemas };
-await Promise.all([
-  build({ ...common, define, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+const [cliBundle] = await Promise.all([
+  build({ ...common, define, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', write: false }),
   build({ ...common, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
 ]);
+// dist/cli.js is src/cli/loader.ts with the CLI bundle embedded as a string, compiled at run time with
+// V8's code cache (Node 20 has no module.enableCompileCache); the bundle's other outputs (legal
+// comments, source map) are written as they are.
+let cliSource;
+for (const out of cliBundle.outputFiles) {
+  if (out.path.endsWith('cli.js')) cliSource = out.text.replace(/^#!.*\n/, '');
+  else writeFileSync(out.path, out.contents);
+}
+await build({
+  ...common,
+  plugins: [],
+  sourcemap: false,
+  legalComments: 'none',
+  banner: { js: '#!/usr/bin/env node' },
+  define: {
+    __BUNDLE_SOURCE__: JSON.stringify(cliSource),
+    __BUNDLE_HASH__: JSON.stringify(createHash('sha256').update(cliSource).digest('hex').slice(0, 16)),
+  },
+  entryPoints: ['src/cli/loader.ts'],
+  outfile: 'dist/cli.js',
+});
 // The embedded SDK's licence comments, next to the bundles' own.
 const sdkLegal = sdk.outputFiles[0].text.match(/\/\*![\s\S]*?\*\/|\/\/! .*$/gm) ?? [];
 if (sdkLegal.length) writeFileSync(new URL('../dist/daytona-sdk.LEGAL.txt', import.meta.url), `${sdkLegal.join('\n')}\n`);

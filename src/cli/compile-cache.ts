@@ -1,0 +1,71 @@
+/**
+ * V8 code cache for the CLI bundle. Node 20 has no `module.enableCompileCache()`, so dist/cli.js is a
+ * small loader (src/cli/loader.ts) that compiles the embedded bundle with `vm.Script` and `cachedData`
+ * kept here. Agent hosts spawn `daytona-mcp start` on every session; with the cache, compiling its
+ * 750 KB is mostly skipped (numbers in bench/results.md). Other verbs neither read nor write it.
+ *
+ * Trust: V8 checks that cached data fits the V8 version, flags and source length — not the source's
+ * content — so the cache is only read from a directory of the user's own that nobody else can write,
+ * like ~/.daytona/mcp itself (whoever can write there could replace the server anyway). Any problem
+ * means "compile as usual": the cache can make a start faster, never make it fail.
+ */
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** `DAYTONA_MCP_CACHE_DIR=off` turns the cache off; any other value is the directory to use. */
+export const CACHE_DIR_ENV = 'DAYTONA_MCP_CACHE_DIR';
+
+export type CacheState = 'hit' | 'miss' | 'rejected' | 'off' | 'untrusted';
+
+/** Where the cache for this bundle and this runtime lives, or undefined when caching is off. */
+export function cacheFilePath(bundleHash: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = env[CACHE_DIR_ENV];
+  if (configured === 'off') return undefined;
+  const dir = configured || join(env.HOME || env.USERPROFILE || homedir(), '.daytona', 'mcp', 'cache');
+  // Node (and Electron, for editor-launched servers) versions each get their own file.
+  const runtime = `${process.versions.electron ? `electron${process.versions.electron}` : `node${process.versions.node}`}-v8${process.versions.v8}-${process.arch}`;
+  return join(dir, `cli-${bundleHash}-${runtime}.bin`.replace(/[^\w.-]/g, '_'));
+}
+
+/** Owned by us and not writable by group or others (POSIX; Windows has no such bits, and per-user profiles). */
+function isPrivate(stats: Stats): boolean {
+  if (process.platform === 'win32') return true;
+  const uid = process.getuid?.();
+  return (uid === undefined || stats.uid === uid) && (stats.mode & 0o022) === 0;
+}
+
+/** The cached data at `file`, or why there is none to use. */
+export function readCache(file: string): { data?: Buffer; state: 'miss' | 'untrusted' | 'found' } {
+  try {
+    const dir = lstatSync(join(file, '..'));
+    if (!dir.isDirectory() || !isPrivate(dir)) return { state: 'untrusted' };
+    const stats = lstatSync(file);
+    if (!stats.isFile() || !isPrivate(stats)) return { state: 'untrusted' };
+    return { data: readFileSync(file), state: 'found' };
+  } catch {
+    return { state: 'miss' };
+  }
+}
+
+/** Writes the cache atomically (temp file + rename), 0600 in a 0700 directory. Errors are swallowed. */
+export function writeCache(file: string, data: Buffer): boolean {
+  const dir = join(file, '..');
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!isPrivate(lstatSync(dir))) return false;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * dist/cli.js: this loader with the real CLI bundle (src/cli/main.ts, built by scripts/build.mjs)
+ * embedded as a string. It compiles the bundle with V8's code cache (src/cli/compile-cache.ts) and runs
+ * it as this very module, so the bundle sees the usual require/module/__filename. cli.js stays one
+ * self-contained file that init can copy to ~/.daytona/mcp/daytona-mcp.js.
+ */
+import { Script } from 'node:vm';
+import { cacheFilePath, readCache, writeCache, type CacheState } from './compile-cache';
+
+declare const __BUNDLE_SOURCE__: string;
+declare const __BUNDLE_HASH__: string;
+
+/** Written this long after start (or at exit, if sooner): by then the start-up code has been compiled too. */
+const WRITE_AFTER_MS = 3000;
+
+function run(): void {
+  // Only the server start is worth a cache: agent hosts spawn it on every session. The other verbs are
+  // run by hand, and must not write anything they do not say (init --dry-run writes nothing at all).
+  const file = process.argv[2] === 'start' ? cacheFilePath(__BUNDLE_HASH__) : undefined;
+  const cached = file ? readCache(file) : undefined;
+  // The same wrapper as Node's CommonJS loader: line numbers in stack traces stay those of the bundle.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${__BUNDLE_SOURCE__}\n})`, {
+    filename: __filename,
+    cachedData: cached?.data,
+  });
+  let state: CacheState = !file ? 'off' : cached?.state === 'untrusted' ? 'untrusted' : !cached?.data ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  if (process.env.DAYTONA_MCP_DEBUG_CACHE === '1') process.stderr.write(`daytona-mcp: compile cache ${state}${file ? ` (${file})` : ''}\n`);
+  if (file && (state === 'miss' || state === 'rejected')) {
+    const save = () => {
+      if (state === 'hit') return;
+      state = 'hit'; // once
+      writeCache(file, script.createCachedData());
+    };
+    setTimeout(save, WRITE_AFTER_MS).unref();
+    process.once('exit', save);
+  }
+  script.runInThisContext()(module.exports, require, module, __filename, __dirname);
+}
+
+run();
