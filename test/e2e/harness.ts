@@ -528,7 +528,15 @@ export async function runCommand(page: Page, title: string, opts: { timeoutMs?: 
   const exact = new RegExp(`^\\s*${escapeRegex(title)}\\s*$`);
   for (;;) {
     const input = await openCommandPalette(page);
-    await input.fill(`>${title}`);
+    // A focus change right after opening (e.g. an editor re-rendering) can close the palette again.
+    const filled = await input.fill(`>${title}`, { timeout: 3000 }).then(() => true, () => false);
+    if (!filled) {
+      debug(`runCommand("${title}"): the palette closed before it could be typed into, retrying`);
+      if (Date.now() > deadline) throw new Error(`the Command Palette kept closing before "${title}" could be typed`);
+      await page.keyboard.press('Escape');
+      await sleep(300);
+      continue;
+    }
     const row = page.locator(SELECTORS.quickInputRow).filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: 2000 });
