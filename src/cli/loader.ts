@@ -23,12 +23,13 @@ function run(): void {
     filename: __filename,
     cachedData: cached?.data,
   });
-  let state: CacheState = !file ? 'off' : cached?.state === 'untrusted' ? 'untrusted' : !cached?.data ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  const state: CacheState = !file ? 'off' : cached?.state === 'untrusted' ? 'untrusted' : !cached?.data ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   if (process.env.DAYTONA_MCP_DEBUG_CACHE === '1') process.stderr.write(`daytona-mcp: compile cache ${state}${file ? ` (${file})` : ''}\n`);
   if (file && (state === 'miss' || state === 'rejected')) {
+    let saved = false;
     const save = () => {
-      if (state === 'hit') return;
-      state = 'hit'; // once
+      if (saved) return;
+      saved = true;
       writeCache(file, script.createCachedData());
     };
     setTimeout(save, WRITE_AFTER_MS).unref();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { pngSize } from '../../scripts/publish-check.mjs';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY, OTHER_KEY } from '../helpers/secrets';
 import {
@@ -68,12 +69,6 @@ interface WalkthroughManifest {
   id: string;
   title: string;
   steps: { id: string; title: string; media: { image: string; altText: string } }[];
-}
-
-/** Width and height from a PNG's IHDR chunk. */
-function pngSize(file: string): { width: number; height: number } {
-  const bytes = readFileSync(file);
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 /** Opens our walkthrough the way a user does (Welcome: Open Walkthrough…) and returns its page. */
@@ -185,7 +180,8 @@ for (const version of versions) {
           return size && size.width > 0 ? size : undefined;
         });
         // VS Code shows walkthrough PNGs as 1.5× pictures (srcset "… 1.5x"), so their CSS size is 2/3 of the file's.
-        const file = pngSize(resolve(REPO_ROOT, step.media.image));
+        const file = pngSize(readFileSync(resolve(REPO_ROOT, step.media.image)));
+        assert.ok(file, `${step.media.image} is a PNG`);
         assert.ok(loaded, `picture of step ${step.id} loaded`);
         assert.ok(
           Math.abs(loaded.width - file.width / 1.5) <= 1 && Math.abs(loaded.height - file.height / 1.5) <= 1,
