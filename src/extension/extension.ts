@@ -59,8 +59,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const store = new SandboxStore({
     context: (signal) => makeContext(gateways.get, signal),
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
+    hasCredential: () => hasCredential(credentials()),
   });
-  const tree = new SandboxTreeProvider(store, () => readSettings().groupBy, () => hasCredential(credentials()));
+  const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const statusBar = new StatusBar(store, () => hasCredential(credentials()));
 
@@ -69,10 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const notifyAuthError = () => {
     const s = store.status;
     if (s.kind !== 'error' || s.error.kind !== 'auth') return;
-    const current = credentials();
-    // No key at all is not a rejected key: the welcome view already offers "Set API Key".
-    if (!hasCredential(current)) return;
-    const origin = current.origin;
+    const origin = credentials().origin;
     if (notifiedAuthFor === origin) return;
     notifiedAuthFor = origin;
     void showToolError(new ToolError('auth', `The Daytona API rejected the key from ${origin}.`), log);
@@ -83,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
     void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
     void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
-    view.message = store.status.kind === 'error' && hasCredential(c) ? `${store.status.error.message}` : undefined;
+    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : undefined;
     view.badge = store.runningCount ? { value: store.runningCount, tooltip: `${store.runningCount} running` } : undefined;
     statusBar.update();
   };

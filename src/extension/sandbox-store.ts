@@ -20,6 +20,8 @@ export interface StoreOptions {
   context: (signal: AbortSignal) => ToolContext;
   /** Steady-state polling interval; 0 disables auto-refresh. */
   intervalMs: () => number;
+  /** False while no key is configured anywhere: nothing is asked of the API and the store stays idle. */
+  hasCredential?: () => boolean;
   /** Interval while any sandbox is starting/stopping/… */
   transitionIntervalMs?: number;
   maxBackoffMs?: number;
@@ -78,6 +80,15 @@ export class SandboxStore {
     if (this.disposed) return Promise.resolve();
     if (this.inFlight) return this.inFlight.promise;
     this.cancelTimer();
+    if (this.o.hasCredential && !this.o.hasCredential()) {
+      // Without a key there is nothing to ask: idle, not an auth error, so the view shows its
+      // "Set API Key" welcome (and no "rejected the key" notice). A key change calls reset().
+      if (this.items.length || this.state.kind !== 'idle') {
+        this.items = [];
+        this.setStatus({ kind: 'idle' });
+      }
+      return Promise.resolve();
+    }
     const controller = new AbortController();
     if (this.state.kind !== 'ready') this.setStatus({ kind: 'loading' });
     const promise = this.load(controller.signal).finally(() => {

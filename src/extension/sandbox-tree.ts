@@ -11,12 +11,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
 
-  constructor(
-    private readonly store: SandboxStore,
-    private groupBy: () => GroupBy,
-    /** False while no key is configured anywhere: the tree stays empty so the "Set API Key" welcome shows. */
-    private readonly hasKey: () => boolean = () => true,
-  ) {
+  constructor(private readonly store: SandboxStore, private groupBy: () => GroupBy) {
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -27,7 +22,6 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   getChildren(node?: Node): Node[] {
     if (node?.type === 'group') return node.group.sandboxes.map((sandbox) => ({ type: 'sandbox', sandbox }));
     if (node) return [];
-    if (!this.hasKey()) return [];
     const status = this.store.status;
     if (status.kind === 'error' && this.store.sandboxes.length === 0) {
       return [{ type: 'message', text: `${status.error.message} — ${status.error.hint}`, icon: 'warning' }];

@@ -88,6 +88,29 @@ test('errors back off exponentially; a bad key is reported and not polled', asyn
   await bad.provider.dispose();
 });
 
+test('without any key the store asks nothing of the API and stays idle; with one it loads', async () => {
+  emu.seedSandbox({ name: 'a', state: 'started' });
+  let hasKey = false;
+  const { store, timers } = makeStore({ hasCredential: () => hasKey });
+  const kind = (): string => store.status.kind; // a function: assert.equal would narrow the getter's type
+  const names = (): string[] => store.sandboxes.map((s) => s.name);
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(kind(), 'idle');
+  assert.deepEqual(names(), []);
+  assert.equal(emu.stats().requests.length, 0, 'no API request');
+  assert.equal(timers.length, 0, 'nothing scheduled');
+  hasKey = true;
+  store.reset();
+  await store.refresh();
+  assert.equal(kind(), 'ready');
+  assert.deepEqual(names(), ['a']);
+  hasKey = false; // signed out: back to idle and empty
+  store.reset();
+  assert.equal(kind(), 'idle');
+  assert.deepEqual(names(), []);
+});
+
 test('a poll that finds nothing new does not notify (the tree keeps its menus open)', async () => {
   emu.seedSandbox({ name: 'steady', state: 'started' });
   const { store } = makeStore();
