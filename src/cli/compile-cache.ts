@@ -9,9 +9,10 @@
  * like ~/.daytona/mcp itself (whoever can write there could replace the server anyway). Any problem
  * means "compile as usual": the cache can make a start faster, never make it fail.
  */
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
+import { lstatSync, mkdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { daytonaHome } from '../core/credentials';
+import { writePrivateFileAtomic } from '../core/private-file';
 
 /** `DAYTONA_MCP_CACHE_DIR=off` turns the cache off; any other value is the directory to use. */
 export const CACHE_DIR_ENV = 'DAYTONA_MCP_CACHE_DIR';
@@ -22,7 +23,7 @@ export type CacheState = 'hit' | 'miss' | 'rejected' | 'off' | 'untrusted';
 export function cacheFilePath(bundleHash: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = env[CACHE_DIR_ENV];
   if (configured === 'off') return undefined;
-  const dir = configured || join(env.HOME || env.USERPROFILE || homedir(), '.daytona', 'mcp', 'cache');
+  const dir = configured || join(daytonaHome(env), 'mcp', 'cache');
   // Node (and Electron, for editor-launched servers) versions each get their own file.
   const runtime = `${process.versions.electron ? `electron${process.versions.electron}` : `node${process.versions.node}`}-v8${process.versions.v8}-${process.arch}`;
   return join(dir, `cli-${bundleHash}-${runtime}.bin`.replace(/[^\w.-]/g, '_'));
@@ -51,19 +52,10 @@ export function readCache(file: string): { data?: Buffer; state: 'miss' | 'untru
 /** Writes the cache atomically (temp file + rename), 0600 in a 0700 directory. Errors are swallowed. */
 export function writeCache(file: string, data: Buffer): boolean {
   const dir = join(file, '..');
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!isPrivate(lstatSync(dir))) return false;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, file);
+    writePrivateFileAtomic(file, data);
     return true;
   } catch {
     return false;

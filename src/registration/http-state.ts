@@ -4,10 +4,11 @@
  * that no longer runs marks a stale file, which the next start simply takes over.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { daytonaHome, type Env } from '../core/credentials';
+import { writePrivateFileAtomic } from '../core/private-file';
 
 export const DEFAULT_HTTP_PORT = 47833;
 
@@ -36,12 +37,7 @@ export function readHttpState(env: Env = process.env): HttpState | undefined {
 }
 
 export function writeHttpState(state: HttpState, env: Env = process.env): void {
-  const path = httpStatePath(env);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** The saved token, or a new random one. */

@@ -4,9 +4,10 @@
  * file-launched agents in a 0600 credentials file (never in the agent's config unless asked), and
  * put the entry that launches the copy into the host's file.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { credentialsFilePath, daytonaHome, type Env, type StoredCredentials } from '../core/credentials';
+import { writePrivateFileAtomic } from '../core/private-file';
 import { upsertServerEntry, type EditResult } from './config-edit';
 import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
 import { RegistrationError } from './errors';
@@ -39,9 +40,7 @@ export function writeCredentialsFile(creds: StoredCredentials, env: Env = proces
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   chmodSync(dirname(path), 0o700);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
+  writePrivateFileAtomic(path, text);
   return { path, changed: true };
 }
 
