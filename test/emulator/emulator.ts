@@ -208,7 +208,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       });
       let payload = result.body;
       if (opts.holdUntilStarted && result.startedAt) {
-        await sleep(Math.min(result.startedAt.at - now(), 30_000));
+        // Timers can fire a millisecond before the clock says the transition is due; rendered early, the
+        // sandbox would still be "creating" and the SDK would poll. A few rounds at most (fake clocks).
+        const due = Math.min(result.startedAt.at, now() + 30_000);
+        for (let round = 0; round < 3 && now() < due; round++) await sleep(Math.max(1, due - now()));
         if (closing || res.destroyed) return;
         payload = result.startedAt.render();
       }
