@@ -1,3 +1,6 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 /** A tiny argv parser: positionals, --flag, --key value, --key=value. Unknown options are errors. */
 export interface ParsedArgs {
   positionals: string[];
@@ -30,4 +33,17 @@ export function parseArgs(argv: readonly string[], spec: { flags?: readonly stri
     }
   }
   return out;
+}
+
+/** An option that must name a folder that already exists (we never create it): its absolute path. */
+export function existingFolder(value: string, option: string): string {
+  const path = resolve(value);
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new UsageError(`${option} ${path}: no such folder. Pass an existing project folder; it is never created.`);
+  }
+  if (!isDir) throw new UsageError(`${option} ${path} is a file, not a folder. Pass the project folder.`);
+  return path;
 }

@@ -4,10 +4,11 @@
  * --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
  */
 import { resolve } from 'node:path';
-import { resolveCredentials } from '../core/credentials';
+import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
 import { selectTools } from '../core/tools';
 import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeCredentialsFile, writeHttpState, type InitReport } from '../registration';
-import { parseArgs, UsageError } from './args';
+import { checkApi } from './api-check';
+import { existingFolder, parseArgs, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
   return { runtimePath: process.execPath, runAsNode: Boolean(process.versions.electron), serverSource: resolve(process.argv[1] ?? __filename) };
@@ -53,8 +54,32 @@ function sharedServer(portOption: string | true | undefined, dryRun: boolean): {
   return { url, token };
 }
 
+/** A failure init reports before writing anything: exit 1 with what to do (not a usage error). */
+class InitRefused extends Error {}
+
+/**
+ * Checks the key and URL the registered server will use, before anything is written. A bad URL or a
+ * key the API rejects is refused (nothing written; --no-check overrides the key check); an API that
+ * cannot be reached only warns, so init works offline and keeps what the user gave it.
+ */
+async function checkBeforeWriting(creds: Credentials, skip: boolean): Promise<string | undefined> {
+  const badUrl = apiUrlError(creds);
+  if (badUrl) throw new InitRefused(`${badUrl.message} Nothing was written.\nNext: ${badUrl.hint}`);
+  if (!hasCredential(creds)) return undefined;
+  if (skip) return 'Key not checked (--no-check); run "daytona-mcp status" to check it and the API URL.';
+  const check = await checkApi(creds);
+  switch (check.outcome) {
+    case 'ok':
+      return `Checked: ${creds.apiUrl} accepted the key from ${creds.origin} (${check.ms} ms).`;
+    case 'unreachable':
+      return `Warning: could not check the key. ${check.problem} The entry and key were saved anyway; run "daytona-mcp status" once the API is reachable.`;
+    default:
+      throw new InitRefused(`Refused: ${check.problem} Nothing was written.\nNext: ${check.next} To register anyway, pass --no-check.`);
+  }
+}
+
 export async function initCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http'], values: ['workspace', 'tools', 'port'] });
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check'], values: ['workspace', 'tools', 'port'] });
   const [host, ...extra] = args.positionals;
   if (!host || !isHostId(host) || extra.length) {
     throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
@@ -65,7 +90,19 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   const inline = args.options.has('inline-key');
   if (inline && !creds.apiKey) throw new UsageError('--inline-key needs DAYTONA_API_KEY (or another key source) to be set.');
 
-  const workspaceDir = typeof workspace === 'string' ? resolve(workspace) : host === 'vscode' ? process.cwd() : undefined;
+  const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : host === 'vscode' ? process.cwd() : undefined;
+  const tools = toolsOption(args.options.get('tools'));
+  let checked: string | undefined;
+  try {
+    checked = await checkBeforeWriting(creds, args.options.has('no-check'));
+  } catch (err) {
+    if (err instanceof InitRefused) {
+      process.stderr.write(`daytona-mcp: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
   const http = args.options.has('http') ? sharedServer(args.options.get('port'), dryRun) : undefined;
   let report: InitReport;
   try {
@@ -75,7 +112,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       scope: typeof workspace === 'string' || host === 'vscode' ? 'workspace' : 'global',
       launch: currentLaunch(),
       readOnly: args.options.has('read-only'),
-      tools: toolsOption(args.options.get('tools')),
+      tools,
       inlineKey: inline ? creds.apiKey : undefined,
       http,
       dryRun,
@@ -95,6 +132,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   } else if (creds.source === 'none') {
     out.push('No API key found yet: set DAYTONA_API_KEY and run init again, or log in with the Daytona CLI (daytona login).');
   }
+  if (checked) out.push(dryRun ? checked.replace(/ The entry and key were saved anyway;/, ' Nothing was written (--dry-run);') : checked);
   if (inline) out.push('Warning: the API key was written into the agent config file (--inline-key); keep that file private.');
   if (http) out.push(`The entry points at the shared server ${http.url}; start it with "daytona-mcp start --http" (it keeps running for all agents).`);
   process.stdout.write(`${out.join('\n')}\n`);

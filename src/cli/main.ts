@@ -19,13 +19,19 @@ Commands:
                       HTTP, bearer token in ~/.daytona/mcp/http.json).
   init <claude|cursor|windsurf|vscode> [--workspace DIR] [--dry-run]
        [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
+       [--no-check]
                       Register the server in that agent's config file (comments
                       and other servers are kept; a backup is written). The key
                       goes to ~/.daytona/mcp/credentials.json (0600), not the
-                      config, unless --inline-key.
+                      config, unless --inline-key. The key and URL are checked
+                      first (one API call): a rejected key or wrong URL is
+                      refused, an unreachable API only warns; --no-check skips
+                      the call (offline). DIR must be an existing folder.
   config [agent] [--read-only] [--tools a,b]
                       Print the JSON to paste into an agent's config (no key).
   status [--json]     Key source, API reachability, configured agents, log path.
+                      Exits 1 (with the next step) when the key is missing or
+                      rejected or the API fails.
   logs [-f] [-n N]    Show (and follow) the audit log.
   tools [--json]      Print the tool reference (names, descriptions, inputs).
   help                Show this help.

@@ -86,7 +86,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     audit.write('internal_error', { message: err instanceof Error ? err.message : String(err) });
   });
 
-  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrl, target: creds.target ?? null };
+  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null };
 
   if (http) {
     const token = httpToken();

@@ -1,29 +1,14 @@
-/** `status`: where the key comes from, whether the API answers, which agents are set up, where logs go. */
+/**
+ * `status`: where the key comes from, whether the API answers, which agents are set up, where logs go.
+ * Exits 1 when the key is missing or rejected or the API fails, with the next step on stderr.
+ */
 import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
-import { hasCredential, resolveCredentials } from '../core/credentials';
-import { createGatewayProvider } from '../core/gateway-provider';
-import { toToolError } from '../core/errors';
+import { resolveCredentials } from '../core/credentials';
 import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer, stableServerPath } from '../registration';
-import { parseArgs } from './args';
+import { checkApi } from './api-check';
+import { existingFolder, parseArgs } from './args';
 import { VERSION } from './version';
-
-async function apiCheck(): Promise<string> {
-  const creds = resolveCredentials();
-  if (!hasCredential(creds)) return 'not checked (no key)';
-  const provider = createGatewayProvider({ resolveCredentials: () => creds, requestTimeoutMs: 10_000, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 } });
-  const t0 = Date.now();
-  try {
-    const gateway = await provider.get();
-    await gateway.listPage({ limit: 1 });
-    return `reachable, key accepted (${Date.now() - t0} ms)`;
-  } catch (err) {
-    const e = toToolError(err);
-    return `${e.kind}: ${e.message}`;
-  } finally {
-    await provider.dispose();
-  }
-}
 
 async function httpStatus(): Promise<string> {
   const running = await runningHttpServer();
@@ -36,18 +21,28 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['json'], values: ['workspace'] });
   const creds = resolveCredentials();
   const workspace = args.options.get('workspace');
-  const agents = await agentStatuses(defaultHostContext(typeof workspace === 'string' ? workspace : process.cwd()));
+  const agents = await agentStatuses(defaultHostContext(typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : process.cwd()));
+  const api = await checkApi(creds);
   const report = {
     version: VERSION,
+    ok: api.outcome === 'ok',
     key: creds.origin,
-    apiUrl: creds.apiUrl,
+    // An invalid URL is not repeated: it may be a key pasted into the wrong field.
+    apiUrl: creds.apiUrlProblem ? null : creds.apiUrl,
+    apiUrlFrom: creds.apiUrlOrigin ?? 'default',
     target: creds.target ?? null,
-    api: await apiCheck(),
+    api: api.summary,
+    problem: api.problem ?? null,
+    next: api.next ?? null,
     server: existsSync(stableServerPath()) ? stableServerPath() : `${stableServerPath()} (not installed; run init)`,
     http: await httpStatus(),
     log: defaultAuditLogPath(),
     agents,
   };
+  if (api.problem) {
+    process.stderr.write(`daytona-mcp: ${api.problem}\nNext: ${api.next}\n`);
+    process.exitCode = 1;
+  }
   if (args.options.has('json')) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
@@ -55,7 +50,7 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
   const lines = [
     `daytona-mcp ${report.version}`,
     `API key:  ${report.key}`,
-    `API:      ${report.apiUrl}${report.target ? ` (target ${report.target})` : ''} — ${report.api}`,
+    `API:      ${report.apiUrl ?? `(invalid URL from ${report.apiUrlFrom})`}${report.target ? ` (target ${report.target})` : ''} — ${report.api}`,
     `Server:   ${report.server}`,
     `HTTP:     ${report.http}`,
     `Log:      ${report.log}`,

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Credentials } from './credentials';
-import { hasCredential } from './credentials';
+import { apiUrlError, hasCredential } from './credentials';
 import { ToolError } from './errors';
 import type { DaytonaGateway, GatewayProvider } from './gateway';
 import { createSdkGateway, type SdkGatewayOptions } from './sdk-gateway';
@@ -42,6 +42,8 @@ export function createGatewayProvider(o: GatewayProviderOptions): ManagedGateway
     async get() {
       const creds = o.resolveCredentials();
       lastSecrets = [creds.apiKey, creds.jwtToken].filter((s): s is string => Boolean(s));
+      const badUrl = apiUrlError(creds);
+      if (badUrl) throw badUrl; // before the SDK, whose own message is a bare "Invalid URL"
       if (!hasCredential(creds)) {
         throw new ToolError('auth', `No Daytona API key found (${creds.origin}).`);
       }

@@ -5,7 +5,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +12,8 @@ import { parse } from 'jsonc-parser';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { CLI } from '../helpers/mcp-client';
-import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
+import { runCli, unreachableApiUrl } from '../helpers/run-cli';
+import { OTHER_KEY, SENTINEL_KEY } from '../helpers/secrets';
 
 let emu: Emulator;
 before(async () => {
@@ -22,20 +21,7 @@ before(async () => {
 });
 after(() => emu.close());
 
-/** Runs the CLI asynchronously: the emulator lives in this process and must keep answering. */
-function cli(home: string, args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: '/usr/bin:/bin', HOME: home, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c));
-    p.stderr.on('data', (c: Buffer) => (stderr += c));
-    p.on('close', (status) => {
-      assertNoSecret(`${stdout}${stderr}`, `output of ${args.join(' ')}`);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const cli = (home: string, args: string[], env: Record<string, string> = {}) => runCli(home, args, env);
 const withKey = () => ({ DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url });
 const configPaths = (home: string) => ({
   cursor: join(home, '.cursor', 'mcp.json'),
@@ -61,6 +47,7 @@ for (const host of ['cursor', 'claude', 'windsurf'] as const) {
     const home = mkdtempSync(join(tmpdir(), `init-${host}-`));
     const r = await cli(home, ['init', host], withKey());
     assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Checked: ${emu.url} accepted the key from DAYTONA_API_KEY`));
     const path = configPaths(home)[host];
     const text = readFileSync(path, 'utf8');
     assert.ok(!text.includes(SENTINEL_KEY), 'config holds no key');
@@ -160,4 +147,84 @@ test('a credentials file others can read is refused, with the fix in the error',
   const text = JSON.stringify(listed);
   assert.match(text, /readable by other users/);
   assert.match(text, /chmod 600/);
+});
+
+/** Nothing init could have written: no agent config, no server copy, no credentials, no HTTP state. */
+function assertNothingWritten(home: string) {
+  assert.ok(!existsSync(join(home, '.daytona')), '~/.daytona was created');
+  for (const path of Object.values(configPaths(home))) assert.ok(!existsSync(path), `${path} was created`);
+}
+
+test('init checks the key against the API first: a rejected key is refused, nothing written, --no-check overrides', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-rejected-'));
+  const rejected = { DAYTONA_API_KEY: OTHER_KEY, DAYTONA_API_URL: emu.url };
+  const r = await cli(home, ['init', 'cursor'], rejected);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`Refused: The Daytona API at ${emu.url} rejected the API key from DAYTONA_API_KEY environment variable`));
+  assert.match(r.stderr, /Nothing was written\.\nNext: set DAYTONA_API_KEY to a valid key/);
+  assert.match(r.stderr, /pass --no-check/);
+  assertNothingWritten(home);
+
+  const forced = await cli(home, ['init', 'cursor', '--no-check'], rejected);
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.match(forced.stdout, /Key not checked \(--no-check\); run "daytona-mcp status"/);
+  assert.ok(existsSync(configPaths(home).cursor));
+  assert.equal(JSON.parse(readFileSync(join(home, '.daytona', 'mcp', 'credentials.json'), 'utf8')).apiUrl, emu.url);
+});
+
+test('init with an unreachable API warns that it could not check, and keeps the key and URL it was given', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-offline-'));
+  const url = await unreachableApiUrl();
+  const env = { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: url };
+  const dry = await cli(home, ['init', 'cursor', '--dry-run'], env);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /Warning: could not check the key\. Could not reach .*Nothing was written \(--dry-run\)/);
+  assertNothingWritten(home);
+
+  const r = await cli(home, ['init', 'cursor'], env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`Warning: could not check the key\\. Could not reach the Daytona API at ${url} \\(from the DAYTONA_API_URL environment variable\\)`));
+  assert.match(r.stdout, /saved anyway; run "daytona-mcp status" once the API is reachable/);
+  const stored = JSON.parse(readFileSync(join(home, '.daytona', 'mcp', 'credentials.json'), 'utf8'));
+  assert.deepEqual(stored, { apiKey: SENTINEL_KEY, apiUrl: url });
+  assert.ok(parse(readFileSync(configPaths(home).cursor, 'utf8')).mcpServers.daytona);
+});
+
+test('init refuses an invalid API URL (even with --no-check), naming the variable, and writes nothing', async () => {
+  for (const url of ['foo', 'ftp://example.com/api', SENTINEL_KEY]) {
+    const home = mkdtempSync(join(tmpdir(), 'init-badurl-'));
+    const r = await cli(home, ['init', 'cursor', '--no-check'], { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: url });
+    assert.equal(r.status, 1, url);
+    assert.match(r.stderr, /The Daytona API URL from the DAYTONA_API_URL environment variable is not valid/);
+    assert.match(r.stderr, /Next: Set DAYTONA_API_URL to an http\(s\) URL of the Daytona API such as https:\/\/app\.daytona\.io\/api/);
+    assertNothingWritten(home);
+  }
+});
+
+test('init refuses a URL that is not the Daytona API (answers 404), with the /api hint', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-wrongurl-'));
+  const origin = new URL(emu.url).origin;
+  const r = await cli(home, ['init', 'cursor'], { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: origin });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /answered with an error \(not_found 404\)/);
+  assert.match(r.stderr, /usually ends in \/api/);
+  assertNothingWritten(home);
+});
+
+test('--workspace must name an existing folder: exit 2, clear error, nothing created', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-ws-'));
+  const parent = mkdtempSync(join(tmpdir(), 'ws-parent-'));
+  const missing = join(parent, 'nonexistent', 'dir');
+  const r = await cli(home, ['init', 'cursor', '--workspace', missing], withKey());
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, new RegExp(`--workspace ${missing}: no such folder`));
+  assert.ok(!existsSync(join(parent, 'nonexistent')), 'the folder tree was created');
+  assertNothingWritten(home);
+
+  const file = join(parent, 'a-file');
+  writeFileSync(file, 'x');
+  const f = await cli(home, ['init', 'vscode', '--workspace', file], withKey());
+  assert.equal(f.status, 2);
+  assert.match(f.stderr, /is a file, not a folder/);
+  assert.equal(readFileSync(file, 'utf8'), 'x');
 });

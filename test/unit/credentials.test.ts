@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { daytonaCliConfigPath, resolveCredentials, DEFAULT_API_URL } from '../../src/core/credentials';
+import { apiUrlError, apiUrlProblem, daytonaCliConfigPath, resolveCredentials, DEFAULT_API_URL } from '../../src/core/credentials';
+import { createGatewayProvider } from '../../src/core/gateway-provider';
+import { ToolError } from '../../src/core/errors';
 import { SENTINEL_KEY } from '../helpers/secrets';
 
 function cliConfig(profiles: unknown[], active?: string): string {
@@ -54,4 +56,48 @@ test('a corrupt CLI config is ignored, not fatal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'corrupt-'));
   writeFileSync(join(dir, 'config.json'), '{not json');
   assert.equal(resolveCredentials({ env: { DAYTONA_CONFIG_DIR: dir } }).source, 'none');
+});
+
+test('API URLs: only absolute http(s) URLs with a host and no user info are accepted', () => {
+  for (const ok of [DEFAULT_API_URL, 'http://127.0.0.1:3000/api', 'https://daytona.internal/api/']) assert.equal(apiUrlProblem(ok), undefined, ok);
+  assert.match(apiUrlProblem('foo') ?? '', /not an absolute URL/);
+  assert.match(apiUrlProblem('app.daytona.io/api') ?? '', /not an absolute URL/);
+  assert.match(apiUrlProblem('ftp://host/api') ?? '', /"ftp:", only http: and https:/);
+  assert.match(apiUrlProblem('file:///etc/passwd') ?? '', /"file:"/);
+  assert.match(apiUrlProblem('https://user:pw@host/api') ?? '', /user name or password/);
+});
+
+test('an invalid API URL is invalid_input naming its source and a valid shape, never the value', () => {
+  const home = mkdtempSync(join(tmpdir(), 'creds-url-'));
+  const cases: Array<[string, Parameters<typeof resolveCredentials>[0], RegExp, RegExp]> = [
+    ['env', { env: { HOME: home, DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: SENTINEL_KEY } }, /DAYTONA_API_URL environment variable/, /Set DAYTONA_API_URL to an http\(s\) URL.*https:\/\/app\.daytona\.io\/api/],
+    ['editor', { env: { HOME: home }, explicit: { apiKey: SENTINEL_KEY, apiUrl: 'foo' } }, /editor setting "daytona\.apiUrl"/, /Set "daytona\.apiUrl" in the editor settings/],
+  ];
+  const file = join(home, 'credentials.json');
+  writeFileSync(file, JSON.stringify({ apiKey: SENTINEL_KEY, apiUrl: 'ftp://x/api' }), { mode: 0o600 });
+  cases.push(['file', { env: { HOME: home }, credentialsPath: file }, /"apiUrl" in .*credentials\.json/, /delete that file and run "daytona-mcp init <agent>"/]);
+  const cli = cliConfig([{ id: 'p', name: 'work', api: { url: 'nope', key: SENTINEL_KEY } }], 'p');
+  cases.push(['cli', { env: { HOME: home, DAYTONA_CONFIG_DIR: cli }, credentialsPath: join(home, 'none.json') }, /"api\.url" of the Daytona CLI profile "work"/, /daytona login/]);
+  for (const [name, opts, origin, hint] of cases) {
+    const err = apiUrlError(resolveCredentials(opts));
+    assert.ok(err instanceof ToolError, name);
+    assert.equal(err.kind, 'invalid_input', name);
+    assert.match(err.message, origin, name);
+    assert.match(err.hint, hint, name);
+    assert.ok(!`${err.message}${err.hint}`.includes(SENTINEL_KEY), `${name}: key echoed`);
+  }
+  assert.equal(apiUrlError(resolveCredentials({ env: { HOME: home, DAYTONA_API_KEY: SENTINEL_KEY } })), undefined);
+});
+
+test('the gateway provider refuses an invalid URL with that error before building a client', async () => {
+  let built = 0;
+  const provider = createGatewayProvider({
+    resolveCredentials: () => resolveCredentials({ env: { HOME: tmpdir(), DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: 'foo' } }),
+    create: async () => {
+      built++;
+      throw new Error('not reached');
+    },
+  });
+  await assert.rejects(provider.get(), (e: unknown) => e instanceof ToolError && e.kind === 'invalid_input' && /DAYTONA_API_URL/.test(e.message));
+  assert.equal(built, 0);
 });
