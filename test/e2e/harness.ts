@@ -469,8 +469,9 @@ export async function openWorkbench(server: CodeServer, opts: OpenWorkbenchOptio
     }
     const devPayload = payload.some(([k]) => k === 'extensionDevelopmentPath' || k === 'extensionTestsPath');
     if (opts.smokeTestDriver ?? devPayload) await enableSmokeTestDriver(page);
-    await page.goto(server.workbenchUrl({ folder: opts.folder, payload }));
     const timeout = opts.timeoutMs ?? 60_000;
+    // Not the 30 s default: on a busy machine the page's load event alone can take longer.
+    await page.goto(server.workbenchUrl({ folder: opts.folder, payload }), { timeout });
     await page.locator('.monaco-workbench').waitFor({ timeout });
     await page.locator('.part.activitybar, .part.sidebar').first().waitFor({ timeout });
     return { browser, context, page, consoleLines, close: () => browser.close() };
