@@ -1,6 +1,7 @@
 // `npm start`: build and package the extension, install the editor (code-server from npm, cached in
 // .cache/), then run scripts/demo.ts — the emulator (or the real API when DAYTONA_API_KEY is set) and
-// VS Code in the browser with the extension installed. Ctrl-C stops everything.
+// VS Code in the browser with the extension installed, all of it with its own HOME under .cache/demo/.
+// Ctrl-C stops everything.
 import { spawnSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -15,7 +16,8 @@ function step(label, cmd, args, env = {}) {
 }
 
 step('build and package the extension', 'npm', ['run', 'package']);
-step('install the editor (code-server, cached after the first run)', 'bash', ['scripts/e2e/install-editors.sh'], { E2E_ONLY: 'new' });
+// E2E_BROWSER=0: the demo opens in the user's own browser; Chromium is only for the tests.
+step('install the editor (code-server, cached after the first run)', 'bash', ['scripts/e2e/install-editors.sh'], { E2E_ONLY: 'new', E2E_BROWSER: '0' });
 const demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => demo.kill(sig));
 demo.on('exit', (code) => process.exit(code ?? 0));

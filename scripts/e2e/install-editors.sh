@@ -9,7 +9,9 @@
 #                                       node_modules lacks them (they are meant to be devDependencies)
 #
 # plus Debian's chromium (driven by playwright-core), libkrb5-dev (kerberos native module) and ripgrep
-# (seeds @vscode/ripgrep's download cache, whose postinstall would otherwise try to download rg).
+# (seeds @vscode/ripgrep's download cache, whose postinstall would otherwise try to download rg), and the
+# build tools, only while an editor still has to be built. Without apt/dpkg it names the packages for
+# other systems and stops.
 #
 # Idempotent: every step is skipped when its result is already there, so a warm run takes a second or two.
 # The cache lives under the repo root (derived from this script's location), so any clone works.
@@ -18,12 +20,17 @@
 #   E2E_OLD_CODE_SERVER (default 4.100.3)   E2E_NEW_CODE_SERVER (default 4.139.1)
 #   E2E_NEW_NODE (default 24: npm version spec of the `node` package for the new editor)
 #   E2E_ONLY=old|new    install just one editor          E2E_FORCE=1   reinstall the editors
+#   E2E_CHROMIUM=/path  the Chromium the tests use (default /usr/bin/chromium; not installed by apt then)
+#   E2E_BROWSER=0       no Chromium needed (npm start)   E2E_CHECK_ONLY=1  check system packages, install nothing
 set -euo pipefail
 
 # Run as part of `npm test`, npm exports npm_config_* variables (user_agent "npm/… node/v20…" among them)
 # that the nested npm installs below would inherit: code-server 4.139's postinstall reads the Node major
 # from that user agent and refuses. Start the nested installs from a clean npm environment.
+# npm's cache location is the exception: the installs must keep using the user's cache (offline).
+KEEP_NPM_CACHE="${npm_config_cache:-}"
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
+[ -z "$KEEP_NPM_CACHE" ] || export npm_config_cache="$KEEP_NPM_CACHE"
 
 START=$(date +%s)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -44,30 +51,83 @@ die() { log "ERROR: $*"; exit 1; }
 # the ripgrep seed (below) is found and nothing leaks into /tmp.
 NPM_FLAGS=(--no-audit --no-fund --no-update-notifier --loglevel=error)
 
-mkdir -p "$EDITORS" "$TOOLS" "$CACHE/tmp"
+# ---------------------------------------------------------------------------------------------------
+# 1. System packages. Only what is missing; on Debian/Ubuntu apt installs it (`apt-get update` only then),
+#    anywhere else the script names the packages to install and stops before doing anything.
+# ---------------------------------------------------------------------------------------------------
+CHROMIUM="${E2E_CHROMIUM:-/usr/bin/chromium}"
 
-# ---------------------------------------------------------------------------------------------------
-# 1. Debian packages (only the missing ones; `apt-get update` only if something must be installed).
-# ---------------------------------------------------------------------------------------------------
-apt_missing=()
-for pkg in chromium libkrb5-dev ripgrep python3 make g++ pkg-config; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    # python3/make/g++ may come from elsewhere (pyenv, toolchains): a command on PATH is enough.
-    case "$pkg" in python3|make|g++|pkg-config) command -v "$pkg" >/dev/null 2>&1 && continue ;; esac
-    apt_missing+=("$pkg")
-  fi
-done
-if ((${#apt_missing[@]})); then
-  log "apt: installing ${apt_missing[*]}"
+# editor_installed <version>: that code-server is completely installed (E2E_FORCE=1: never).
+editor_installed() {
+  local dir="$EDITORS/code-server-$1"
+  [ -z "${E2E_FORCE:-}" ] && [ -f "$dir/.e2e-installed" ] && \
+    [ -f "$dir/node_modules/code-server/out/node/entry.js" ] && \
+    [ -d "$dir/node_modules/code-server/lib/vscode/node_modules" ]
+}
+
+# What this run needs. Building an editor needs compilers, Kerberos headers and ripgrep; the tests drive
+# Chromium (`npm start` passes E2E_BROWSER=0: the user opens the demo in their own browser).
+needs=()
+[ "${E2E_BROWSER:-1}" = 0 ] || needs+=(chromium)
+if { [ "$ONLY" != new ] && ! editor_installed "$OLD_VER"; } || { [ "$ONLY" != old ] && ! editor_installed "$NEW_VER"; }; then
+  needs+=(ripgrep krb5 python3 make g++ pkg-config)
+fi
+
+# have <need>: the need is met, whatever installed it.
+have() {
+  case "$1" in
+    chromium) [ -x "$CHROMIUM" ] ;;
+    ripgrep) command -v rg >/dev/null 2>&1 ;;
+    krb5) [ -f /usr/include/gssapi/gssapi_krb5.h ] || command -v krb5-config >/dev/null 2>&1 ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+# packages <need>: one line saying what provides it on common systems.
+packages() {
+  case "$1" in
+    chromium) echo "Chromium (the tests drive it): Debian chromium · Fedora chromium · Arch chromium · openSUSE chromium · Alpine chromium · macOS: brew install --cask chromium (Ubuntu's is a snap); or set E2E_CHROMIUM to an existing Chromium or Chrome binary (now: $CHROMIUM)" ;;
+    ripgrep) echo "ripgrep (rg): Debian/Fedora/Arch/openSUSE/Alpine ripgrep · macOS: brew install ripgrep" ;;
+    krb5) echo "Kerberos headers (gssapi/gssapi_krb5.h, for code-server's kerberos module): Debian libkrb5-dev · Fedora krb5-devel · Arch krb5 · openSUSE krb5-devel · Alpine krb5-dev · macOS: brew install krb5" ;;
+    python3) echo "python3 (node-gyp): Debian/Fedora/openSUSE/Alpine python3 · Arch python · macOS: brew install python" ;;
+    make) echo "make (node-gyp): make everywhere · macOS: xcode-select --install" ;;
+    g++) echo "a C++ compiler, g++ (node-gyp): Debian/Alpine g++ · Fedora/openSUSE gcc-c++ · Arch gcc · macOS: xcode-select --install" ;;
+    pkg-config) echo "pkg-config: Debian/Alpine pkg-config (or pkgconf) · Fedora pkgconf-pkg-config · Arch/openSUSE pkgconf · macOS: brew install pkgconf" ;;
+  esac
+}
+
+# deb_package <need>: the Debian package that provides it.
+deb_package() {
+  case "$1" in
+    krb5) echo libkrb5-dev ;;
+    *) echo "$1" ;;
+  esac
+}
+
+missing_needs() { local n; for n in "${needs[@]}"; do have "$n" || echo "$n"; done; }
+
+mapfile -t missing < <(missing_needs)
+if ((${#missing[@]})) && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1 && \
+   ! { [ "${missing[*]}" = chromium ] && [ -n "${E2E_CHROMIUM:-}" ]; } && [ -z "${E2E_CHECK_ONLY:-}" ]; then
+  apt_packages=(); for n in "${missing[@]}"; do apt_packages+=("$(deb_package "$n")"); done
+  log "apt: installing ${apt_packages[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
   log "apt: done"
-else
-  log "apt: chromium, libkrb5-dev, ripgrep and build tools already present"
+  mapfile -t missing < <(missing_needs)
 fi
-command -v rg >/dev/null || die "ripgrep (rg) is not on PATH"
-[ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after apt install"
+if ((${#missing[@]})); then
+  how="there is no apt-get/dpkg here to install them"
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1 && how="apt did not provide them"
+  [ -n "${E2E_CHECK_ONLY:-}" ] && how="E2E_CHECK_ONLY=1 installs nothing"
+  log "ERROR: missing ${missing[*]} ($how). Install with your package manager, then run this script again:"
+  for n in "${missing[@]}"; do printf '  - %s\n' "$(packages "$n")"; done
+  exit 1
+fi
+log "system packages: ${needs[*]:-nothing} needed, all present"
+if [ -n "${E2E_CHECK_ONLY:-}" ]; then log "E2E_CHECK_ONLY=1: stopping before installing anything"; exit 0; fi
+mkdir -p "$EDITORS" "$TOOLS" "$CACHE/tmp"
 
 # ---------------------------------------------------------------------------------------------------
 # 2. Helpers
@@ -121,9 +181,7 @@ ripgrep_tag() {
 install_code_server() {
   local ver="$1" nodebin="$2" nodedir="$3" dir="$EDITORS/code-server-$1" t0 tmp
   local nodebindir; nodebindir="$(dirname "$nodebin")"
-  if [ -f "$dir/.e2e-installed" ] && [ -z "${E2E_FORCE:-}" ] && \
-     [ -f "$dir/node_modules/code-server/out/node/entry.js" ] && \
-     [ -d "$dir/node_modules/code-server/lib/vscode/node_modules" ]; then
+  if editor_installed "$ver"; then
     log "code-server $ver: already installed in ${dir#"$ROOT"/}"
     return 0
   fi
@@ -139,8 +197,9 @@ install_code_server() {
     # npm runs under the editor's node (its postinstall checks the major version via npm_config_user_agent).
     # npm_config_yes: node-pty's postinstall runs `npx node-gyp configure`, which without a TTY would
     # otherwise refuse to fetch node-gyp (from npm) and fail the whole install.
+    # npm_config_devdir: node-gyp's own folder stays in the clone, not ~/.cache/node-gyp.
     export PATH="$nodebindir:$PATH" TMPDIR="$tmp" npm_config_unsafe_perm=true npm_config_nodedir="$nodedir" \
-      npm_config_yes=true
+      npm_config_yes=true npm_config_devdir="$CACHE/node-gyp"
     "$nodebin" "$NPM_CLI" install "${NPM_FLAGS[@]}" --ignore-scripts "code-server@$ver" >"$tmp/npm-install.log" 2>&1 \
       || { tail -30 "$tmp/npm-install.log"; exit 1; }
     seed_ripgrep "$dir" "$tmp"

@@ -205,6 +205,11 @@ export interface StartCodeServerOptions {
   startTimeoutMs?: number;
   /** Keep the temp dirs after close() (also E2E_KEEP=1), for debugging. */
   keepTempDirs?: boolean;
+  /**
+   * Put user-data, extensions and config.yaml in this folder instead of a fresh temp folder (the demo
+   * keeps them in the clone). close() leaves it in place.
+   */
+  stateDir?: string;
 }
 
 export interface CodeServer {
@@ -251,7 +256,7 @@ function codeServerCli(info: EditorInfo, args: string[], env: NodeJS.ProcessEnv)
 export async function startCodeServer(opts: StartCodeServerOptions): Promise<CodeServer> {
   const info = editorInfo(opts.version);
   if (!info) throw new Error(`code-server (${opts.version}) is not installed: run bash scripts/e2e/install-editors.sh`);
-  const tempRoot = await mkdtemp(join(tmpdir(), `e2e-code-server-${opts.version}-`));
+  const tempRoot = opts.stateDir ?? (await mkdtemp(join(tmpdir(), `e2e-code-server-${opts.version}-`)));
   const userDataDir = join(tempRoot, 'user-data');
   const extensionsDir = join(tempRoot, 'extensions');
   const logsDir = join(userDataDir, 'logs');
@@ -265,7 +270,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
   const configFile = join(tempRoot, 'config.yaml');
   writeFileSync(configFile, 'auth: none\n');
   const env = childEnv(opts.env);
-  const keep = opts.keepTempDirs ?? process.env.E2E_KEEP === '1';
+  const keep = opts.stateDir !== undefined || (opts.keepTempDirs ?? process.env.E2E_KEEP === '1');
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   let child: ChildProcess | undefined;
@@ -281,8 +286,8 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
       killGroup(child, 'SIGKILL');
     }
     if (child?.pid !== undefined) liveGroups.delete(child.pid);
-    if (keep) console.log(`[e2e] kept ${tempRoot}`);
-    else rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+    if (keep && !opts.stateDir) console.log(`[e2e] kept ${tempRoot}`);
+    else if (!keep) rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
   };
 
   try {
@@ -464,8 +469,9 @@ export async function openWorkbench(server: CodeServer, opts: OpenWorkbenchOptio
     }
     const devPayload = payload.some(([k]) => k === 'extensionDevelopmentPath' || k === 'extensionTestsPath');
     if (opts.smokeTestDriver ?? devPayload) await enableSmokeTestDriver(page);
-    await page.goto(server.workbenchUrl({ folder: opts.folder, payload }));
     const timeout = opts.timeoutMs ?? 60_000;
+    // Not the 30 s default: on a busy machine the page's load event alone can take longer.
+    await page.goto(server.workbenchUrl({ folder: opts.folder, payload }), { timeout });
     await page.locator('.monaco-workbench').waitFor({ timeout });
     await page.locator('.part.activitybar, .part.sidebar').first().waitFor({ timeout });
     return { browser, context, page, consoleLines, close: () => browser.close() };
