@@ -63,10 +63,10 @@ beforeEach(() => {
 
 const state = (name: string) => emu.sandboxes().find((s) => s.name === name)?.state;
 const names = () => emu.sandboxes().map((s) => s.name).sort();
-/** What an agent reads off a listed line: "- name (id) state · … · idle 30 d". */
+/** What an agent reads off a listed line: "- name (id) state, …, idle 30 d". */
 const lines = (text: string) =>
   text.split('\n').filter((l) => l.startsWith('- ')).map((l) => {
-    const m = /^- (\S+) \((\S+)\) (\S+) · .*?(?:· idle (\d+) (\w+))?$/.exec(l);
+    const m = /^- (\S+) \((\S+)\) (\S+), .*?(?:, idle (\d+) (\w+))?$/.exec(l);
     assert.ok(m, `a listed line reads as name (id) state …: ${l}`);
     return { name: m[1]!, id: m[2]!, state: m[3]!, idleDays: m[5] === 'd' ? Number(m[4]) : m[5] === 'mo' ? Number(m[4]) * 30 : 0, line: l };
   });

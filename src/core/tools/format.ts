@@ -14,8 +14,9 @@ export function sandboxLine(s: Sandbox, now: number = Date.now()): string {
     .join(',');
   const idle = ageOf(s.lastActivityAt ?? s.updatedAt, now);
   const age = idle === undefined ? ageOf(s.createdAt, now) : undefined;
-  const when = idle !== undefined ? ` · idle ${idle}` : age !== undefined ? ` · age ${age}` : '';
-  return `- ${s.name} (${s.id}) ${s.state} · ${s.cpu} CPU ${s.memory}G RAM ${s.disk}G disk${labels ? ` · ${labels}` : ''}${when}`;
+  const when = idle !== undefined ? `, idle ${idle}` : age !== undefined ? `, age ${age}` : '';
+  // Resources as the tree shows them (CPU/memory/disk); plain ASCII separators keep the bytes down.
+  return `- ${s.name} (${s.id}) ${s.state}, ${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB${labels ? `, ${labels}` : ''}${when}`;
 }
 
 export function errorLine(e: { kind: string; message: string; hint: string }): string {
