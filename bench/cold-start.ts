@@ -3,9 +3,12 @@
  *   - the floor: bench/floor-server.mjs, a dependency-free node JSON-RPC responder;
  *   - this server: `node dist/cli.js start` (production build);
  *   - @modelcontextprotocol/server-everything (`node dist/index.js stdio`, never through npx).
- * Runs are interleaved (rotating order) so drift on the machine hits all three alike. The client is
- * bench/lib/rpc.ts (raw JSON-RPC), so no MCP client cost is included.
+ * Runs are interleaved (rotating order) so drift on the machine hits all three alike. The client is the
+ * official MCP client, as agent hosts use it (it compiles every output schema when it lists tools).
+ * The same tools/list answers give the tool-definition sizes (what the model sees, and the whole list).
  */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -14,7 +17,6 @@ import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT, type Build } from './lib/build';
 import { serverEnv } from './lib/mcp';
 import { verdict, type BenchResult, type Row } from './lib/report';
-import { StdioRpc } from './lib/rpc';
 import { log, median, min, max, ms, ratio, samples } from './lib/stats';
 
 export const FLOOR_SERVER = join(__dirname, 'floor-server.mjs');
@@ -52,18 +54,30 @@ interface Contender {
   env: Record<string, string>;
   samples: number[];
   tools: number;
+  /** Bytes of JSON: name + description + inputSchema per tool (what the model sees), and the whole tools/list. */
+  seenBytes?: number;
+  listBytes?: number;
 }
 
+/** Spawn → initialize → tools/list answered and its schemas compiled, with the official MCP client. */
 async function once(c: Contender): Promise<number> {
   const t0 = performance.now();
-  const rpc = StdioRpc.spawn(process.execPath, c.args, c.env);
+  const transport = new StdioClientTransport({ command: process.execPath, args: c.args, env: c.env, stderr: 'ignore' });
+  const client = new Client({ name: 'daytona-mcp-bench', version: '1.0.0' }, { capabilities: {} });
   try {
-    c.tools = await rpc.handshake();
-    return performance.now() - t0;
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    const elapsed = performance.now() - t0;
+    c.tools = tools.length;
+    c.seenBytes = tools.reduce((n, t) => n + Buffer.byteLength(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema })), 0);
+    c.listBytes = Buffer.byteLength(JSON.stringify({ tools }));
+    return elapsed;
   } finally {
-    await rpc.close();
+    await client.close();
   }
 }
+
+const perTool = (bytes: number | undefined, tools: number) => (bytes === undefined || !tools ? 'n/a' : `${bytes.toLocaleString('en')} B (${Math.round(bytes / tools)}/tool)`);
 
 /** Spawn → exit of a command, in ms (for the "where does the time go" rows). */
 function spawnExitMs(args: string[], env: Record<string, string>): number {
@@ -131,6 +145,27 @@ export async function coldStart(o: { build: Build; runs: number; warmup?: number
       target: 'report',
       verdict: 'report',
     });
+    const ourTools = get('daytona')!;
+    const seenPerTool = (ourTools.seenBytes ?? 0) / ourTools.tools;
+    const listPerTool = (ourTools.listBytes ?? 0) / ourTools.tools;
+    rows.push(
+      {
+        bench: 'tool definitions',
+        metric: 'what the model sees (name + description + inputSchema, JSON) per tool',
+        value: `${Math.round(seenPerTool)} B`,
+        baseline: every ? `server-everything ${Math.round((every.seenBytes ?? 0) / every.tools)} B` : 'before issue 14: 1,242 B',
+        target: '≤ 600 B per tool',
+        verdict: verdict(seenPerTool <= 600),
+      },
+      {
+        bench: 'tool definitions',
+        metric: 'whole tools/list (JSON) per tool',
+        value: `${Math.round(listPerTool)} B`,
+        baseline: every ? `server-everything ${Math.round((every.listBytes ?? 0) / every.tools)} B` : 'before issue 14: 2,857 B',
+        target: '≤ 1,200 B per tool',
+        verdict: verdict(listPerTool <= 1200),
+      },
+    );
     let vsEvery = Number.NaN;
     if (every) {
       const e = median(every.samples);
@@ -155,9 +190,9 @@ export async function coldStart(o: { build: Build; runs: number; warmup?: number
       });
     }
     const details = [
-      `Each sample spawns a fresh \`node\` process, writes \`initialize\` at once, then \`notifications/initialized\` and \`tools/list\`, and stops the clock when the \`tools/list\` answer arrives; stdin is then closed and the process awaited before the next sample. ${o.warmup ?? 2} warm-up rounds are discarded; the ${o.runs} measured rounds rotate the order of the servers. Client: raw newline-delimited JSON-RPC (bench/lib/rpc.ts). Our server runs with a throwaway HOME and DAYTONA_API_KEY/DAYTONA_API_URL pointing at a closed port (start-up must not call the API).`,
-      '| server | tools | median | min | max | samples (ms) |\n|---|---|---|---|---|---|\n' +
-        contenders.map((c) => `| ${c.label} | ${c.tools} | ${ms(median(c.samples))} | ${ms(min(c.samples))} | ${ms(max(c.samples))} | ${samples(c.samples)} |`).join('\n') +
+      `Each sample spawns a fresh \`node\` process, writes \`initialize\` at once, then \`notifications/initialized\` and \`tools/list\`, and stops the clock when the \`tools/list\` answer arrives; stdin is then closed and the process awaited before the next sample. ${o.warmup ?? 2} warm-up rounds are discarded; the ${o.runs} measured rounds rotate the order of the servers. Client: the official MCP client (\`Client\` + \`StdioClientTransport\` of @modelcontextprotocol/sdk), as agent hosts use it; \`listTools()\` also compiles every output schema, so that cost is included. Our server runs with a throwaway HOME and DAYTONA_API_KEY/DAYTONA_API_URL pointing at a closed port (start-up must not call the API).`,
+      '| server | tools | model sees | whole tools/list | median | min | max | samples (ms) |\n|---|---|---|---|---|---|---|---|\n' +
+        contenders.map((c) => `| ${c.label} | ${c.tools} | ${perTool(c.seenBytes, c.tools)} | ${perTool(c.listBytes, c.tools)} | ${ms(median(c.samples))} | ${ms(min(c.samples))} | ${ms(max(c.samples))} | ${samples(c.samples)} |`).join('\n') +
         (everything ? '' : '\n\n@modelcontextprotocol/server-everything is not installed (add it to devDependencies, or set BENCH_SERVER_EVERYTHING_DIR).'),
       `Where the time goes (spawn → exit, median of 7): bare \`node -e 0\` ${ms(median(bare))}; \`node dist/cli.js version\` (evaluates the whole ${(readFileSync(o.build.cli).length / 1024).toFixed(0)} KiB bundle, serves nothing) ${ms(median(version))}. So compiling and evaluating the bundle without a code cache (\`version\` does not use one) costs about ${ms(median(version) - median(bare))}; \`start\` reads V8's code cache for the bundle from ~/.daytona/mcp/cache (written 3 s after, or at the exit of, the first start): ${ms(first)} → ${ms(ours)}.`,
     ];

@@ -88,8 +88,13 @@ export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy
   const sorted = sandboxes.filter((s) => !GONE.has(s.state)).sort((a, b) => a.name.localeCompare(b.name));
   if (by === 'none') return [{ key: 'all', label: 'All', sandboxes: sorted }];
   const groups = new Map<string, SandboxDetails[]>();
+  // Projects group in any case ("AutoViral" and "autoviral" are one project, as in the tools); the
+  // group shows the first spelling met.
+  const spelling = new Map<string, string>();
   for (const s of sorted) {
-    const key = by === 'state' ? s.state : (s.labels[PROJECT_LABEL] ?? '');
+    const project = s.labels[PROJECT_LABEL] ?? '';
+    const key = by === 'state' ? s.state : project.toLowerCase();
+    if (!spelling.has(key)) spelling.set(key, project);
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   const keys = [...groups.keys()].sort((a, b) =>
@@ -97,7 +102,7 @@ export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy
   );
   return keys.map((key) => ({
     key,
-    label: by === 'state' ? key : key || 'No project',
+    label: by === 'state' ? key : spelling.get(key) || 'No project',
     sandboxes: groups.get(key) ?? [],
   }));
 }

@@ -40,6 +40,12 @@ test('grouping by state orders running first; by project puts unlabelled last', 
   const all = [sandbox('b', 'stopped', { project: 'z' }), sandbox('a', 'started'), sandbox('c', 'started', { project: 'm' })];
   assert.deepEqual(groupSandboxes(all, 'state').map((g) => [g.label, g.sandboxes.map((s) => s.name)]), [['started', ['a', 'c']], ['stopped', ['b']]]);
   assert.deepEqual(groupSandboxes(all, 'project').map((g) => g.label), ['m', 'z', 'No project']);
+  const mixedCase = [sandbox('d', 'started', { project: 'AutoViral' }), sandbox('e', 'stopped', { project: 'autoviral' }), sandbox('f', 'started', { project: 'shop' })];
+  assert.deepEqual(
+    groupSandboxes(mixedCase, 'project').map((g) => [g.label, g.sandboxes.map((s) => s.name)]),
+    [['AutoViral', ['d', 'e']], ['shop', ['f']]],
+    'project names group in any case, as people (and the tools) match them',
+  );
   const withDeleted = [...all, sandbox('DESTROYED_b_1764072000000', 'destroying')];
   assert.deepEqual(groupSandboxes(withDeleted, 'state').map((g) => g.label), ['started', 'stopped'], 'sandboxes being deleted are not shown');
 });

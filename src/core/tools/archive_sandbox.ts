@@ -5,9 +5,7 @@ export const archiveSandbox = lifecycleTool({
   name: 'archive_sandbox',
   title: 'Archive sandboxes',
   description:
-    'Archive one or more stopped sandboxes (ids or names): their filesystem moves to cheap object storage and ' +
-    'they cost nothing while archived; start_sandbox restores them (slower than a normal start). Only stopped ' +
-    'sandboxes can be archived; stop running ones first.',
+    'Archive stopped sandboxes (stop running ones first): no cost while archived; start_sandbox restores them, slower.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   verb: 'archive',
   pastTense: 'archived',

@@ -6,33 +6,34 @@ import type { DaytonaGateway } from '../gateway';
 import { waitForState } from '../lifecycle';
 import { defineTool } from '../tool';
 import { PROJECT_LABEL, type CreateParams, type SandboxDetails } from '../types';
-import { envSchema, errorSchema, labelsSchema, NAME_RULE, projectSchema, sandboxDetailsSchema, sandboxName, sandboxRef, timeoutSchema, waitSchema } from './schemas';
+import { envSchema, errorSchema, labelsSchema, projectSchema, sandboxSummarySchema, sandboxName, sandboxRef, timeoutSchema, waitSchema } from './schemas';
 import { sandboxLine, sandboxesCount } from './format';
 
 const minutes = (what: string, min: number) => z.number().int().min(min).max(525_600).optional().describe(what);
 
 const input = z.strictObject({
-  name: sandboxName.optional().describe(`Sandbox name, unique in your organisation. ${NAME_RULE} With count > 1, "-1"…"-N" is appended.`),
-  snapshot: z.string().trim().min(1).max(255).optional().describe('Snapshot to create from (see list_snapshots); default: the organisation default. Its resources are fixed.'),
+  name: sandboxName.optional().describe('count > 1 appends "-1"…"-N"'),
+  snapshot: z.string().trim().min(1).max(255).optional().describe('From list_snapshots'),
   image: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, 'An image reference looks like "python:3.12-slim" or "ghcr.io/org/app:tag".')
+    .meta({ pattern: undefined })
     .optional()
-    .describe('Build from a container image instead of a snapshot (e.g. "python:3.12-slim"); required to choose cpu/memory/disk'),
-  language: z.enum(['python', 'typescript', 'javascript']).optional().describe('Language of the code toolbox (default python)'),
+    .describe('e.g. "python:3.12-slim"'),
+  language: z.enum(['python', 'typescript', 'javascript']).optional(),
   project: projectSchema.optional(),
   labels: labelsSchema.optional(),
-  cpu: z.number().int().min(1).max(64).optional().describe('vCPUs (only with image)'),
-  memory: z.number().int().min(1).max(256).optional().describe('Memory in GiB (only with image)'),
-  disk: z.number().int().min(1).max(1024).optional().describe('Disk in GiB (only with image)'),
-  autoStopMinutes: minutes('Stop after this many idle minutes (0 = never; default 15)', 0),
-  autoArchiveMinutes: minutes('Archive after stopped this many minutes (0 = the maximum; default 7 days)', 0),
-  autoDeleteMinutes: minutes('Delete after stopped this many minutes (-1 = never, the default; 0 = right after stopping)', -1),
+  cpu: z.number().int().min(1).max(64).optional(),
+  memory: z.number().int().min(1).max(256).optional().describe('GiB'),
+  disk: z.number().int().min(1).max(1024).optional().describe('GiB'),
+  autoStopMinutes: minutes('Idle until stop; 0 never, default 15', 0),
+  autoArchiveMinutes: minutes('Stopped until archive; 0 max, default 7 d', 0),
+  autoDeleteMinutes: minutes('Stopped until delete; -1 never (default)', -1),
   env: envSchema.optional(),
-  public: z.boolean().optional().describe('Make preview URLs reachable without authentication'),
-  copyFrom: sandboxRef.optional().describe("Reuse another sandbox's snapshot, resources, labels and intervals (not its env values)"),
-  count: z.number().int().min(1).max(20).default(1).describe('How many to create in parallel (1–20)'),
+  public: z.boolean().optional().describe('Previews without auth'),
+  copyFrom: sandboxRef.optional().describe('Replicate this sandbox (not its env)'),
+  count: z.number().int().min(1).max(20).default(1),
   wait: waitSchema,
   timeoutSeconds: timeoutSchema,
 });
@@ -113,14 +114,11 @@ export const createSandbox = defineTool({
   name: 'create_sandbox',
   title: 'Create sandboxes',
   description:
-    'Create a Daytona sandbox (or up to 20 identical ones in parallel with count) from a snapshot (see ' +
-    'list_snapshots; default snapshot when omitted) or from a container image (needed to choose cpu/memory/disk), ' +
-    'with labels, a project, env vars and auto-stop/archive/delete intervals. ' +
-    'copyFrom reuses an existing sandbox\'s settings. By default waits until started and returns full details. ' +
-    'Names must be unique; failures are reported per sandbox in `failed`.',
+    'Create sandboxes (count alike, in parallel) from a snapshot (default if omitted) or an image (needed for ' +
+    'cpu/memory/disk); copyFrom replicates one. Waits until started.',
   input,
   output: z.object({
-    sandboxes: z.array(sandboxDetailsSchema),
+    sandboxes: z.array(sandboxSummarySchema),
     failed: z.array(z.object({ name: z.string(), error: errorSchema })),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -150,7 +148,7 @@ export const createSandbox = defineTool({
     settled.forEach((r, i) => (r.ok ? sandboxes.push(r.value) : failed.push({ name: names[i] as string, error: toToolError(r.error).toJSON() })));
     const lines = [
       sandboxes.length ? `Created ${sandboxesCount(sandboxes.length)}${a.wait ? '' : ' (not waiting for them to start)'}:` : 'No sandbox was created.',
-      ...sandboxes.map(sandboxLine),
+      ...sandboxes.map((s) => sandboxLine(s)),
       ...failed.map((f) => `- ${f.name}: FAILED — ${f.error.message} [${f.error.kind}] ${f.error.hint}`),
     ];
     return { data: { sandboxes, failed }, summary: lines.join('\n'), isError: sandboxes.length === 0, sandboxIds: sandboxes.map((s) => s.id) };

@@ -5,10 +5,12 @@ export const deleteSandbox = lifecycleTool({
   name: 'delete_sandbox',
   title: 'Delete sandboxes',
   description:
-    'Permanently delete one or more sandboxes (ids or names) and everything in them, in parallel. This cannot ' +
-    'be undone. Confirm the exact sandboxes with the user first. To delete many by state, project or idle time ' +
-    'use cleanup_sandboxes.',
+    'Delete sandboxes and their data forever. Confirm the exact ones with the user first (the user may be asked). ' +
+    'By state, project or idle time: cleanup_sandboxes.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   verb: 'delete',
   pastTense: 'deleted',
+  // Deleting one to three named sandboxes is what the agent was just told to do; beyond that it is a
+  // batch, where a wrong list costs the most and one confirmation (when the host can ask) is cheap.
+  confirmAbove: 3,
 });

@@ -8,19 +8,20 @@ import { toToolError } from '../errors';
 import { performAction } from '../lifecycle';
 import { defineTool, type ToolAnnotations } from '../tool';
 import type { LifecycleAction } from '../types';
-import { errorSchema, sandboxRefs, stateSchema, timeoutSchema, waitSchema } from './schemas';
+import { errorSchema, sandboxRefs, stateOut, timeoutSchema, waitSchema } from './schemas';
 import { count, errorLine } from './format';
+import { withClosestNames } from './suggest';
 
 /** Items worked on at once; the gateway separately caps requests in flight. */
 export const BULK_CONCURRENCY = 16;
 
 export const resultItemSchema = z.object({
-  sandbox: z.string().describe('The id or name as given'),
+  sandbox: z.string(),
   id: z.string().nullable(),
   name: z.string().nullable(),
   ok: z.boolean(),
-  changed: z.boolean().describe('False when it was already in the target state'),
-  state: stateSchema.nullable(),
+  changed: z.boolean().describe('False if already there'),
+  state: stateOut.nullable(),
   error: errorSchema.nullable(),
 });
 export type ResultItem = z.infer<typeof resultItemSchema>;
@@ -36,12 +37,14 @@ interface LifecycleToolSpec {
   pastTense: string;
   /** Imperative, for "stop requested, now stopping". */
   verb: string;
+  /** Ask the user (elicitation, where the client supports it) before acting on more than this many. */
+  confirmAbove?: number;
 }
 
 export function lifecycleTool(spec: LifecycleToolSpec) {
   const base = z.strictObject({ sandboxes: sandboxRefs, wait: waitSchema, timeoutSeconds: timeoutSchema });
   const input = spec.force
-    ? base.extend({ force: z.boolean().default(false).describe('Stop immediately instead of gracefully') })
+    ? base.extend({ force: z.boolean().default(false).describe('Stop at once, not gracefully') })
     : base.extend({});
   return defineTool({
     name: spec.name,
@@ -58,6 +61,15 @@ export function lifecycleTool(spec: LifecycleToolSpec) {
       const gateway = await ctx.gateway();
       const refs = [...new Set(args.sandboxes)];
       const force = 'force' in args ? Boolean(args.force) : false;
+      if (spec.confirmAbove !== undefined && refs.length > spec.confirmAbove) {
+        const answer = await ctx.confirm(`${spec.title}: ${refs.length} sandboxes, permanently? ${refs.join(', ')}`);
+        if (answer === 'declined') {
+          return {
+            data: { results: [], succeeded: 0, failed: 0 },
+            summary: `The user declined; nothing was ${spec.pastTense} (${refs.length} asked: ${refs.join(', ')}).`,
+          };
+        }
+      }
       let done = 0;
       const settled = await mapSettled(
         refs,
@@ -70,6 +82,8 @@ export function lifecycleTool(spec: LifecycleToolSpec) {
               timeoutMs: args.timeoutSeconds * 1000,
               signal: ctx.signal,
             });
+          } catch (raw) {
+            return await withClosestNames(gateway, ref, raw, ctx.signal);
           } finally {
             ctx.progress(++done, refs.length, `${spec.title}: ${done}/${refs.length}`);
           }

@@ -2,47 +2,60 @@ import { z } from 'zod';
 import { scanSandboxes } from '../pagination';
 import { PROJECT_LABEL } from '../types';
 import { defineTool } from '../tool';
-import { labelsSchema, projectSchema, sandboxDetailsSchema, stateSchema } from './schemas';
+import { labelsSchema, projectSchema, sandboxSummarySchema, stateFilter, STATES_IN_WORDS } from './schemas';
 import { sandboxLine, sandboxesCount } from './format';
+import { sameProject, whatExists } from './suggest';
+
+/** "stopped sandboxes in project AutoViral", for an empty answer that says what was asked. */
+function describeFilter(state: string | string[] | undefined, project?: string, name?: string, labels?: Record<string, string>): string {
+  const states = state === undefined ? '' : `${[state].flat().join('/')} `;
+  return [
+    `${states}sandboxes`,
+    project ? `in project ${project}` : '',
+    name ? `named like "${name}"` : '',
+    labels ? `labelled ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}` : '',
+  ].filter(Boolean).join(' ');
+}
 
 export const listSandboxes = defineTool({
   name: 'list_sandboxes',
   title: 'List sandboxes',
   description:
-    'List Daytona sandboxes with their id, name, state, resources, region, labels and timestamps. ' +
-    'Use this (or get_sandbox) to find a sandbox before acting on it; never invent ids. ' +
-    'Filter by state (e.g. "started"), project, labels or a name substring. Results are paged: ' +
-    'when nextCursor is not null, call again with cursor=nextCursor for more.',
+    'Find sandboxes before acting on them; never invent ids. Each line: name, id, state, size, labels, age/idle. ' +
+    'Paged: pass nextCursor back as cursor.',
   input: z.strictObject({
-    state: z.union([stateSchema, z.array(stateSchema).min(1).max(22)]).optional().describe('One state or a list of states'),
+    state: z.union([stateFilter, z.array(stateFilter).min(1)]).optional().describe(STATES_IN_WORDS),
     project: projectSchema.optional(),
     labels: labelsSchema.optional(),
-    name: z.string().trim().min(1).max(255).optional().describe('Case-insensitive substring of the sandbox name'),
-    limit: z.number().int().min(1).max(1000).default(100).describe('Page size (default 100, max 1000)'),
-    cursor: z.string().min(1).max(2048).optional().describe('nextCursor from a previous call'),
+    name: z.string().trim().min(1).max(255).optional().describe('Part of the name'),
+    limit: z.number().int().min(1).max(1000).default(100),
+    cursor: z.string().min(1).max(2048).optional(),
   }),
   output: z.object({
-    sandboxes: z.array(sandboxDetailsSchema),
-    count: z.number().describe('Sandboxes in this page'),
+    sandboxes: z.array(sandboxSummarySchema),
+    count: z.number(),
     nextCursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(input, ctx) {
     const gateway = await ctx.gateway();
-    const labels = { ...input.labels, ...(input.project ? { [PROJECT_LABEL]: input.project } : {}) };
+    // The project is matched here, in any case ("AutoViral" = "autoviral"); the API's label filter is exact.
+    const labels = input.labels && Object.keys(input.labels).length ? input.labels : undefined;
     const states = input.state === undefined ? undefined : Array.isArray(input.state) ? input.state : [input.state];
     const needle = input.name?.toLowerCase();
     const { items, nextCursor } = await scanSandboxes(gateway, {
-      api: { states, labels: Object.keys(labels).length ? labels : undefined },
-      accept: needle ? (s) => s.name.toLowerCase().includes(needle) : undefined,
+      api: { states, labels },
+      accept: (s) => (!needle || s.name.toLowerCase().includes(needle)) && (!input.project || sameProject(s.labels[PROJECT_LABEL], input.project)),
       limit: input.limit,
       cursor: input.cursor,
       signal: ctx.signal,
     });
-    const head = items.length ? `${sandboxesCount(items.length)}${nextCursor ? ' (more available: pass nextCursor)' : ''}:` : 'No sandboxes match.';
+    const head = items.length
+      ? `${sandboxesCount(items.length)}${nextCursor ? ' (more available: pass nextCursor)' : ''}:`
+      : `No ${describeFilter(input.state, input.project, input.name, labels)}. ${await whatExists(gateway, ctx.signal)}`;
     return {
       data: { sandboxes: items, count: items.length, nextCursor },
-      summary: [head, ...items.map(sandboxLine)].join('\n'),
+      summary: [head, ...items.map((s) => sandboxLine(s))].join('\n'),
     };
   },
 });

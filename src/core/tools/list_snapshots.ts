@@ -5,10 +5,9 @@ export const listSnapshots = defineTool({
   name: 'list_snapshots',
   title: 'List snapshots',
   description:
-    'List the snapshots (images) a sandbox can be created from, with their state and default resources. ' +
-    'Pass a snapshot name to create_sandbox as `snapshot`; only snapshots in state "active" can be used.',
+    'Snapshots to create sandboxes from (name → create_sandbox snapshot); only "active" ones work.',
   input: z.strictObject({
-    name: z.string().trim().min(1).max(255).optional().describe('Case-insensitive substring of the snapshot name'),
+    name: z.string().trim().min(1).max(255).optional().describe('Part of the name'),
   }),
   output: z.object({
     snapshots: z.array(
@@ -16,10 +15,10 @@ export const listSnapshots = defineTool({
         id: z.string(),
         name: z.string(),
         state: z.string(),
-        general: z.boolean().describe('Provided by Daytona for everyone (not built by your organisation)'),
+        general: z.boolean().describe('Provided by Daytona'),
         cpu: z.number().nullable(),
-        memory: z.number().nullable().describe('GiB'),
-        disk: z.number().nullable().describe('GiB'),
+        memory: z.number().nullable(),
+        disk: z.number().nullable(),
         imageName: z.string().nullable(),
         createdAt: z.string().nullable(),
       }),

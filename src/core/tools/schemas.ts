@@ -3,7 +3,6 @@
  * ones the API enforces, stated in the error message), and the shape of a sandbox in outputs.
  */
 import { z } from 'zod';
-import { ERROR_KINDS } from '../errors';
 import { SANDBOX_STATES } from '../types';
 
 export const sandboxRef = z
@@ -13,13 +12,13 @@ export const sandboxRef = z
   .max(255, 'A sandbox id or name is at most 255 characters.')
   // "." and ".." are URL dot-segments: /sandbox/. would address the list endpoint, /sandbox/.. the API root.
   .refine((s) => !/^\.+$/.test(s), 'A sandbox id or name is never made of dots only; use one from list_sandboxes.')
-  .describe('Sandbox id or name, exactly as returned by list_sandboxes');
+  .describe('Id or name (from list_sandboxes)');
 
 export const sandboxRefs = z
   .array(sandboxRef)
   .min(1, 'Name at least one sandbox.')
   .max(100, 'At most 100 sandboxes per call; split larger batches.')
-  .describe('Sandbox ids or names (1–100); processed in parallel');
+  .describe('From list_sandboxes');
 
 export const NAME_RULE = 'Names are 1–63 characters: letters, digits, "-", "_" and ".", starting with a letter or digit.';
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -27,6 +26,26 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 export const sandboxName = z.string().trim().regex(NAME_PATTERN, NAME_RULE);
 
 export const stateSchema = z.enum(SANDBOX_STATES);
+
+/** Words people use for a state ("running sandboxes") that the API spells otherwise. */
+const STATE_ALIASES: Readonly<Record<string, string>> = { running: 'started', failed: 'error', active: 'started' };
+/**
+ * A state as a filter: any API state, any case, or an alias. The schema shows the common ones in
+ * words instead of the 22-value enum; a wrong value is answered with the full list.
+ */
+export const stateFilter = z
+  .string()
+  .transform((s) => {
+    const key = s.trim().toLowerCase();
+    return STATE_ALIASES[key] ?? key;
+  })
+  .pipe(stateSchema);
+export const STATES_IN_WORDS = '"started", "stopped", "archived", "error", … (any API state)';
+/**
+ * A state in results: the 22 values are spelled out once, in the inputs that filter by state
+ * (list_sandboxes, cleanup_sandboxes), not again in every output schema.
+ */
+export const stateOut = z.string();
 
 /** Keys that would reach Object.prototype if copied naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -37,7 +56,7 @@ export const labelsSchema = z
   .record(z.string(), z.string().max(255, LABEL_RULE))
   .refine((o) => Object.keys(o).every((k) => LABEL_KEY.test(k) && !FORBIDDEN_KEYS.has(k)), { message: LABEL_RULE })
   .refine((o) => Object.keys(o).length <= 64, { message: 'At most 64 labels per sandbox.' })
-  .describe('Labels as key/value strings, e.g. {"project": "api", "owner": "ana"}');
+  .describe('e.g. {"owner": "ana"}');
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const envSchema = z
@@ -46,53 +65,63 @@ export const envSchema = z
     message: 'Environment variable names are letters, digits and "_", not starting with a digit.',
   })
   .refine((o) => Object.keys(o).length <= 200, { message: 'At most 200 environment variables.' })
-  .describe('Environment variables for the sandbox. Values are never echoed back or logged.');
+  .describe('{"NAME": "value"}; values never echoed or logged');
 
 export const projectSchema = z
   .string()
   .trim()
   .min(1)
   .max(255, LABEL_RULE)
-  .describe('Project name; stored as the label "project" and used to group sandboxes');
+  .describe('Label "project", any case');
 
 export const sandboxSchema = z.object({
   id: z.string(),
   name: z.string(),
-  state: stateSchema,
+  state: stateOut,
   snapshot: z.string().nullable(),
   cpu: z.number(),
-  memory: z.number().describe('GiB'),
-  disk: z.number().describe('GiB'),
+  memory: z.number(),
+  disk: z.number(),
   gpu: z.number(),
-  target: z.string().describe('Region / target'),
+  target: z.string(),
   labels: z.record(z.string(), z.string()),
   public: z.boolean(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
   lastActivityAt: z.string().nullable(),
-  autoStopMinutes: z.number().nullable().describe('0 = never auto-stop'),
+  autoStopMinutes: z.number().nullable(),
   autoArchiveMinutes: z.number().nullable(),
-  autoDeleteMinutes: z.number().nullable().describe('-1 = never auto-delete'),
+  autoDeleteMinutes: z.number().nullable(),
   errorReason: z.string().nullable(),
 });
 
+/**
+ * A sandbox as list_sandboxes and create_sandbox declare it: the fields a program branches on. The
+ * results carry every field of get_sandbox (outputs never forbid extra fields); declaring all 25 in
+ * each of three tools cost ~2 KB of every agent's context.
+ */
+export const sandboxSummarySchema = z
+  .object({ id: z.string(), name: z.string(), state: stateOut, labels: z.record(z.string(), z.string()), cpu: z.number(), memory: z.number(), disk: z.number(), lastActivityAt: z.string().nullable() })
+  .describe('Plus the fields of get_sandbox');
+
 export const sandboxDetailsSchema = sandboxSchema.extend({
-  envNames: z.array(z.string()).describe('Names of environment variables (values are never shown)'),
+  envNames: z.array(z.string()),
   user: z.string().nullable(),
   desiredState: z.string().nullable(),
   backupState: z.string().nullable(),
   recoverable: z.boolean().nullable(),
   organizationId: z.string().nullable(),
-  dockerfile: z.string().nullable().describe('Dockerfile of an image-built sandbox; null when created from a snapshot'),
+  dockerfile: z.string().nullable(),
 });
 
-export const errorSchema = z.object({ kind: z.enum(ERROR_KINDS), message: z.string(), hint: z.string().describe('What to do next') });
+/** `kind` is one of ERROR_KINDS; the text result shows it too ("[not_found]"). */
+export const errorSchema = z.object({ kind: z.string(), message: z.string(), hint: z.string() });
 
-export const waitSchema = z.boolean().default(true).describe('Wait until the sandbox reaches the target state (default true)');
+export const waitSchema = z.boolean().default(true);
 export const timeoutSchema = z
   .number()
   .int()
   .min(1)
   .max(900)
   .default(180)
-  .describe('How long to wait, in seconds, when wait is true (default 180)');
+  .meta({ minimum: undefined, maximum: undefined }); // 1–900, enforced with its message

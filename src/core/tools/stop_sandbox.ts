@@ -5,8 +5,7 @@ export const stopSandbox = lifecycleTool({
   name: 'stop_sandbox',
   title: 'Stop sandboxes',
   description:
-    'Stop one or more running sandboxes (ids or names), in parallel. Their disk is kept; start them again with ' +
-    'start_sandbox. force=true stops immediately. Already stopped (or archived) counts as success.',
+    'Stop running sandboxes, in parallel; disk is kept for start_sandbox. Already stopped is success.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   force: true,
   verb: 'stop',
