@@ -1,5 +1,6 @@
 /** `config [agent]`: the exact JSON to paste into an agent's config, with its wrapper and no key. */
-import { configSnippet, HOSTS, HOST_IDS, isHostId, stableServerPath } from '../registration';
+import { stableServerPath } from '../core/daytona-home';
+import { configSnippet, HOSTS, HOST_IDS, isHostId } from '../registration';
 import { parseArgs, UsageError } from './args';
 import { currentLaunch, toolsOption } from './init';
 

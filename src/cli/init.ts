@@ -5,8 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { resolveCredentials } from '../core/credentials';
+import { writeCredentialsFile } from '../core/daytona-home';
 import { selectTools } from '../core/tools';
-import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeCredentialsFile, writeHttpState, type InitReport } from '../registration';
+import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { parseArgs, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {

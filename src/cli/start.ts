@@ -10,7 +10,8 @@ import { createGatewayProvider } from '../core/gateway-provider';
 import { selectTools } from '../core/tools';
 import type { AnyTool } from '../core/tool';
 import { createMcpServer } from '../mcp/server';
-import { DEFAULT_HTTP_PORT, httpStatePath, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
+import { httpStatePath } from '../core/daytona-home';
+import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
 import { parseArgs, UsageError } from './args';
 import { VERSION } from './version';
 

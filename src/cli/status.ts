@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
 import { hasCredential, resolveCredentials } from '../core/credentials';
 import { createGatewayProvider } from '../core/gateway-provider';
+import { stableServerPath } from '../core/daytona-home';
 import { toToolError } from '../core/errors';
-import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer, stableServerPath } from '../registration';
+import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
 import { parseArgs } from './args';
 import { VERSION } from './version';
 
