@@ -1,10 +1,9 @@
 /** Short text renderings for tool summaries: one line per sandbox, readable in any agent transcript. */
-import type { Sandbox } from '../types';
+import { visibleLabels, type Sandbox } from '../types';
 import type { ToolError } from '../errors';
 
 export function sandboxLine(s: Sandbox): string {
-  const labels = Object.entries(s.labels)
-    .filter(([k]) => k !== 'code-toolbox-language')
+  const labels = visibleLabels(s.labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const resources = `${s.cpu} CPU, ${s.memory} GiB RAM, ${s.disk} GiB disk`;
