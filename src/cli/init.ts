@@ -1,7 +1,7 @@
 /**
- * `init <claude|cursor|windsurf|vscode>`: registers the server in that agent's config file. The key
- * found now (environment) goes to the 0600 credentials file, never into the agent's config unless
- * --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
+ * `init <agent>` (any id in registration/hosts.ts): registers the server in that agent's config file.
+ * The key found now (environment) goes to the 0600 credentials file, never into the agent's config
+ * unless --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
  */
 import { resolve } from 'node:path';
 import { resolveCredentials } from '../core/credentials';
