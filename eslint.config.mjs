@@ -3,6 +3,39 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers (docs/architecture.md): src/core → src/registration → src/mcp → src/cli, src/extension.
+// Each folder lists the folders of ours and the packages it must never import, so a wrong import
+// fails `npm run lint` (and so `npm test`) instead of waiting for a reviewer. tests/bench/scripts are free.
+const LAYERS = {
+  core: { folders: ['registration', 'mcp', 'cli', 'extension'], packages: ['vscode', '@modelcontextprotocol/*'] },
+  registration: { folders: ['mcp', 'cli', 'extension'], packages: ['vscode'] },
+  mcp: { folders: ['cli', 'extension'], packages: ['vscode'] },
+  cli: { folders: ['extension'], packages: ['vscode'] },
+  extension: { folders: ['cli'], packages: [] },
+};
+
+function layerRules(layer, { folders, packages }) {
+  const why = `src/${layer} must not import this (layers: core → registration → mcp → cli, extension; see docs/architecture.md).`;
+  // Relative specifiers climbing out to a forbidden sibling folder, from any depth inside the layer.
+  const regex = `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex, message: why },
+          ...(packages.length ? [{ group: packages, message: why }] : []),
+        ],
+      }],
+      // Lazy `await import('../cli/…')` is an import too.
+      'no-restricted-syntax': ['error', {
+        selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`,
+        message: why,
+      }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.e2e/**', '.cache/**', '*.vsix'] },
   js.configs.recommended,
@@ -16,6 +49,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  ...Object.entries(LAYERS).map(([layer, rule]) => layerRules(layer, rule)),
   {
     // node:test's test()/describe() return promises the runner tracks itself.
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -3,7 +3,8 @@
  * classified into the cases a user fixes differently, each with its next step. Nothing here prints
  * or returns the key; messages name where it came from instead.
  */
-import { apiUrlError, credentialsFilePath, DEFAULT_API_URL, hasCredential, type Credentials } from '../core/credentials';
+import { apiUrlError, DEFAULT_API_URL, hasCredential, type Credentials } from '../core/credentials';
+import { credentialsFilePath } from '../core/daytona-home';
 import { toToolError, ToolError } from '../core/errors';
 import { createGatewayProvider } from '../core/gateway-provider';
 

@@ -1,7 +1,8 @@
+/** A tiny argv parser (positionals, --flag, --key value, --key=value; unknown options are errors) and the options shared by the verbs. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { selectTools } from '../core/tools';
 
-/** A tiny argv parser: positionals, --flag, --key value, --key=value. Unknown options are errors. */
 export interface ParsedArgs {
   positionals: string[];
   options: Map<string, string | true>;
@@ -46,4 +47,27 @@ export function existingFolder(value: string, option: string): string {
   }
   if (!isDir) throw new UsageError(`${option} ${path} is a file, not a folder. Pass the project folder.`);
   return path;
+}
+
+/** `--tools a,b` (or DAYTONA_MCP_TOOLS): the names, each checked against the tool registry. */
+export function toolsOption(raw: string | true | undefined): string[] | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const tools = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    selectTools({ allow: tools });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return tools;
+}
+
+/**
+ * `--port N`, else `fallback`. `start --http` may bind 0 (any free port, reported in http.json); a
+ * port written into an agent's config must be a real one, 1–65535.
+ */
+export function portOption(raw: string | true | undefined, fallback: number, { anyFree = false } = {}): number {
+  const port = typeof raw === 'string' ? Number(raw) : fallback;
+  const lowest = anyFree ? 0 : 1;
+  if (!Number.isInteger(port) || port < lowest || port > 65535) throw new UsageError(`--port takes a port number (${lowest}–65535).`);
+  return port;
 }

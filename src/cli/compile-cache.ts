@@ -11,7 +11,7 @@
  */
 import { lstatSync, mkdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { daytonaHome } from '../core/credentials';
+import { compileCacheDir } from '../core/daytona-home';
 import { writePrivateFileAtomic } from '../core/private-file';
 
 /** `DAYTONA_MCP_CACHE_DIR=off` turns the cache off; any other value is the directory to use. */
@@ -23,7 +23,7 @@ export type CacheState = 'hit' | 'miss' | 'rejected' | 'off' | 'untrusted';
 export function cacheFilePath(bundleHash: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = env[CACHE_DIR_ENV];
   if (configured === 'off') return undefined;
-  const dir = configured || join(daytonaHome(env), 'mcp', 'cache');
+  const dir = configured || compileCacheDir(env);
   // Node (and Electron, for editor-launched servers) versions each get their own file.
   const runtime = `${process.versions.electron ? `electron${process.versions.electron}` : `node${process.versions.node}`}-v8${process.versions.v8}-${process.arch}`;
   return join(dir, `cli-${bundleHash}-${runtime}.bin`.replace(/[^\w.-]/g, '_'));

@@ -1,7 +1,8 @@
 /** `config [agent]`: the exact JSON to paste into an agent's config, with its wrapper and no key. */
-import { configSnippet, HOSTS, HOST_IDS, isHostId, stableServerPath } from '../registration';
-import { parseArgs, UsageError } from './args';
-import { currentLaunch, toolsOption } from './init';
+import { stableServerPath } from '../core/daytona-home';
+import { configSnippet, HOSTS, HOST_IDS, isHostId } from '../registration';
+import { parseArgs, toolsOption, UsageError } from './args';
+import { currentLaunch } from './init';
 
 export function configCommand(argv: readonly string[]): void {
   const args = parseArgs(argv, { flags: ['read-only'], values: ['tools'] });

@@ -1,28 +1,17 @@
 /**
- * `init <claude|cursor|windsurf|vscode>`: registers the server in that agent's config file. The key
- * found now (environment) goes to the 0600 credentials file, never into the agent's config unless
- * --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
+ * `init <agent>` (any id in registration/hosts.ts): registers the server in that agent's config file.
+ * The key found now (environment) goes to the 0600 credentials file, never into the agent's config
+ * unless --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
  */
 import { resolve } from 'node:path';
 import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
-import { selectTools } from '../core/tools';
-import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeCredentialsFile, writeHttpState, type InitReport } from '../registration';
+import { writeCredentialsFile } from '../core/daytona-home';
+import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
-import { existingFolder, parseArgs, UsageError } from './args';
+import { existingFolder, parseArgs, portOption, toolsOption, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
   return { runtimePath: process.execPath, runAsNode: Boolean(process.versions.electron), serverSource: resolve(process.argv[1] ?? __filename) };
-}
-
-export function toolsOption(raw: string | true | undefined): string[] | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const tools = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    selectTools({ allow: tools });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  return tools;
 }
 
 export function describeReport(r: InitReport, dryRun: boolean): string {
@@ -44,10 +33,9 @@ export function describeReport(r: InitReport, dryRun: boolean): string {
 }
 
 /** The shared server's URL and token; creates the token (0600 state file) on first use. */
-function sharedServer(portOption: string | true | undefined, dryRun: boolean): { url: string; token: string } {
+function sharedServer(rawPort: string | true | undefined, dryRun: boolean): { url: string; token: string } {
   const state = readHttpState();
-  const port = typeof portOption === 'string' ? Number(portOption) : (state?.port ?? DEFAULT_HTTP_PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port takes a port number (1–65535).');
+  const port = portOption(rawPort, state?.port ?? DEFAULT_HTTP_PORT);
   const token = httpToken();
   const url = `http://127.0.0.1:${port}/mcp`;
   if (!dryRun && (!state || state.port !== port || state.token !== token)) writeHttpState({ token, port, pid: state?.pid ?? null, url, startedAt: state?.startedAt ?? null });

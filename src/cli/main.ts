@@ -3,6 +3,7 @@
  * The bundled CLI (dist/cli.js, copied to ~/.daytona/mcp/daytona-mcp.js by init). Verbs: start (the
  * MCP server on stdio), init / config / status / logs (agent registration), tools, help, version.
  */
+import { HOST_IDS } from '../registration/hosts';
 import { UsageError } from './args';
 import { startCommand } from './start';
 import { VERSION } from './version';
@@ -17,7 +18,7 @@ Commands:
   start --http [--port N]
                       One shared background server on 127.0.0.1 (Streamable
                       HTTP, bearer token in ~/.daytona/mcp/http.json).
-  init <claude|cursor|windsurf|vscode> [--workspace DIR] [--dry-run]
+  init <${HOST_IDS.join('|')}> [--workspace DIR] [--dry-run]
        [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
        [--no-check]
                       Register the server in that agent's config file (comments

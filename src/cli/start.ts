@@ -8,20 +8,11 @@ import { AuditLog, defaultAuditLogPath } from '../core/audit-log';
 import { resolveCredentials } from '../core/credentials';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { selectTools } from '../core/tools';
-import type { AnyTool } from '../core/tool';
 import { createMcpServer } from '../mcp/server';
-import { DEFAULT_HTTP_PORT, httpStatePath, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
-import { parseArgs, UsageError } from './args';
+import { httpStatePath } from '../core/daytona-home';
+import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
+import { parseArgs, portOption, toolsOption, UsageError } from './args';
 import { VERSION } from './version';
-
-function pickTools(readOnly: boolean, toolsOption: string | undefined): { tools: AnyTool[]; allow?: string[] } {
-  const allow = toolsOption ? toolsOption.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  try {
-    return { tools: selectTools({ readOnly, allow }), allow };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
 export function requestTimeoutFromEnv(raw: string | undefined): number | undefined {
@@ -37,11 +28,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port'] });
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
   const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
-  const { tools, allow } = pickTools(readOnly, (args.options.get('tools') as string | undefined) ?? process.env.DAYTONA_MCP_TOOLS);
+  // An empty --tools= or DAYTONA_MCP_TOOLS means "not set", not "no tools".
+  const allow = toolsOption((args.options.get('tools') ?? process.env.DAYTONA_MCP_TOOLS) || undefined);
+  const tools = selectTools({ readOnly, allow });
   const http = args.options.has('http');
-  const portOption = args.options.get('port');
-  const port = typeof portOption === 'string' ? Number(portOption) : (readHttpState()?.port ?? DEFAULT_HTTP_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number (0–65535).');
+  const port = portOption(args.options.get('port'), readHttpState()?.port ?? DEFAULT_HTTP_PORT, { anyFree: true });
 
   if (http) {
     const running = await runningHttpServer();

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
 import { resolveCredentials } from '../core/credentials';
-import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer, stableServerPath } from '../registration';
+import { stableServerPath } from '../core/daytona-home';
+import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
 import { checkApi } from './api-check';
 import { existingFolder, parseArgs } from './args';
 import { VERSION } from './version';

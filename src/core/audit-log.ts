@@ -5,12 +5,10 @@
  * so two servers never rotate the same file twice. The file is 0600 in a 0700 folder.
  */
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { daytonaHome, type Env } from './credentials';
+import { dirname } from 'node:path';
 
-export function defaultAuditLogPath(env: Env = process.env): string {
-  return env.DAYTONA_MCP_LOG || join(daytonaHome(env), 'daytona-mcp.log');
-}
+/** Where the log lives by default is part of the ~/.daytona layout (daytona-home.ts). */
+export { auditLogPath as defaultAuditLogPath } from './daytona-home';
 
 export interface AuditLogOptions {
   path: string;

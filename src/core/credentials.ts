@@ -4,9 +4,10 @@
  * agents launched from config files), then the Daytona CLI's active profile. The key is carried in a
  * Credentials object and handed to the SDK; nothing here ever prints it.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { credentialsFilePath, readCredentialsFile, type Env } from './daytona-home';
 import { ToolError } from './errors';
 
 export const DEFAULT_API_URL = 'https://app.daytona.io/api';
@@ -27,48 +28,6 @@ export interface Credentials {
   source: CredentialSource;
   /** Human-readable origin, e.g. the config file path. Never contains the key. */
   origin: string;
-}
-
-export interface Env {
-  [name: string]: string | undefined;
-}
-
-export function daytonaHome(env: Env = process.env): string {
-  return join(env.HOME || env.USERPROFILE || homedir(), '.daytona');
-}
-
-/** Our own credentials file for file-launched agents (DAYTONA_MCP_CREDENTIALS overrides). */
-export function credentialsFilePath(env: Env = process.env): string {
-  return env.DAYTONA_MCP_CREDENTIALS || join(daytonaHome(env), 'mcp', 'credentials.json');
-}
-
-export interface StoredCredentials {
-  apiKey: string;
-  apiUrl?: string;
-  target?: string;
-}
-
-/**
- * Reads the credentials file. A file other users can read is refused (the key may already be
- * exposed): the result says why, and the caller reports it instead of silently using the key.
- */
-export function readCredentialsFile(path: string, platform: NodeJS.Platform = process.platform): { creds?: StoredCredentials; problem?: string } {
-  let text: string;
-  try {
-    if (platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-      return { problem: `${path} is readable by other users; run "chmod 600 ${path}" (and rotate the key) or delete it` };
-    }
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return {};
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<StoredCredentials>;
-    if (typeof parsed.apiKey !== 'string' || !parsed.apiKey) return { problem: `${path} holds no apiKey` };
-    return { creds: { apiKey: parsed.apiKey, apiUrl: parsed.apiUrl || undefined, target: parsed.target || undefined } };
-  } catch {
-    return { problem: `${path} is not valid JSON` };
-  }
 }
 
 /** Where the Daytona CLI keeps its login on this OS (see the CLI's config package). */

@@ -17,7 +17,7 @@ import { Semaphore } from './async';
 import { ToolError, toToolError } from './errors';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, SandboxDetails, SandboxState, Snapshot } from './types';
-import { SANDBOX_STATES } from './types';
+import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
 
 /** The slice of the api-client's SandboxApi this gateway uses (positional, as generated). */
 interface RequestConfig {
@@ -134,9 +134,6 @@ function toSnapshot(dto: SnapshotDto): Snapshot {
  * id, name, labels, includeErroredDeleted, includeWarm, states, snapshots, …, sort, order, options).
  */
 const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, options: 30 } as const;
-
-/** The SDK adds this label so its code toolbox knows the language; we honour the same convention. */
-const LANGUAGE_LABEL = 'code-toolbox-language';
 
 /** Requests in flight at once across all tools (the bulk benchmarks check the API never sees more). */
 export const MAX_CONCURRENT_REQUESTS = 16;

@@ -25,6 +25,14 @@ export const FAILED_STATES: ReadonlySet<SandboxState> = new Set(['error', 'build
 /** The label key that groups sandboxes into projects (the `project` shorthand in tools). */
 export const PROJECT_LABEL = 'project';
 
+/** The SDK adds this label so its code toolbox knows the language; we honour the same convention. */
+export const LANGUAGE_LABEL = 'code-toolbox-language';
+
+/** The labels worth showing a person: all but the language bookkeeping label. */
+export function visibleLabels(labels: Record<string, string>): Array<[string, string]> {
+  return Object.entries(labels).filter(([k]) => k !== LANGUAGE_LABEL);
+}
+
 export interface Sandbox {
   id: string;
   name: string;

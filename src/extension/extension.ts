@@ -17,8 +17,8 @@ import { showToolError } from './tool-runner';
 import { ToolError } from '../core/errors';
 import { initMcp, mcpStatus, showMcpConfig, type McpCommandHost } from './mcp-commands';
 import { bundledServerPath, McpRegistration } from './mcp-registration';
-import { credentialsFilePath } from '../core/credentials';
-import { installServerCopy, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../registration/install';
+import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
+import { installServerCopy } from '../registration/install';
 import { existsSync } from 'node:fs';
 
 const VIEW_ID = 'daytona.sandboxes';

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
 import type { Credentials } from '../core/credentials';
+import { stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import {
   agentStatuses,
   configSnippet,
@@ -15,8 +16,6 @@ import {
   HOST_IDS,
   initHost,
   RegistrationError,
-  stableServerPath,
-  writeCredentialsFile,
   type HostId,
 } from '../registration';
 import { currentHost } from './mcp-host-api';

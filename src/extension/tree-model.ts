@@ -2,7 +2,7 @@
  * What the tree shows for a sandbox and a group, as plain data (no vscode import): label,
  * description, codicon and colour, the contextValue that menus match on, and a Markdown tooltip.
  */
-import { PROJECT_LABEL, TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
+import { PROJECT_LABEL, TRANSITIONAL_STATES, visibleLabels, type SandboxDetails, type SandboxState } from '../core/types';
 
 export type GroupBy = 'state' | 'project' | 'none';
 
@@ -45,7 +45,7 @@ export function contextValueFor(s: SandboxDetails): string {
 
 export function present(s: SandboxDetails): ItemPresentation {
   const resources = `${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB`;
-  const labels = Object.entries(s.labels).filter(([k]) => k !== 'code-toolbox-language');
+  const labels = visibleLabels(s.labels);
   const tooltip = [
     `**${escapeMd(s.name)}** — ${s.state}`,
     '',

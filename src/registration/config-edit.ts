@@ -1,7 +1,7 @@
 /**
  * Adds, updates or removes our server entry in an agent's JSON(C) config file, safely: the edit is
- * computed on the text (see jsonc-text.ts), the previous content is kept at `<path>.bak`, and the
- * new content replaces the file atomically (temp file in the same folder, fsync, rename), so a crash
+ * computed on the text (jsonc-text.ts; official-entry.ts says which entries we may touch), the
+ * previous content is kept at `<path>.bak`, and the new content replaces the file atomically (temp file in the same folder, fsync, rename), so a crash
  * or a full disk never leaves a half-written config behind.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,9 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { mapFsError, RegistrationError } from './errors';
 import type { JsonObject, JsonValue } from './json';
-import { lineDiff, readEntriesFromText, removeFromText, upsertInText, type TextFormat, type TextPlan } from './jsonc-text';
+import { readEntriesFromText, type TextFormat } from './jsonc-text';
+import { lineDiff } from './line-diff';
+import { planRemove, planUpsert, type EntryPlan } from './official-entry';
 
 /** The file-system calls used here; tests replace some of them to simulate failures. */
 export type FileSystem = Pick<
@@ -179,7 +181,7 @@ async function writeAtomic(
 async function apply(
   fs: FileSystem,
   opts: CommonOptions & { dirMode?: number; fileMode?: number },
-  plan: (raw: string) => TextPlan,
+  plan: (raw: string) => EntryPlan,
 ): Promise<EditResult> {
   const label = opts.path;
   const target = await resolveTarget(fs, opts.path);
@@ -227,12 +229,12 @@ async function apply(
 /** Adds or replaces `name` under `topKey`; a no-op (nothing written, no backup) when already equal. */
 export async function upsertServerEntry(opts: UpsertOptions): Promise<EditResult> {
   const target = { topKey: opts.topKey, name: opts.name, file: opts.path, ...(opts.defaultFormat ? { defaultFormat: opts.defaultFormat } : {}) };
-  return apply(io(opts.fs), opts, (raw) => upsertInText(raw, target, opts.entry));
+  return apply(io(opts.fs), opts, (raw) => planUpsert(raw, target, opts.entry));
 }
 
 /** Removes `name` under `topKey` if present; refuses to remove the official Daytona CLI entry. */
 export async function removeServerEntry(opts: RemoveOptions): Promise<EditResult> {
-  return apply(io(opts.fs), opts, (raw) => removeFromText(raw, { topKey: opts.topKey, name: opts.name, file: opts.path }));
+  return apply(io(opts.fs), opts, (raw) => planRemove(raw, { topKey: opts.topKey, name: opts.name, file: opts.path }));
 }
 
 /** The server entries under `topKey`; {} when the file or the key is missing. */

@@ -6,8 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { daytonaHome, type Env } from '../core/credentials';
+import { httpStatePath, type Env } from '../core/daytona-home';
 import { writePrivateFileAtomic } from '../core/private-file';
 
 export const DEFAULT_HTTP_PORT = 47833;
@@ -18,10 +17,6 @@ export interface HttpState {
   pid: number | null;
   url: string;
   startedAt: string | null;
-}
-
-export function httpStatePath(env: Env = process.env): string {
-  return join(daytonaHome(env), 'mcp', 'http.json');
 }
 
 export function readHttpState(env: Env = process.env): HttpState | undefined {

@@ -4,18 +4,13 @@
  * file-launched agents in a 0600 credentials file (never in the agent's config unless asked), and
  * put the entry that launches the copy into the host's file.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { credentialsFilePath, daytonaHome, type Env, type StoredCredentials } from '../core/credentials';
-import { writePrivateFileAtomic } from '../core/private-file';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { stableServerPath, type Env } from '../core/daytona-home';
 import { upsertServerEntry, type EditResult } from './config-edit';
 import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
 import { RegistrationError } from './errors';
 import { HOSTS, type HostContext, type HostId } from './hosts';
-
-export function stableServerPath(env: Env = process.env): string {
-  return join(daytonaHome(env), 'mcp', 'daytona-mcp.js');
-}
 
 /** Copies cli.js to the stable path when its content differs; returns whether it changed. */
 export function installServerCopy(sourcePath: string, env: Env = process.env): { path: string; changed: boolean } {
@@ -28,27 +23,6 @@ export function installServerCopy(sourcePath: string, env: Env = process.env): {
   chmodSync(tmp, 0o755);
   renameSync(tmp, target); // atomic: a running server keeps its open file, new launches get the new one
   return { path: target, changed: true };
-}
-
-/** Writes the key for file-launched servers: 0600 file in a 0700 folder, atomically. */
-export function writeCredentialsFile(creds: StoredCredentials, env: Env = process.env): { path: string; changed: boolean } {
-  const path = credentialsFilePath(env);
-  const text = `${JSON.stringify({ apiKey: creds.apiKey, ...(creds.apiUrl ? { apiUrl: creds.apiUrl } : {}), ...(creds.target ? { target: creds.target } : {}) }, null, 2)}\n`;
-  if (existsSync(path) && readFileSync(path, 'utf8') === text) {
-    chmodSync(path, 0o600);
-    return { path, changed: false };
-  }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  chmodSync(dirname(path), 0o700);
-  writePrivateFileAtomic(path, text);
-  return { path, changed: true };
-}
-
-export function removeCredentialsFile(env: Env = process.env): boolean {
-  const path = credentialsFilePath(env);
-  if (!existsSync(path)) return false;
-  rmSync(path);
-  return true;
 }
 
 export interface ServerLaunch {

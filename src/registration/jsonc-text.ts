@@ -6,6 +6,9 @@
  * re-formats the neighbouring lines (a compact sibling gets expanded, a comment after the last
  * sibling moves onto our entry, a comment above a removed entry's neighbour is dropped). So the
  * edits are computed here from `parseTree` + the scanner and applied with `applyEdits`.
+ *
+ * Nothing here knows about Daytona: which entries may be touched is official-entry.ts's business,
+ * and showing the change is line-diff.ts's.
  */
 import {
   applyEdits,
@@ -18,7 +21,6 @@ import {
   type ParseError,
   type SyntaxKind,
 } from 'jsonc-parser';
-import { isOfficialDaytonaEntry } from './entry';
 import { RegistrationError } from './errors';
 import { jsonEqual, type JsonObject, type JsonValue } from './json';
 
@@ -55,8 +57,6 @@ export interface TextPlan {
   newText: string;
   changed: boolean;
   previousEntry: JsonValue | undefined;
-  /** The official `daytona-mcp` server is configured in the same file. */
-  officialEntryPresent: boolean;
 }
 
 /** Indentation and line ending as the file already uses them. */
@@ -163,15 +163,14 @@ interface Located {
   parsed: Parsed;
   servers: Node | undefined; // the topKey object, if present
   entry: Node | undefined; // the property `name` inside it, if present
-  officialEntryPresent: boolean;
 }
 
 function locate(raw: string, target: EntryTarget): Located {
   const parsed = parse(raw, target.file);
-  if (parsed.root === undefined) return { parsed, servers: undefined, entry: undefined, officialEntryPresent: false };
+  if (parsed.root === undefined) return { parsed, servers: undefined, entry: undefined };
   const serversProp = findProperty(parsed.root, target.topKey, target.file, '');
   const servers = serversProp === undefined ? undefined : valueOf(serversProp);
-  if (servers === undefined) return { parsed, servers: undefined, entry: undefined, officialEntryPresent: false };
+  if (servers === undefined) return { parsed, servers: undefined, entry: undefined };
   if (servers.type !== 'object') {
     throw new RegistrationError(
       'shape',
@@ -180,12 +179,7 @@ function locate(raw: string, target: EntryTarget): Located {
     );
   }
   const entry = findProperty(servers, target.name, target.file, ` in "${target.topKey}"`);
-  const officialEntryPresent = (servers.children ?? []).some((p) => {
-    const key = keyOf(p);
-    const value = valueOf(p);
-    return typeof key === 'string' && value !== undefined && isOfficialDaytonaEntry(key, plainValue(value));
-  });
-  return { parsed, servers, entry, officialEntryPresent };
+  return { parsed, servers, entry };
 }
 
 /** Reads `topKey` of a config text; {} for an empty document. */
@@ -200,18 +194,6 @@ export function readEntriesFromText(raw: string, topKey: string, file: string): 
     throw new RegistrationError('shape', `"${topKey}" in ${file} must be an object mapping server names to entries.`, { path: file });
   }
   return data as Record<string, JsonValue>;
-}
-
-function refuseOfficial(target: EntryTarget, previous: JsonValue | undefined, verb: string): void {
-  // By name (even when absent: the name is reserved) or by its `daytona mcp start` command line.
-  if (isOfficialDaytonaEntry(target.name, previous ?? null)) {
-    throw new RegistrationError(
-      'official_entry',
-      `"${target.name}" in ${target.file} is the official Daytona CLI server (daytona mcp start) or its name; ` +
-        `it will not be ${verb}. Use another name for this server.`,
-      { path: target.file },
-    );
-  }
 }
 
 // ---- text helpers -------------------------------------------------------------------------------
@@ -329,11 +311,10 @@ function newDocument(parsed: Parsed, target: EntryTarget, entry: JsonObject, fmt
 }
 
 export function upsertInText(raw: string, target: EntryTarget, entry: JsonObject): TextPlan {
-  const { parsed, servers, entry: existing, officialEntryPresent } = locate(raw, target);
+  const { parsed, servers, entry: existing } = locate(raw, target);
   const existingValue = existing === undefined ? undefined : valueOf(existing);
   const previousEntry = existingValue === undefined ? undefined : plainValue(existingValue);
-  refuseOfficial(target, previousEntry, 'overwritten');
-  const plan = { previousEntry, officialEntryPresent };
+  const plan = { previousEntry };
   if (previousEntry !== undefined && jsonEqual(previousEntry, entry)) return { ...plan, newText: raw, changed: false };
 
   const body = parsed.body;
@@ -353,41 +334,10 @@ export function upsertInText(raw: string, target: EntryTarget, entry: JsonObject
 }
 
 export function removeFromText(raw: string, target: EntryTarget): TextPlan {
-  const { parsed, servers, entry: existing, officialEntryPresent } = locate(raw, target);
+  const { parsed, servers, entry: existing } = locate(raw, target);
   const existingValue = existing === undefined ? undefined : valueOf(existing);
   const previousEntry = existingValue === undefined ? undefined : plainValue(existingValue);
-  if (servers === undefined || existing === undefined) {
-    return { newText: raw, changed: false, previousEntry, officialEntryPresent };
-  }
-  refuseOfficial(target, previousEntry, 'removed');
+  if (servers === undefined || existing === undefined) return { newText: raw, changed: false, previousEntry };
   const edits = removeProperty(parsed.body, servers, existing);
-  return { newText: finish(parsed, applyEdits(parsed.body, edits)), changed: true, previousEntry, officialEntryPresent };
-}
-
-/**
- * A unified-style diff of one changed region (our edits touch one entry, so one hunk is enough),
- * with `context` unchanged lines around it.
- */
-export function lineDiff(before: string, after: string, label: string, context = 2): string {
-  const a = before.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const b = after.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  if (head === a.length && head === b.length) return '';
-  const from = Math.max(0, head - context);
-  const aEnd = a.length - tail;
-  const bEnd = b.length - tail;
-  const to = Math.min(a.length, aEnd + context);
-  const lines = [
-    `--- ${label}`,
-    `+++ ${label}`,
-    `@@ -${from + 1},${to - from} +${from + 1},${to - from + (bEnd - aEnd)} @@`,
-    ...a.slice(from, head).map((l) => ` ${l}`),
-    ...a.slice(head, aEnd).map((l) => `-${l}`),
-    ...b.slice(head, bEnd).map((l) => `+${l}`),
-    ...a.slice(aEnd, to).map((l) => ` ${l}`),
-  ];
-  return lines.join('\n') + '\n';
+  return { newText: finish(parsed, applyEdits(parsed.body, edits)), changed: true, previousEntry };
 }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { readServerEntries } from './config-edit';
 import { buildStdioEntry, isOfficialDaytonaEntry, SERVER_NAME } from './entry';
 import { HOSTS, HOST_IDS, type HostContext, type HostId } from './hosts';
-import { entryArgs, stableServerPath, type ServerLaunch } from './install';
+import { stableServerPath } from '../core/daytona-home';
+import { entryArgs, type ServerLaunch } from './install';
 import type { JsonObject } from './json';
 
 /** The paste-able JSON for a host, wrapper included, launching the stable copy; never a key. */

@@ -18,6 +18,7 @@ import {
   type DaytonaConfig,
   type Sandbox,
 } from '@daytonaio/sdk';
+import { LANGUAGE_LABEL } from '../../src/core/types';
 import { startEmulator, type Emulator, type EmulatorOptions } from './emulator';
 
 const FAST: EmulatorOptions = { transitionMs: 50 };
@@ -68,8 +69,8 @@ void test('create waits until started; DTO carries toolboxProxyUrl so no extra c
     assert.equal(sb.target, 'us');
     assert.deepEqual([sb.cpu, sb.memory, sb.disk, sb.gpu], [1, 1, 3, 0]);
     assert.equal(sb.labels.project, 'p1');
-    // The SDK silently adds its language label on every create.
-    assert.equal(sb.labels['code-toolbox-language'], 'python');
+    // The SDK silently adds its language label on every create, under the key core/types.ts names.
+    assert.equal(sb.labels[LANGUAGE_LABEL], 'python');
     assert.equal(sb.env?.A, '1');
     assert.equal(sb.autoStopInterval, 15);
     assert.equal(sb.autoArchiveInterval, 10080);

@@ -12,11 +12,10 @@ import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { CLI, spawnServer, type SpawnedServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
+import { ALL_TOOLS, TOOL_NAMES } from '../../src/core/tools';
 
-const TOOL_NAMES = [
-  'list_sandboxes', 'get_sandbox', 'create_sandbox', 'start_sandbox', 'stop_sandbox', 'archive_sandbox',
-  'delete_sandbox', 'set_sandbox_labels', 'cleanup_sandboxes', 'list_snapshots',
-];
+// The registry is the list: a new tool needs no edit here.
+const READ_ONLY_NAMES = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
 
 let emu: Emulator;
 let server: SpawnedServer;
@@ -50,7 +49,7 @@ after(async () => {
 beforeEach(() => emu.reset('none'));
 
 describe('discovery', () => {
-  test('serves exactly the ten tools with titles, annotations and object schemas', async () => {
+  test('serves exactly the tools of the registry, in order, with titles, annotations and object schemas', async () => {
     const { tools } = await server.client.listTools();
     assert.deepEqual(tools.map((t) => t.name), TOOL_NAMES);
     for (const t of tools) {
@@ -90,7 +89,7 @@ describe('discovery', () => {
   test('starts and lists tools without any API key; a call then explains how to set one', async () => {
     const s = await spawnServer({ env: {} });
     spawned.push(s);
-    assert.equal((await s.client.listTools()).tools.length, 10);
+    assert.equal((await s.client.listTools()).tools.length, TOOL_NAMES.length);
     const r = await callTool('list_sandboxes', {}, s);
     assert.equal(r.isError, true);
     assert.match(text(r), /\[auth\]/);
@@ -183,7 +182,7 @@ describe('bad input never crashes the server', () => {
     const unknown = await callTool('format_disk', {});
     assert.equal(unknown.isError, true);
     assert.match(text(unknown), /Available tools: list_sandboxes/);
-    assert.equal((await server.client.listTools()).tools.length, 10, 'still alive');
+    assert.equal((await server.client.listTools()).tools.length, TOOL_NAMES.length, 'still alive');
     assert.equal(emu.stats().requests.filter((q) => q.method !== 'GET').length, 0, 'no API call was made');
   });
 });
@@ -220,7 +219,7 @@ describe('progress, cancellation and confirmation', () => {
     const entry = server.logEntries().find(isThisCall)!;
     assert.equal(entry.outcome, 'cancelled', JSON.stringify(entry));
     assert.equal(emu.sandboxes().find((s) => s.name === 'slowpoke')?.state, 'stopped', 'no start request was sent after the cancel');
-    assert.equal((await server.client.listTools()).tools.length, 10, 'still alive');
+    assert.equal((await server.client.listTools()).tools.length, TOOL_NAMES.length, 'still alive');
   });
 
   test('cleanup asks for confirmation via elicitation; a decline deletes nothing', async () => {
@@ -244,7 +243,8 @@ describe('progress, cancellation and confirmation', () => {
 describe('least privilege flags', () => {
   test('--read-only exposes only read-only tools', async () => {
     const s = await spawnWith({ args: ['--read-only'] });
-    assert.deepEqual((await s.client.listTools()).tools.map((t) => t.name), ['list_sandboxes', 'get_sandbox', 'list_snapshots']);
+    assert.deepEqual((await s.client.listTools()).tools.map((t) => t.name), READ_ONLY_NAMES);
+    assert.ok(READ_ONLY_NAMES.includes('list_sandboxes') && !READ_ONLY_NAMES.includes('delete_sandbox'));
     assert.equal(s.logEntries().find((e) => e.event === 'server_start')?.readOnly, true);
   });
 

@@ -16,6 +16,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { CLI } from '../helpers/mcp-client';
 import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
+import { TOOL_NAMES } from '../../src/core/tools';
 
 let emu: Emulator;
 let home: string;
@@ -73,7 +74,7 @@ after(async () => {
 test('two agents share one server over Streamable HTTP on loopback', async () => {
   assert.match(state.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
   const [a, b] = await Promise.all([connect(), connect()]);
-  assert.equal((await a.listTools()).tools.length, 10);
+  assert.equal((await a.listTools()).tools.length, TOOL_NAMES.length);
   const listed = (await b.callTool({ name: 'list_sandboxes', arguments: {} })) as unknown as { structuredContent: { sandboxes: Array<{ name: string }> } };
   assert.deepEqual(listed.structuredContent.sandboxes.map((s) => s.name), ['shared']);
   await Promise.all([a.close(), b.close()]);
@@ -109,7 +110,7 @@ test('a stale state file (dead pid) is taken over; init --http writes url + bear
   mkdirSync(join(h, '.daytona', 'mcp'), { recursive: true });
   writeFileSync(join(h, '.daytona', 'mcp', 'http.json'), JSON.stringify({ token: 'old-token-kept', port: 0, pid: 999999, url: 'x' }), { mode: 0o600 });
   const { child, firstLine } = await startHttp(h);
-  assert.match(firstLine, /serving 10 tools at http:\/\/127\.0\.0\.1:\d+\/mcp/);
+  assert.match(firstLine, new RegExp(`serving ${TOOL_NAMES.length} tools at http://127\\.0\\.0\\.1:\\d+/mcp`));
   const s = JSON.parse(readFileSync(join(h, '.daytona', 'mcp', 'http.json'), 'utf8'));
   assert.equal(s.token, 'old-token-kept', 'the token survives restarts so configs stay valid');
   assert.equal(s.pid, child.pid);

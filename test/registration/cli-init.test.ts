@@ -14,6 +14,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { runCli, unreachableApiUrl } from '../helpers/run-cli';
 import { OTHER_KEY, SENTINEL_KEY } from '../helpers/secrets';
+import { TOOL_NAMES } from '../../src/core/tools';
+import { HOST_IDS } from '../../src/registration/hosts';
 
 let emu: Emulator;
 before(async () => {
@@ -58,7 +60,7 @@ for (const host of ['cursor', 'claude', 'windsurf'] as const) {
     assert.equal(statSync(join(home, '.daytona', 'mcp')).mode & 0o777, 0o700);
 
     const { tools, listed } = await listToolsAndSandboxes(entry, home);
-    assert.equal(tools.length, 10);
+    assert.equal(tools.length, TOOL_NAMES.length);
     assert.equal(listed.isError, undefined);
     assert.deepEqual(listed.structuredContent?.sandboxes.map((s) => s.name), ['from-config']);
 
@@ -119,7 +121,7 @@ test('unknown agents and options exit 2 and name the valid ones', async () => {
   const home = mkdtempSync(join(tmpdir(), 'init-bad-'));
   const r = await cli(home, ['init', 'emacs']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /claude, cursor, windsurf, vscode/);
+  assert.ok(r.stderr.includes(HOST_IDS.join(', ')), r.stderr);
   assert.equal((await cli(home, ['init', 'cursor', '--tools', 'nope'])).status, 2);
   assert.equal((await cli(home, ['init', 'cursor', '--frobnicate'])).status, 2);
 });

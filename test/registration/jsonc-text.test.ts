@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createScanner, findNodeAtLocation, parse, parseTree, type ParseError } from 'jsonc-parser';
 import { RegistrationError } from '../../src/registration/errors';
-import { detectFormat, lineDiff, readEntriesFromText, removeFromText, upsertInText } from '../../src/registration/jsonc-text';
-import { BAD_SHAPES, ENTRY, INVALID, OFFICIAL_UNDER_OUR_NAME, VALID, type Fixture } from './fixtures';
+import { detectFormat, readEntriesFromText, removeFromText, upsertInText } from '../../src/registration/jsonc-text';
+import { BAD_SHAPES, ENTRY, INVALID, VALID, type Fixture } from './fixtures';
 
 const NAME = 'daytona';
 
@@ -128,7 +128,6 @@ test('upsert reports the previous entry and keeps neighbours of an updated entry
     args: ['/old/extension-1.0.0/dist/cli.js', 'start'],
     env: { DAYTONA_API_KEY: 'old' },
   });
-  assert.equal(plan.officialEntryPresent, false);
 });
 
 test('the comment right after an updated entry stays right after it', () => {
@@ -142,30 +141,6 @@ test('the comment right after an updated entry stays right after it', () => {
 test('key order inside our entry does not count as a change', () => {
   const text = '{"mcpServers": {"daytona": {"args": ["/home/me/.daytona-mcp/cli.js", "start"], "command": "/usr/bin/node"}}}';
   assert.equal(upsertInText(text, target({ topKey: 'mcpServers' }), ENTRY).changed, false);
-});
-
-test('official daytona-mcp entry is reported and left untouched', () => {
-  const f = VALID.find((v) => v.name === 'official daytona-mcp entry');
-  assert.ok(f);
-  const plan = upsertInText(f.text, target(f), ENTRY);
-  assert.equal(plan.officialEntryPresent, true);
-  const official = f.text.slice(0, f.text.indexOf('    }\n  }') + 5); // through the entry's closing brace
-  assert.ok(plan.newText.startsWith(official));
-  assert.deepEqual(strictParse(plan.newText).mcpServers, { 'daytona-mcp': { command: 'daytona', args: ['mcp', 'start'] }, daytona: ENTRY });
-  const removed = removeFromText(plan.newText, target(f));
-  assert.equal(removed.officialEntryPresent, true);
-  assert.equal(removed.newText, f.text);
-});
-
-test('the official CLI entry is never overwritten or removed, whatever its name', () => {
-  const t = target({ topKey: 'mcpServers' });
-  for (const run of [() => upsertInText(OFFICIAL_UNDER_OUR_NAME, t, ENTRY), () => removeFromText(OFFICIAL_UNDER_OUR_NAME, t)]) {
-    assert.throws(run, (e: unknown) => e instanceof RegistrationError && e.code === 'official_entry');
-  }
-  const official = '{"mcpServers": {"daytona-mcp": {"command": "daytona", "args": ["mcp", "start"]}}}';
-  const named = { topKey: 'mcpServers', name: 'daytona-mcp', file: 'x' };
-  assert.throws(() => removeFromText(official, named), (e: unknown) => e instanceof RegistrationError && e.code === 'official_entry');
-  assert.throws(() => upsertInText('{}', named, ENTRY), (e: unknown) => e instanceof RegistrationError && e.code === 'official_entry');
 });
 
 test('invalid JSON: typed error naming the file and the first error position', () => {
@@ -226,7 +201,7 @@ test('remove: comma handling and comments around the entry', () => {
     strictParse(plan.newText);
   }
   const absent = '{\n  "mcpServers": {"a": 1}\n}\n';
-  assert.deepEqual(removeFromText(absent, t), { newText: absent, changed: false, previousEntry: undefined, officialEntryPresent: false });
+  assert.deepEqual(removeFromText(absent, t), { newText: absent, changed: false, previousEntry: undefined });
   assert.equal(removeFromText('', t).changed, false);
 });
 
@@ -244,10 +219,4 @@ test('detectFormat', () => {
   assert.deepEqual(detectFormat('{"a":1}', { indent: '\t', eol: '\r\n' }), { indent: '\t', eol: '\r\n' });
   // block-comment continuation lines (" * …") do not count as indentation
   assert.deepEqual(detectFormat('/**\n * x\n */\n{\n    "a": 1\n}'), { indent: '    ', eol: '\n' });
-});
-
-test('lineDiff shows one hunk with context', () => {
-  const diff = lineDiff('a\nb\nc\nd\ne\n', 'a\nb\nC\nC2\nd\ne\n', 'f.json', 1);
-  assert.equal(diff, '--- f.json\n+++ f.json\n@@ -2,3 +2,4 @@\n b\n-c\n+C\n+C2\n d\n');
-  assert.equal(lineDiff('same\n', 'same\n', 'f'), '');
 });

@@ -16,6 +16,7 @@ import { testContext } from '../helpers/context';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
 import { createSandbox } from '../../src/core/tools/create_sandbox';
 import { ERROR_KINDS, ToolError } from '../../src/core/errors';
+import { TOOL_NAMES } from '../../src/core/tools';
 import { assertErrorResult, callTool, childOf, dataOf, textOf, waitFor } from './util';
 
 let emu: Emulator;
@@ -229,7 +230,7 @@ describe('a hung API', () => {
     } finally {
       emu.clearFaults();
     }
-    assert.equal((await s.client.listTools()).tools.length, 10, 'still serving');
+    assert.equal((await s.client.listTools()).tools.length, TOOL_NAMES.length, 'still serving');
   });
 });
 
@@ -245,7 +246,7 @@ describe('the API goes away and comes back', () => {
     const down = await callTool(s, 'list_sandboxes', {});
     assert.equal(assertErrorResult(down, 'API down'), 'network', textOf(down));
     assert.match(textOf(down), /Hint: .*DAYTONA_API_URL/);
-    assert.equal((await s.client.listTools()).tools.length, 10, 'server alive while the API is down');
+    assert.equal((await s.client.listTools()).tools.length, TOOL_NAMES.length, 'server alive while the API is down');
     assert.equal(childOf(s).exitCode, null);
 
     const second = await startEmulator({ port, apiKeys: [SENTINEL_KEY], transitionMs: 40, seed: [{ name: 'after-outage', state: 'started' }] });

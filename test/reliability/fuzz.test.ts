@@ -1,5 +1,5 @@
 /**
- * Input fuzzing of all ten tools through ONE spawned server over MCP (raw JSON-RPC on the stdio
+ * Input fuzzing of every tool through ONE spawned server over MCP (raw JSON-RPC on the stdio
  * transport, so the client library cannot tidy inputs up before the server sees them).
  *
  * Pass 1: ≥ 1,000 inputs that are invalid by construction — mutations of valid inputs that the
@@ -289,7 +289,11 @@ after(async () => {
   await emu.close();
 });
 
-describe('fuzzing all ten tools through one server', () => {
+describe('fuzzing every tool through one server', () => {
+  test('every tool in the registry has valid seed inputs (a new tool adds its own to BASES)', () => {
+    for (const t of ALL_TOOLS) assert.ok(BASES[t.name]?.length, `${t.name} has no entry in BASES`);
+  });
+
   test(`pass 1: ≥ ${MIN_INVALID} invalid inputs each get an error result and make zero API requests`, async () => {
     const gen = new Gen(SEED);
     const cases: Array<{ tool: string; wire: string }> = [];
@@ -309,7 +313,7 @@ describe('fuzzing all ten tools through one server', () => {
       perTool.set(tool.name, (perTool.get(tool.name) ?? 0) + 1);
     }
     assert.ok(cases.length >= MIN_INVALID, `only ${cases.length} invalid inputs generated`);
-    assert.equal(perTool.size, 10, 'every tool is fuzzed');
+    assert.equal(perTool.size, ALL_TOOLS.length, 'every tool is fuzzed');
     const features = {
       huge: cases.filter((c) => c.wire.length > 100_000).length,
       reserved: cases.filter((c) => /"(__proto__|constructor|prototype)":/.test(c.wire)).length,
@@ -334,7 +338,7 @@ describe('fuzzing all ten tools through one server', () => {
     assert.equal(reqs.filter((q) => q.method !== 'GET').length, 0, 'zero mutating API requests');
     assert.deepEqual(reqs.map((q) => `${q.method} ${q.path}`), [], 'zero API requests at all: nothing invalid reached a handler');
     assert.equal(childOf(server).exitCode, null, 'server process alive');
-    assert.equal((await server.client.listTools()).tools.length, 10, 'server still answers tools/list');
+    assert.equal((await server.client.listTools()).tools.length, ALL_TOOLS.length, 'server still answers tools/list');
     console.log(
       `# fuzz pass 1: ${cases.length} invalid inputs (${generated} generated, ${discardedValid} valid ones set aside) across ${perTool.size} tools; ` +
         `${JSON.stringify(features)}; answers ${JSON.stringify(Object.fromEntries(kinds))}; API requests ${reqs.length}`,
@@ -350,7 +354,7 @@ describe('fuzzing all ten tools through one server', () => {
         errorKind(checkToolResult(a, `${name} ${wire}`), `${name} ${wire}`);
       }
     }
-    assert.equal((await server.client.listTools()).tools.length, 10);
+    assert.equal((await server.client.listTools()).tools.length, ALL_TOOLS.length);
     assert.equal(emu.stats().requests.length, 0);
   });
 

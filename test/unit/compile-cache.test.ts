@@ -9,6 +9,9 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cacheFilePath, writeCache } from '../../src/cli/compile-cache';
+import { TOOL_NAMES } from '../../src/core/tools';
+
+const tools = TOOL_NAMES.length;
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
 
@@ -53,13 +56,13 @@ function cacheFiles(home: string): string[] {
 test('first start writes the cache (0600 in a 0700 folder), the next one uses it; same tools', async () => {
   const home = mkdtempSync(join(tmpdir(), 'compile-cache-'));
   const first = await serve(home);
-  assert.deepEqual(first, { tools: 10, cache: 'miss' });
+  assert.deepEqual(first, { tools, cache: 'miss' });
   const [file] = cacheFiles(home);
   assert.ok(file, 'cache file written');
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.equal(statSync(join(file, '..')).mode & 0o777, 0o700);
   assert.ok(statSync(file).size > 100_000, 'holds the compiled bundle');
-  assert.deepEqual(await serve(home), { tools: 10, cache: 'hit' });
+  assert.deepEqual(await serve(home), { tools, cache: 'hit' });
   assert.equal(cacheFiles(home).length, 1, 'no temp files left behind');
 });
 
@@ -68,9 +71,9 @@ test('data V8 rejects is replaced, and the server still works', async () => {
   await serve(home);
   const [file] = cacheFiles(home);
   writeFileSync(file!, Buffer.alloc(4096, 7), { mode: 0o600 });
-  assert.deepEqual(await serve(home), { tools: 10, cache: 'rejected' });
+  assert.deepEqual(await serve(home), { tools, cache: 'rejected' });
   assert.ok(statSync(file!).size > 100_000, 'rewritten');
-  assert.deepEqual(await serve(home), { tools: 10, cache: 'hit' });
+  assert.deepEqual(await serve(home), { tools, cache: 'hit' });
 });
 
 test('a cache folder others can write to is not trusted (neither read nor written)', async (t) => {
@@ -80,21 +83,21 @@ test('a cache folder others can write to is not trusted (neither read nor writte
   const [file] = cacheFiles(home);
   chmodSync(join(file!, '..'), 0o777);
   const before = statSync(file!).mtimeMs;
-  assert.deepEqual(await serve(home), { tools: 10, cache: 'untrusted' });
+  assert.deepEqual(await serve(home), { tools, cache: 'untrusted' });
   assert.equal(statSync(file!).mtimeMs, before, 'left alone');
   chmodSync(join(file!, '..'), 0o700);
   chmodSync(file!, 0o666);
-  assert.deepEqual(await serve(home), { tools: 10, cache: 'untrusted' });
+  assert.deepEqual(await serve(home), { tools, cache: 'untrusted' });
 });
 
 test('DAYTONA_MCP_CACHE_DIR=off compiles as usual and writes nothing; another folder is honoured', async () => {
   const home = mkdtempSync(join(tmpdir(), 'compile-cache-'));
-  assert.deepEqual(await serve(home, { DAYTONA_MCP_CACHE_DIR: 'off' }), { tools: 10, cache: 'off' });
+  assert.deepEqual(await serve(home, { DAYTONA_MCP_CACHE_DIR: 'off' }), { tools, cache: 'off' });
   assert.deepEqual(cacheFiles(home), []);
   const elsewhere = join(home, 'elsewhere');
-  assert.deepEqual(await serve(home, { DAYTONA_MCP_CACHE_DIR: elsewhere }), { tools: 10, cache: 'miss' });
+  assert.deepEqual(await serve(home, { DAYTONA_MCP_CACHE_DIR: elsewhere }), { tools, cache: 'miss' });
   assert.equal(readdirSync(elsewhere).length, 1);
-  assert.deepEqual(await serve(home, { DAYTONA_MCP_CACHE_DIR: elsewhere }), { tools: 10, cache: 'hit' });
+  assert.deepEqual(await serve(home, { DAYTONA_MCP_CACHE_DIR: elsewhere }), { tools, cache: 'hit' });
 });
 
 test('other verbs neither read nor write the cache', () => {

@@ -5,7 +5,7 @@ import { ToolError, toToolError } from '../errors';
 import type { DaytonaGateway } from '../gateway';
 import { waitForState } from '../lifecycle';
 import { defineTool } from '../tool';
-import { PROJECT_LABEL, type CreateParams, type SandboxDetails } from '../types';
+import { LANGUAGE_LABEL, PROJECT_LABEL, type CreateParams, type SandboxDetails } from '../types';
 import { envSchema, errorSchema, labelsSchema, projectSchema, sandboxSummarySchema, sandboxName, sandboxRef, timeoutSchema, waitSchema } from './schemas';
 import { sandboxLine, sandboxesCount } from './format';
 
@@ -67,13 +67,13 @@ function origin(a: Input, source: SandboxDetails | undefined): Pick<CreateParams
 /** Settings of `copyFrom` first, then the explicit arguments on top. */
 function buildParams(a: Input, source: SandboxDetails | undefined, defaultProject: string | undefined): Omit<CreateParams, 'name'> {
   const labels: Record<string, string> = { ...(source?.labels ?? {}) };
-  delete labels['code-toolbox-language'];
+  delete labels[LANGUAGE_LABEL];
   const project = a.project ?? (source ? undefined : defaultProject);
   Object.assign(labels, a.labels ?? {}, project ? { [PROJECT_LABEL]: project } : {});
   const pick = <T>(explicit: T | undefined, copied: T | null | undefined): T | undefined => explicit ?? copied ?? undefined;
   return {
     ...origin(a, source),
-    language: a.language ?? source?.labels['code-toolbox-language'],
+    language: a.language ?? source?.labels[LANGUAGE_LABEL],
     labels,
     autoStopMinutes: pick(a.autoStopMinutes, source?.autoStopMinutes),
     autoArchiveMinutes: pick(a.autoArchiveMinutes, source?.autoArchiveMinutes),

@@ -1,6 +1,6 @@
 /** Short text renderings for tool summaries: one line per sandbox, readable in any agent transcript. */
 import { ageOf } from '../relative-time';
-import type { Sandbox } from '../types';
+import { visibleLabels, type Sandbox } from '../types';
 
 /**
  * One line that carries the decisions an agent makes from a list (which to stop, delete, replicate):
@@ -8,8 +8,7 @@ import type { Sandbox } from '../types';
  * About 120 bytes with a 20-character name and a project label (test/mcp/agent-experience.test.ts).
  */
 export function sandboxLine(s: Sandbox, now: number = Date.now()): string {
-  const labels = Object.entries(s.labels)
-    .filter(([k]) => k !== 'code-toolbox-language')
+  const labels = visibleLabels(s.labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const idle = ageOf(s.lastActivityAt ?? s.updatedAt, now);

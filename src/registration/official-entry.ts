@@ -1,0 +1,45 @@
+/**
+ * Daytona's policy for the files we edit: the official Daytona CLI server (`daytona mcp start`, or
+ * anything under its name) is the user's, never ours to overwrite or remove, and when it sits beside
+ * our entry the user is told (an agent showing both sets of tools is confusing). The text edits
+ * themselves are jsonc-text.ts's; this wraps them.
+ */
+import { isOfficialDaytonaEntry } from './entry';
+import { RegistrationError } from './errors';
+import type { JsonObject, JsonValue } from './json';
+import { readEntriesFromText, removeFromText, upsertInText, type EntryTarget, type TextPlan } from './jsonc-text';
+
+export interface EntryPlan extends TextPlan {
+  /** The official `daytona-mcp` server is configured in the same file. */
+  officialEntryPresent: boolean;
+}
+
+function refuseOfficial(target: EntryTarget, previous: JsonValue | undefined, verb: string): void {
+  // By name (even when absent: the name is reserved) or by its `daytona mcp start` command line.
+  if (isOfficialDaytonaEntry(target.name, previous ?? null)) {
+    throw new RegistrationError(
+      'official_entry',
+      `"${target.name}" in ${target.file} is the official Daytona CLI server (daytona mcp start) or its name; ` +
+        `it will not be ${verb}. Use another name for this server.`,
+      { path: target.file },
+    );
+  }
+}
+
+function officialEntryIn(raw: string, target: EntryTarget): boolean {
+  return Object.entries(readEntriesFromText(raw, target.topKey, target.file)).some(([name, value]) => isOfficialDaytonaEntry(name, value));
+}
+
+/** Adds or replaces our entry, refusing to touch the official one. */
+export function planUpsert(raw: string, target: EntryTarget, entry: JsonObject): EntryPlan {
+  const plan = upsertInText(raw, target, entry);
+  refuseOfficial(target, plan.previousEntry, 'overwritten');
+  return { ...plan, officialEntryPresent: officialEntryIn(raw, target) };
+}
+
+/** Removes our entry if present, refusing to remove the official one. */
+export function planRemove(raw: string, target: EntryTarget): EntryPlan {
+  const plan = removeFromText(raw, target);
+  if (plan.changed) refuseOfficial(target, plan.previousEntry, 'removed');
+  return { ...plan, officialEntryPresent: officialEntryIn(raw, target) };
+}

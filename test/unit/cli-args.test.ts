@@ -1,0 +1,24 @@
+// The CLI's option helpers shared by start, init and config.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { portOption, toolsOption, UsageError } from '../../src/cli/args';
+import { TOOL_NAMES } from '../../src/core/tools';
+
+test('--tools: comma list, trimmed, empty items dropped, names checked against the registry', () => {
+  assert.equal(toolsOption(undefined), undefined);
+  assert.equal(toolsOption(true), undefined);
+  assert.deepEqual(toolsOption(` ${TOOL_NAMES[0]} ,,${TOOL_NAMES[1]}`), [TOOL_NAMES[0], TOOL_NAMES[1]]);
+  assert.deepEqual(toolsOption(''), []);
+  assert.throws(() => toolsOption(`${TOOL_NAMES[0]},rm_rf`), (e: unknown) => e instanceof UsageError && /Unknown tool name\(s\): rm_rf/.test(e.message));
+});
+
+test('--port: one validator; 0 (any free port) only where the caller binds it', () => {
+  assert.equal(portOption(undefined, 47833), 47833);
+  assert.equal(portOption('8080', 1), 8080);
+  assert.equal(portOption('0', 1, { anyFree: true }), 0);
+  assert.throws(() => portOption('0', 1), /1–65535/);
+  for (const bad of ['65536', '-1', '1.5', 'http']) {
+    assert.throws(() => portOption(bad, 1, { anyFree: true }), (e: unknown) => e instanceof UsageError && /0–65535/.test(e.message), bad);
+  }
+  assert.throws(() => portOption(undefined, 70000), UsageError);
+});
