@@ -59,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const store = new SandboxStore({
     context: (signal) => makeContext(gateways.get, signal),
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
+    hiddenIntervalMs: () => readSettings().statusBarRefreshSeconds * 1000,
     hasCredential: () => hasCredential(credentials()),
   });
   const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
