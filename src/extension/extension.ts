@@ -15,7 +15,8 @@ import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
 import { showToolError } from './tool-runner';
 import { ToolError } from '../core/errors';
-import { initMcp, mcpStatus, showMcpConfig, type McpCommandHost } from './mcp-commands';
+import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
+import { McpStatusProvider, STATUS_SCHEME } from './status-document';
 import { bundledServerPath, McpRegistration } from './mcp-registration';
 import { credentialsFilePath } from '../core/credentials';
 import { installServerCopy, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../registration/install';
@@ -106,13 +107,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
 
   const registration = new McpRegistration({ log, extensionPath: context.extensionPath, credentials: () => credentials() });
   refreshStableServer(context.extensionPath, log);
-  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) };
+  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration };
+  const statusPage = new McpStatusProvider(store, () => statusFacts(mcpHost));
 
   context.subscriptions.push(
     registration,
     vscode.commands.registerCommand('daytona.initMcp', () => initMcp(mcpHost)),
     vscode.commands.registerCommand('daytona.showMcpConfig', () => showMcpConfig(mcpHost)),
-    vscode.commands.registerCommand('daytona.mcpStatus', () => mcpStatus(mcpHost)),
+    vscode.commands.registerCommand('daytona.mcpStatus', () => mcpStatus()),
+    statusPage,
+    vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, statusPage),
     log,
     keys,
     store,
@@ -145,13 +149,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   store.setVisible(view.visible);
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: registration.mode } : undefined;
-}
-
-function describeStore(store: SandboxStore): string {
-  const s = store.status;
-  if (s.kind === 'ready') return `reachable; ${store.sandboxes.length} sandboxes, ${store.runningCount} running`;
-  if (s.kind === 'error') return `${s.error.kind}: ${s.error.message}`;
-  return 'not checked yet (open the Sandboxes view)';
 }
 
 /**
