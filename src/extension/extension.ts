@@ -13,6 +13,7 @@ import { SandboxStore } from './sandbox-store';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import { WalkthroughSync } from './walkthrough-sync';
 import { showToolError } from './tool-runner';
 import { ToolError } from '../core/errors';
 import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
@@ -66,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const statusBar = new StatusBar(store, () => hasCredential(credentials()));
+  const walkthrough = new WalkthroughSync(context.globalState, view);
 
   // A rejected key is said once, as a notification with the fix, not on every poll.
   let notifiedAuthFor: string | undefined;
@@ -107,7 +109,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
 
   const registration = new McpRegistration({ log, extensionPath: context.extensionPath, credentials: () => credentials() });
   refreshStableServer(context.extensionPath, log);
-  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration };
+  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, onInitialised: () => void walkthrough.mcpInitialised() };
   const statusPage = new McpStatusProvider(store, () => statusFacts(mcpHost));
 
   context.subscriptions.push(
@@ -123,6 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     tree,
     view,
     statusBar,
+    walkthrough,
     { dispose: () => void gateways.dispose() },
     store.onDidChange(syncContext),
     store.onDidChange(notifyAuthError),

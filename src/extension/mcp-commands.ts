@@ -29,6 +29,8 @@ export interface McpCommandHost {
   extensionPath: string;
   credentials(): Credentials;
   registration: McpRegistration;
+  /** Init MCP succeeded (for the walkthrough's "done" mark). */
+  onInitialised?(): void;
 }
 
 function launch(extensionPath: string) {
@@ -85,6 +87,7 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
   if (!choice) return;
   if (choice.host === 'editor') {
     h.registration.refresh();
+    h.onInitialised?.();
     void vscode.window.showInformationMessage('Daytona: the server is registered with this editor. In VS Code run "MCP: List Servers" to start it; in Cursor enable it under MCP settings.');
     return;
   }
@@ -110,6 +113,7 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
     } else if (creds.source === 'none') {
       keyNote = ' No API key is set yet: run "Daytona: Set API Key" first, then Init MCP again.';
     }
+    h.onInitialised?.();
     h.log.info(`Init MCP: ${report.displayName} ${report.edit.changed ? 'updated' : 'unchanged'} ${report.configPath}`);
     const head = report.edit.changed ? `${report.edit.created ? 'Created' : 'Updated'} ${report.configPath}.` : `${report.configPath} already had the Daytona server.`;
     const official = report.edit.officialEntryPresent ? ' The official "daytona-mcp" entry is also there and was left alone.' : '';
