@@ -8,7 +8,7 @@ import { defaultAuditLogPath } from '../core/audit-log';
 import type { Credentials } from '../core/credentials';
 import { toToolError } from '../core/errors';
 import type { AnyTool, ToolContext } from '../core/tool';
-import type { SandboxDetails } from '../core/types';
+import type { SandboxDetails, SandboxState } from '../core/types';
 import { archiveSandbox } from '../core/tools/archive_sandbox';
 import { cleanupSandboxes } from '../core/tools/cleanup_sandboxes';
 import { createSandbox } from '../core/tools/create_sandbox';
@@ -26,6 +26,7 @@ import { defaultProject, readSettings, SECTION } from './settings';
 import { reportOutcome, runTool, showToolError, type RunnerHost } from './tool-runner';
 import { invokeTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
+import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
 
 export interface CommandServices extends RunnerHost {
   keys: KeyStore;
@@ -42,6 +43,8 @@ const ACTION_TOOLS: Record<Action, AnyTool> = { start: startSandbox, stop: stopS
 const ACTION_FLAG: Record<Action, string> = { start: 'can-start', stop: 'can-stop', archive: 'can-archive', delete: 'can-delete' };
 const ACTION_TITLE: Record<Action, string> = { start: 'Starting', stop: 'Stopping', archive: 'Archiving', delete: 'Deleting' };
 const ACTION_PAST: Record<Action, string> = { start: 'started', stop: 'stopped', archive: 'archived', delete: 'deleted' };
+/** Shown in the tree from the moment the action is requested (deletes are left alone: the row goes when the API says). */
+const ACTION_TRANSITION: Partial<Record<Action, SandboxState>> = { start: 'starting', stop: 'stopping', archive: 'archiving' };
 
 function selectedSandboxes(item: unknown, selected: unknown): SandboxDetails[] {
   const nodes = (Array.isArray(selected) && selected.length ? selected : item ? [item] : []) as Node[];
@@ -77,10 +80,13 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   if (!targets.length) targets = await pickSandboxes(s, action, true);
   if (!targets.length) return;
   if (action === 'delete' && !(await confirmDeletion(targets))) return;
-  const names = targets.length === 1 ? targets[0]!.name : `${targets.length} sandboxes`;
-  const outcome = await runTool(s, ACTION_TOOLS[action], { sandboxes: targets.map((x) => x.id) }, `${ACTION_TITLE[action]} ${names}…`);
-  void s.store.refresh();
-  if (outcome) void reportOutcome(outcome, s.log);
+  const names = nameList(targets.map((x) => x.name));
+  const ids = targets.map((x) => x.id);
+  const shown = ACTION_TRANSITION[action];
+  if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(ACTION_FLAG[action])), shown);
+  const outcome = await runTool(s, ACTION_TOOLS[action], { sandboxes: ids }, `${ACTION_TITLE[action]} ${names}…`, `${action} ${names}`);
+  void s.store.settleTransition(ids);
+  if (outcome) void reportOutcome(lifecycleOutcome(ACTION_PAST[action], action, outcome.data as Parameters<typeof lifecycleOutcome>[2]), s.log);
 }
 
 async function setApiKey(s: CommandServices): Promise<void> {
@@ -183,19 +189,19 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   if (project === undefined) return;
   if (project.trim()) input.project = project.trim();
 
-  const outcome = await runTool(s, createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`);
+  const outcome = await runTool(s, createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`, `create ${input.name ?? 'a sandbox'}`);
   void s.store.refresh();
-  if (outcome) void reportOutcome(outcome, s.log);
+  if (outcome) void reportOutcome(createOutcome(outcome.data as Parameters<typeof createOutcome>[0]), s.log);
 }
 
 async function deleteAllStopped(s: CommandServices): Promise<void> {
   // cleanup_sandboxes lists what matches and asks through ctx.confirm (a modal naming them) before
   // deleting anything: the same flow an agent triggers.
-  const outcome = await runTool(s, cleanupSandboxes, {}, 'Deleting stopped sandboxes…');
+  const outcome = await runTool(s, cleanupSandboxes, {}, 'Deleting stopped sandboxes…', 'delete the stopped sandboxes');
   void s.store.refresh();
   if (!outcome) return;
   if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: there are no stopped sandboxes.');
-  else if (!outcome.data.cancelled) void reportOutcome(outcome, s.log);
+  else if (!outcome.data.cancelled) void reportOutcome(cleanupOutcome(outcome.data as Parameters<typeof cleanupOutcome>[0]), s.log);
 }
 
 function dashboardUrl(apiUrl: string): string {

@@ -13,9 +13,11 @@ import { SandboxStore } from './sandbox-store';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import { WalkthroughSync } from './walkthrough-sync';
 import { showToolError } from './tool-runner';
 import { ToolError } from '../core/errors';
-import { initMcp, mcpStatus, showMcpConfig, type McpCommandHost } from './mcp-commands';
+import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
+import { McpStatusProvider, STATUS_SCHEME } from './status-document';
 import { bundledServerPath, McpRegistration } from './mcp-registration';
 import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import { installServerCopy } from '../registration/install';
@@ -59,11 +61,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const store = new SandboxStore({
     context: (signal) => makeContext(gateways.get, signal),
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
+    hiddenIntervalMs: () => readSettings().statusBarRefreshSeconds * 1000,
     hasCredential: () => hasCredential(credentials()),
   });
   const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const statusBar = new StatusBar(store, () => hasCredential(credentials()));
+  const walkthrough = new WalkthroughSync(context.globalState, view);
 
   // A rejected key is said once, as a notification with the fix, not on every poll.
   let notifiedAuthFor: string | undefined;
@@ -105,19 +109,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
 
   const registration = new McpRegistration({ log, extensionPath: context.extensionPath, credentials: () => credentials() });
   refreshStableServer(context.extensionPath, log);
-  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, storeStatus: () => describeStore(store) };
+  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, onInitialised: () => void walkthrough.mcpInitialised() };
+  const statusPage = new McpStatusProvider(store, () => statusFacts(mcpHost));
 
   context.subscriptions.push(
     registration,
     vscode.commands.registerCommand('daytona.initMcp', () => initMcp(mcpHost)),
     vscode.commands.registerCommand('daytona.showMcpConfig', () => showMcpConfig(mcpHost)),
-    vscode.commands.registerCommand('daytona.mcpStatus', () => mcpStatus(mcpHost)),
+    vscode.commands.registerCommand('daytona.mcpStatus', () => mcpStatus()),
+    statusPage,
+    vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, statusPage),
     log,
     keys,
     store,
     tree,
     view,
     statusBar,
+    walkthrough,
     { dispose: () => void gateways.dispose() },
     store.onDidChange(syncContext),
     store.onDidChange(notifyAuthError),
@@ -144,13 +152,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   store.setVisible(view.visible);
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: registration.mode } : undefined;
-}
-
-function describeStore(store: SandboxStore): string {
-  const s = store.status;
-  if (s.kind === 'ready') return `reachable; ${store.sandboxes.length} sandboxes, ${store.runningCount} running`;
-  if (s.kind === 'error') return `${s.error.kind}: ${s.error.message}`;
-  return 'not checked yet (open the Sandboxes view)';
 }
 
 /**

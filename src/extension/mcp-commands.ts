@@ -11,7 +11,6 @@ import {
   agentStatuses,
   configSnippet,
   defaultHostContext,
-  describeAgent,
   HOSTS,
   HOST_IDS,
   initHost,
@@ -21,13 +20,16 @@ import {
 import { currentHost } from './mcp-host-api';
 import { bundledServerPath, type McpRegistration } from './mcp-registration';
 import { readSettings } from './settings';
+import { STATUS_URI } from './status-document';
+import type { StatusFacts } from './status-text';
 
 export interface McpCommandHost {
   log: vscode.LogOutputChannel;
   extensionPath: string;
   credentials(): Credentials;
   registration: McpRegistration;
-  storeStatus(): string;
+  /** Init MCP succeeded (for the walkthrough's "done" mark). */
+  onInitialised?(): void;
 }
 
 function launch(extensionPath: string) {
@@ -84,6 +86,7 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
   if (!choice) return;
   if (choice.host === 'editor') {
     h.registration.refresh();
+    h.onInitialised?.();
     void vscode.window.showInformationMessage('Daytona: the server is registered with this editor. In VS Code run "MCP: List Servers" to start it; in Cursor enable it under MCP settings.');
     return;
   }
@@ -109,6 +112,7 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
     } else if (creds.source === 'none') {
       keyNote = ' No API key is set yet: run "Daytona: Set API Key" first, then Init MCP again.';
     }
+    h.onInitialised?.();
     h.log.info(`Init MCP: ${report.displayName} ${report.edit.changed ? 'updated' : 'unchanged'} ${report.configPath}`);
     const head = report.edit.changed ? `${report.edit.created ? 'Created' : 'Updated'} ${report.configPath}.` : `${report.configPath} already had the Daytona server.`;
     const official = report.edit.officialEntryPresent ? ' The official "daytona-mcp" entry is also there and was left alone.' : '';
@@ -132,22 +136,22 @@ export async function showMcpConfig(h: McpCommandHost): Promise<void> {
   await vscode.window.showTextDocument(doc);
 }
 
-export async function mcpStatus(h: McpCommandHost): Promise<void> {
+/** What MCP Status shows besides the store's counts (see status-text.ts). */
+export async function statusFacts(h: McpCommandHost): Promise<StatusFacts> {
   const creds = h.credentials();
-  const agents = await agentStatuses(defaultHostContext(workspaceDir()));
-  const lines = [
-    '# Daytona MCP status',
-    '',
-    `- **API key**: ${creds.origin}`,
-    `- **API**: ${creds.apiUrl}${creds.target ? ` (target ${creds.target})` : ''} — ${h.storeStatus()}`,
-    `- **This editor**: ${h.registration.mode === 'vscode-provider' ? 'registered (MCP server definition provider)' : h.registration.mode === 'cursor-api' ? 'registered (Cursor MCP API)' : 'no built-in MCP API; use Init MCP for file-based agents'}`,
-    `- **Server for file-based agents**: ${existsSync(stableServerPath()) ? stableServerPath() : 'not installed yet (run Init MCP)'}`,
-    `- **Audit log**: ${defaultAuditLogPath()}`,
-    '',
-    '| agent | scope | state | config file |',
-    '|---|---|---|---|',
-    ...agents.map((a) => `| ${a.agent} | ${a.scope} | ${describeAgent(a)} | \`${a.path}\` |`),
-  ];
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `${lines.join('\n')}\n` });
-  await vscode.window.showTextDocument(doc);
+  return {
+    keyOrigin: creds.origin,
+    apiUrl: creds.apiUrl,
+    target: creds.target,
+    editor: h.registration.mode === 'vscode-provider' ? 'registered (MCP server definition provider)' : h.registration.mode === 'cursor-api' ? 'registered (Cursor MCP API)' : 'no built-in MCP API; use Init MCP for file-based agents',
+    stableServer: existsSync(stableServerPath()) ? stableServerPath() : undefined,
+    auditLog: defaultAuditLogPath(),
+    agents: await agentStatuses(defaultHostContext(workspaceDir())),
+  };
+}
+
+/** Opens the read-only status page (status-document.ts); closing it asks nothing. */
+export async function mcpStatus(): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(STATUS_URI);
+  await vscode.window.showTextDocument(doc, { preview: true });
 }

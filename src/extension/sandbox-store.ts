@@ -1,10 +1,12 @@
 /**
  * The sidebar's model: every sandbox of the account, kept fresh by polling through list_sandboxes.
- * Polls only while someone is looking (the view is visible), faster while a sandbox is in transition,
- * and backs off after errors. No vscode import: the tree, status bar and tests subscribe to it.
+ * Loads the full list while someone is looking (the view is visible), faster while a sandbox is in
+ * transition, and backs off after errors. While the view is hidden it only counts the running
+ * sandboxes (one filtered list call) so the status bar stays true. No vscode import: the tree, status
+ * bar, MCP Status and tests subscribe to it.
  */
 import { toToolError, type ErrorKind } from '../core/errors';
-import { TRANSITIONAL_STATES, type SandboxDetails } from '../core/types';
+import { TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
 import { listSandboxes } from '../core/tools/list_sandboxes';
 import type { ToolContext } from '../core/tool';
 import { invokeTool } from './tool-invoker';
@@ -22,6 +24,8 @@ export interface StoreOptions {
   intervalMs: () => number;
   /** False while no key is configured anywhere: nothing is asked of the API and the store stays idle. */
   hasCredential?: () => boolean;
+  /** While the view is hidden: how often to count the running sandboxes; 0 counts only once (at activation). */
+  hiddenIntervalMs?: () => number;
   /** Interval while any sandbox is starting/stopping/… */
   transitionIntervalMs?: number;
   maxBackoffMs?: number;
@@ -41,9 +45,13 @@ export class SandboxStore {
   private readonly listeners = new Set<Listener>();
   private visible = false;
   private timer: unknown;
-  private inFlight: { controller: AbortController; promise: Promise<void> } | undefined;
+  private inFlight: { controller: AbortController; promise: Promise<void>; mode: 'full' | 'count' } | undefined;
   private failures = 0;
   private disposed = false;
+  /** Running sandboxes counted by the light poll since the last full load (undefined: the list is newer). */
+  private counted: number | undefined;
+  /** Actions started from the editor: shown as `shown` until the API reports a state other than `from`. */
+  private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState }>();
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -57,10 +65,41 @@ export class SandboxStore {
     return this.truncatedFlag;
   }
   get runningCount(): number {
-    return this.items.filter((s) => s.state === 'started').length;
+    return this.counted ?? this.items.filter((s) => s.state === 'started').length;
+  }
+  /** All sandboxes, when the full list is current; undefined while only the running ones were counted. */
+  get totalCount(): number | undefined {
+    return this.counted === undefined ? this.items.length : undefined;
   }
   get hasTransitions(): boolean {
-    return this.items.some((s) => TRANSITIONAL_STATES.has(s.state));
+    return this.pending.size > 0 || this.items.some((s) => TRANSITIONAL_STATES.has(s.state));
+  }
+
+  /**
+   * An action was just requested from the editor: show those sandboxes in `shown` (e.g. stopping) at
+   * once, and keep showing it until the API itself reports a different state, polling fast meanwhile.
+   */
+  markTransition(ids: readonly string[], shown: SandboxState): void {
+    let changed = false;
+    for (const id of ids) {
+      const item = this.items.find((s) => s.id === id);
+      if (!item || item.state === shown) continue;
+      this.pending.set(id, { from: item.state, shown });
+      changed = true;
+    }
+    if (!changed) return;
+    this.items = this.applyPending(this.items);
+    this.setStatus(this.state);
+    if (this.visible && !this.inFlight) {
+      this.cancelTimer();
+      this.schedule();
+    }
+  }
+
+  /** The action finished (or failed): drop the optimistic states and reload. */
+  settleTransition(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.pending.delete(id);
+    return this.refresh();
   }
 
   onDidChange(listener: Listener): { dispose(): void } {
@@ -68,17 +107,30 @@ export class SandboxStore {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** The view became visible or hidden: poll only while it is shown. */
+  /** The view became visible or hidden: the full list while it is shown, a running count while hidden. */
   setVisible(visible: boolean): void {
     this.visible = visible;
+    this.cancelTimer();
     if (visible) void this.refresh();
-    else this.cancelTimer();
+    else if (!this.inFlight) void this.count();
+    // (A load in flight schedules the next poll for the new visibility when it ends.)
   }
 
   /** Loads every page now. Concurrent calls share one load; a newer call supersedes nothing. */
   refresh(): Promise<void> {
+    return this.run('full');
+  }
+
+  /** Counts the running sandboxes only (the light poll while the view is hidden). */
+  count(): Promise<void> {
+    return this.run('count');
+  }
+
+  private run(mode: 'full' | 'count'): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    if (this.inFlight) return this.inFlight.promise;
+    if (this.inFlight && (this.inFlight.mode === 'full' || mode === 'count')) return this.inFlight.promise;
+    // A full load asked for while a count runs replaces it: the caller wants the list.
+    this.inFlight?.controller.abort();
     this.cancelTimer();
     if (this.o.hasCredential && !this.o.hasCredential()) {
       // Without a key there is nothing to ask: idle, not an auth error, so the view shows its
@@ -91,11 +143,12 @@ export class SandboxStore {
     }
     const controller = new AbortController();
     if (this.state.kind !== 'ready') this.setStatus({ kind: 'loading' });
-    const promise = this.load(controller.signal).finally(() => {
+    const promise = (mode === 'full' ? this.load(controller.signal) : this.loadCount(controller.signal)).finally(() => {
+      if (this.inFlight?.controller !== controller) return; // superseded by a full load
       this.inFlight = undefined;
       this.schedule();
     });
-    this.inFlight = { controller, promise };
+    this.inFlight = { controller, promise, mode };
     return promise;
   }
 
@@ -104,9 +157,12 @@ export class SandboxStore {
     this.inFlight?.controller.abort();
     this.inFlight = undefined;
     this.items = [];
+    this.counted = undefined;
+    this.pending.clear();
     this.failures = 0;
     this.setStatus({ kind: 'idle' });
     if (this.visible) void this.refresh();
+    else void this.count();
   }
 
   dispose(): void {
@@ -127,8 +183,10 @@ export class SandboxStore {
         cursor = out.data.nextCursor ?? undefined;
       } while (cursor && all.length < max);
       if (signal.aborted) return;
-      const unchanged = this.state.kind === 'ready' && JSON.stringify(all) === JSON.stringify(this.items) && this.truncatedFlag === Boolean(cursor);
-      this.items = all;
+      const shown = this.applyPending(all);
+      const unchanged = this.state.kind === 'ready' && this.counted === undefined && JSON.stringify(shown) === JSON.stringify(this.items) && this.truncatedFlag === Boolean(cursor);
+      this.items = shown;
+      this.counted = undefined;
       this.truncatedFlag = Boolean(cursor);
       this.failures = 0;
       // A poll that found nothing new must not redraw the tree: that would close an open context menu.
@@ -141,23 +199,61 @@ export class SandboxStore {
     }
   }
 
-  /** Next poll: transitions fast, errors with exponential backoff, otherwise the setting. */
+  private async loadCount(signal: AbortSignal): Promise<void> {
+    let running = 0;
+    let cursor: string | undefined;
+    try {
+      do {
+        const out = await invokeTool(listSandboxes, { state: 'started', limit: 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
+        running += out.data.count;
+        cursor = out.data.nextCursor ?? undefined;
+      } while (cursor);
+      if (signal.aborted) return;
+      const unchanged = this.state.kind === 'ready' && running === this.runningCount;
+      this.counted = running;
+      this.failures = 0;
+      if (unchanged) this.state = { kind: 'ready', at: Date.now() };
+      else this.setStatus({ kind: 'ready', at: Date.now() });
+    } catch (err) {
+      if (signal.aborted) return;
+      this.failures++;
+      this.setStatus({ kind: 'error', error: toToolError(err).toJSON(), at: Date.now() });
+    }
+  }
+
+  /** Overlays the optimistic states of pending actions; one ends when the API reports another state. */
+  private applyPending(list: SandboxDetails[]): SandboxDetails[] {
+    if (!this.pending.size) return list;
+    const seen = new Set(list.map((s) => s.id));
+    for (const id of [...this.pending.keys()]) if (!seen.has(id)) this.pending.delete(id);
+    return list.map((s) => {
+      const p = this.pending.get(s.id);
+      if (!p) return s;
+      if (s.state !== p.from) {
+        this.pending.delete(s.id);
+        return s;
+      }
+      return { ...s, state: p.shown };
+    });
+  }
+
+  /** Next poll: transitions fast, errors with exponential backoff, otherwise the setting (hidden: the count's). */
   nextDelayMs(): number | undefined {
-    const base = this.o.intervalMs();
+    const base = this.visible ? this.o.intervalMs() : (this.o.hiddenIntervalMs?.() ?? 0);
     if (this.state.kind === 'error') {
       if (this.state.error.kind === 'auth') return undefined; // polling cannot fix a bad key
       return Math.min((base || 30_000) * 2 ** (this.failures - 1), this.o.maxBackoffMs ?? 300_000);
     }
-    if (this.hasTransitions) return this.o.transitionIntervalMs ?? 2_000;
+    if (this.visible && this.hasTransitions) return this.o.transitionIntervalMs ?? 2_000;
     return base > 0 ? base : undefined;
   }
 
   private schedule(): void {
-    if (!this.visible || this.disposed) return;
+    if (this.disposed) return;
     const delay = this.nextDelayMs();
     if (delay === undefined) return;
     const set = this.o.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.timer = set(() => void this.refresh(), delay);
+    this.timer = set(() => void (this.visible ? this.refresh() : this.count()), delay);
   }
 
   private cancelTimer(): void {

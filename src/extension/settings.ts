@@ -8,6 +8,7 @@ export interface Settings {
   apiUrl: string | undefined;
   target: string | undefined;
   autoRefreshSeconds: number;
+  statusBarRefreshSeconds: number;
   defaultProject: string | undefined;
   groupBy: GroupBy;
   mcpReadOnly: boolean;
@@ -22,6 +23,7 @@ export function readSettings(): Settings {
     apiUrl: str('apiUrl'),
     target: str('target'),
     autoRefreshSeconds: Math.max(0, c.get<number>('autoRefreshSeconds') ?? 30),
+    statusBarRefreshSeconds: Math.max(0, c.get<number>('statusBarRefreshSeconds') ?? 60),
     defaultProject: str('defaultProject'),
     groupBy: (c.get<string>('groupBy') as GroupBy) ?? 'state',
     mcpReadOnly: c.get<boolean>('mcp.readOnly') ?? false,

@@ -21,10 +21,15 @@ export class StatusBar implements vscode.Disposable {
       this.set('$(warning) Daytona: invalid key', `${status.error.message}\nClick to set a new API key.`, 'daytona.setApiKey', true);
     } else if (status.kind === 'error') {
       this.set('$(warning) Daytona', `${status.error.message}\n${status.error.hint}`, 'daytona.sandboxes.focus', true);
+    } else if (status.kind !== 'ready') {
+      // Not counted yet: say so rather than "0 running".
+      this.set('$(sync~spin) Daytona', 'Daytona: counting sandboxes… — click to open the Sandboxes view', 'daytona.sandboxes.focus', false);
     } else {
       const running = this.store.runningCount;
-      const total = this.store.sandboxes.length;
-      this.set(`$(vm-running) ${running}`, `Daytona: ${running} running of ${total} sandboxes — click to open the Sandboxes view`, 'daytona.sandboxes.focus', false);
+      const total = this.store.totalCount;
+      // While the view is hidden the store counts only the running ones (no total).
+      const what = total === undefined ? `Daytona: ${running} running` : `Daytona: ${running} running of ${total} sandboxes`;
+      this.set(`$(vm-running) ${running}`, `${what} — click to open the Sandboxes view`, 'daytona.sandboxes.focus', false);
     }
   }
 

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { toToolError, type ToolError } from '../core/errors';
 import type { ToolContext, ToolDefinition, ToolOutcome } from '../core/tool';
 import { invokeTool } from './tool-invoker';
+import type { OutcomeText } from './outcome-text';
 
 export interface RunnerHost {
   log: vscode.LogOutputChannel;
@@ -17,10 +18,11 @@ export interface RunnerHost {
   onAuthError?(err: ToolError): void;
 }
 
-export async function showToolError(err: ToolError, log: vscode.LogOutputChannel): Promise<void> {
+/** `failedTo`, when given, names what failed: "Could not stop web and api: <message> <hint>". */
+export async function showToolError(err: ToolError, log: vscode.LogOutputChannel, failedTo?: string): Promise<void> {
   log.error(`${err.kind}: ${err.message}`);
   const actions = err.kind === 'auth' ? ['Set API Key', 'Show Output'] : ['Show Output'];
-  const choice = await vscode.window.showErrorMessage(`Daytona: ${err.message} ${err.hint}`, ...actions);
+  const choice = await vscode.window.showErrorMessage(`Daytona: ${failedTo ? `Could not ${failedTo}: ` : ''}${err.message} ${err.hint}`, ...actions);
   if (choice === 'Set API Key') await vscode.commands.executeCommand('daytona.setApiKey');
   if (choice === 'Show Output') log.show(true);
 }
@@ -30,6 +32,7 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   tool: ToolDefinition<I, O>,
   input: z.input<I>,
   title: string,
+  failedTo?: string,
 ): Promise<ToolOutcome<z.input<O>> | undefined> {
   host.log.info(`${tool.name} ${JSON.stringify(input, (k, v) => (k === 'env' ? '[redacted]' : v))}`);
   try {
@@ -63,18 +66,15 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
     const err = toToolError(raw);
     if (err.kind === 'auth') host.onAuthError?.(err);
     // Not awaited: a notification stays until dismissed, and the command should finish with the work.
-    if (err.kind !== 'cancelled') void showToolError(err, host.log);
+    if (err.kind !== 'cancelled') void showToolError(err, host.log, failedTo);
     else host.log.info(`${tool.name}: cancelled`);
     return undefined;
   }
 }
 
-/** A bulk outcome as a notification: info when all went well, warning on partial, error when all failed. */
-export async function reportOutcome(outcome: ToolOutcome<unknown>, log: vscode.LogOutputChannel): Promise<void> {
-  const [head, ...rest] = outcome.summary.split('\n');
-  const failures = rest.filter((l) => l.includes('FAILED'));
-  const message = `Daytona: ${head}${failures.length ? ` ${failures.slice(0, 3).map((l) => l.replace(/^- /, '')).join(' ')}` : ''}`;
-  const show = outcome.isError ? vscode.window.showErrorMessage : failures.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const choice = await show(message, ...(failures.length ? ['Show Output'] : []));
+/** An outcome (see outcome-text.ts) as a notification: info when all went well, warning on partial, error when all failed. */
+export async function reportOutcome(outcome: OutcomeText, log: vscode.LogOutputChannel): Promise<void> {
+  const show = outcome.level === 'error' ? vscode.window.showErrorMessage : outcome.level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(`Daytona: ${outcome.text}`, ...(outcome.level === 'info' ? [] : ['Show Output']));
   if (choice === 'Show Output') log.show(true);
 }

@@ -2,6 +2,7 @@
  * What the tree shows for a sandbox and a group, as plain data (no vscode import): label,
  * description, codicon and colour, the contextValue that menus match on, and a Markdown tooltip.
  */
+import { ageOf, timeAgo } from '../core/relative-time';
 import { PROJECT_LABEL, TRANSITIONAL_STATES, visibleLabels, type SandboxDetails, type SandboxState } from '../core/types';
 
 export type GroupBy = 'state' | 'project' | 'none';
@@ -43,7 +44,18 @@ export function contextValueFor(s: SandboxDetails): string {
   return flags.join(' ');
 }
 
-export function present(s: SandboxDetails): ItemPresentation {
+/** "idle 3 d" for a sandbox at rest (not running, not changing), from its last activity; none under a minute. */
+export function idleText(s: SandboxDetails, now: number = Date.now()): string | undefined {
+  if (s.state === 'started' || TRANSITIONAL_STATES.has(s.state)) return undefined;
+  const iso = s.lastActivityAt ?? s.updatedAt;
+  const since = iso ? now - Date.parse(iso) : NaN;
+  // Under a minute it would go stale at once (the tree redraws only when something changes).
+  if (!(since >= 60_000)) return undefined;
+  const age = ageOf(iso, now);
+  return age ? `idle ${age}` : undefined;
+}
+
+export function present(s: SandboxDetails, now: number = Date.now()): ItemPresentation {
   const resources = `${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB`;
   const labels = visibleLabels(s.labels);
   const tooltip = [
@@ -55,14 +67,15 @@ export function present(s: SandboxDetails): ItemPresentation {
     `| resources | ${s.cpu} vCPU, ${s.memory} GiB RAM, ${s.disk} GiB disk${s.gpu ? `, ${s.gpu} GPU` : ''} |`,
     `| region | ${escapeMd(s.target || '—')} |`,
     `| snapshot | ${escapeMd(s.snapshot ?? (s.dockerfile ? 'built from image' : '—'))} |`,
-    `| last activity | ${s.lastActivityAt ?? '—'} |`,
+    `| last activity | ${timeAgo(s.lastActivityAt, now)} |`,
+    `| created | ${timeAgo(s.createdAt, now)} |`,
     `| auto-stop | ${s.autoStopMinutes === 0 ? 'never' : `${s.autoStopMinutes ?? '?'} min`} |`,
     ...(labels.length ? [`| labels | ${labels.map(([k, v]) => `\`${escapeMd(k)}=${escapeMd(v)}\``).join(' ')} |`] : []),
     ...(s.errorReason ? ['', `$(error) ${escapeMd(s.errorReason)}`] : []),
   ].join('\n');
   return {
     label: s.name,
-    description: [s.state, resources, s.target].filter(Boolean).join(' · '),
+    description: [s.state, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
     icon: stateIcon(s.state),
     contextValue: contextValueFor(s),
     tooltip,

@@ -28,6 +28,7 @@ import {
   waitForNotification,
   clickNotificationButton,
   notificationTexts,
+  showNotificationsCenter,
   contextMenu,
   REPO_ROOT,
   type CodeServer,
@@ -320,6 +321,151 @@ for (const version of versions) {
       assert.equal(result.error, undefined, result.error);
       assert.equal(result.failed, 0, summary);
       assert.equal(result.passed, 5, summary);
+    });
+  });
+}
+
+// Issue 13, items 3 and 5, in a window of its own: a key from the environment at start-up (so the
+// extension counts from activation), the Sandboxes view never opened until scenario 11, transitions
+// slow enough (3 s) to watch the tree's spinner.
+for (const version of versions) {
+  describe(`Daytona extension in code-server "${version}": status bar, walkthrough, notifications, MCP Status`, { timeout: 240_000 }, () => {
+    let emu: Emulator;
+    let server: CodeServer;
+    let wb: Workbench;
+    const shot = (step: string) => screenshot(wb.page, `daytona-${version}-${step}`);
+    const running = () => emu.sandboxes().filter((s) => s.state === 'started').length;
+    const stateOf = (name: string) => emu.sandboxes().find((s) => s.name === name)?.state;
+    const statusBar = (text: string) => wb.page.locator(`.part.statusbar [aria-label="${text}"]`).first();
+
+    const scenario = (name: string, fn: () => Promise<void>) =>
+      test(name, { skip: missing }, async () => {
+        try {
+          await fn();
+        } catch (err) {
+          const shotPath = await screenshot(wb.page, `daytona-${version}-FAILED-${name.slice(0, 40)}`).catch(() => '(no screenshot)');
+          const tail = (text: string) => text.split('\n').slice(-40).join('\n');
+          const logs = filesUnder(server.logsDir).filter((f) => /exthost\.log$|Daytona\.log$/.test(f));
+          console.error(`[e2e] ${version}: step "${name}" failed\n  screenshot: ${shotPath}` + logs.map((f) => `\n--- ${f} (tail) ---\n${tail(readFileSync(f, 'utf8'))}`).join(''));
+          throw err;
+        }
+      });
+
+    before(async () => {
+      if (missing) return;
+      emu = await startEmulator({ apiKeys: [SENTINEL_KEY], seed: 'demo', transitionMs: 3000 });
+      server = await startCodeServer({
+        version,
+        vsixPath: VSIX,
+        env: { HOME: mkdtempSync(join(tmpdir(), `e2e-home-${version}-`)), DAYTONA_API_URL: emu.url, DAYTONA_API_KEY: SENTINEL_KEY },
+        // The tree's own refresh is slow here, so a spinner seen in scenario 12 comes from the action itself.
+        userSettings: { 'daytona.autoRefreshSeconds': 30, 'daytona.statusBarRefreshSeconds': 2 },
+      });
+      wb = await openWorkbench(server);
+    });
+
+    after(async () => {
+      if (missing) return;
+      await wb?.close();
+      await server?.close();
+      await emu?.close();
+    });
+
+    scenario('10. with the Sandboxes view closed (Explorer open) the status bar shows the running count and follows it', async () => {
+      await openActivityBarContainer(wb.page, 'Explorer');
+      assert.equal(await viewPane(wb.page, VIEW).count(), 0, 'the Sandboxes view is not open');
+      // The item appears when the extension activates (onStartupFinished: late and slow on a loaded machine);
+      // from then on the count must follow within 10 s without the view.
+      const item = wb.page.locator('.part.statusbar [aria-label^="Daytona"]').first();
+      await item.waitFor({ timeout: 60_000 });
+      const activated = Date.now();
+      await statusBar(`Daytona: ${running()} running`).waitFor({ timeout: 10_000 });
+      console.log(`[e2e] ${version}: status bar showed ${running()} running ${Date.now() - activated} ms after the extension's item appeared`);
+      // The account changes while the view stays closed: the light poll (every 2 s here) follows.
+      emu.seedSandbox({ name: 'extra-runner', state: 'started' });
+      await statusBar(`Daytona: ${running()} running`).waitFor({ timeout: 15_000 });
+      assert.equal(running(), 4);
+      assert.equal(await viewPane(wb.page, VIEW).count(), 0, 'still closed');
+      await shot('10-status-bar-view-closed');
+    });
+
+    scenario('11. the walkthrough opened after the key was set and the view opened shows those steps done', async () => {
+      await openActivityBarContainer(wb.page, 'Daytona');
+      await treeRow(wb.page, 'storefront-api', VIEW).waitFor({ timeout: 20_000 });
+      await openActivityBarContainer(wb.page, 'Explorer');
+      // The walkthrough service is created only now (no welcome page at start-up): the bug case.
+      const { walkthrough, container } = await openWalkthrough(wb.page);
+      const done = await until(async () => {
+        const d = await stepsDone(container, walkthrough);
+        return d.setKey && d.openView ? d : undefined;
+      });
+      assert.deepEqual(done ?? (await stepsDone(container, walkthrough)), { setKey: true, initMcp: false, openView: true, askAgent: false });
+      await shot('11-walkthrough-steps-done-before');
+      await runCommand(wb.page, 'View: Close All Editors');
+      await container.waitFor({ state: 'detached', timeout: 10_000 });
+    });
+
+    scenario('12. a stop from the tree shows its spinner until stopped; notifications name the sandboxes', async () => {
+      await openActivityBarContainer(wb.page, 'Daytona');
+      await treeRow(wb.page, 'scratch', VIEW).waitFor({ timeout: 20_000 });
+      await contextMenu(wb.page, 'scratch', 'Stop Sandbox', { viewName: VIEW });
+      // Sample the row until the emulator and the row both say stopped (the transition takes 3 s).
+      const samples: string[] = [];
+      const end = Date.now() + 30_000;
+      while (Date.now() < end) {
+        const row = treeRow(wb.page, 'scratch', VIEW);
+        const description = (await treeRowDetails(wb.page, VIEW)).find((r) => r.label === 'scratch')?.description ?? '';
+        const spinning = (await row.locator('.codicon-loading').count()) > 0;
+        samples.push(`${description.split(' · ')[0]}${spinning ? '+spin' : ''}`);
+        if (/^stopped/.test(description) && stateOf('scratch') === 'stopped') break;
+        await wb.page.waitForTimeout(100);
+      }
+      console.log(`[e2e] ${version}: ${samples.length} samples while stopping: ${[...new Set(samples)].join(' → ')}`);
+      assert.equal(stateOf('scratch'), 'stopped');
+      assert.ok(samples.includes('stopping+spin'), `the row showed stopping with a spinner: ${samples.join(', ')}`);
+      assert.equal(samples.at(-1), 'stopped', 'ends stopped without a spinner');
+      // Once it showed stopping, it never fell back to started.
+      const first = samples.indexOf('stopping+spin');
+      assert.ok(!samples.slice(first).some((x) => x.startsWith('started')), samples.join(', '));
+      await shot('12a-stopped');
+
+      await runCommand(wb.page, 'Daytona: Create Sandbox');
+      await typeInQuickInput(wb.page, 'web-e2e');
+      await pickQuickInputItem(wb.page, /Default snapshot/);
+      await typeInQuickInput(wb.page, '');
+      await showNotificationsCenter(wb.page);
+      const centre = wb.page.locator('.notifications-center .notification-list-item-message');
+      await centre.filter({ hasText: 'Daytona: Created web-e2e.' }).first().waitFor({ timeout: 30_000 });
+      const texts = (await centre.allInnerTexts()).map((t) => t.trim());
+      assert.ok(texts.includes('Daytona: Stopped scratch.'), texts.join(' | '));
+      assert.ok(!texts.some((t) => /Created 1 sandbox/.test(t)), texts.join(' | '));
+      await shot('12b-notifications-name-sandboxes');
+    });
+
+    scenario('13. MCP Status is a read-only page with the tree\'s counts; closing it asks nothing', async () => {
+      await openActivityBarContainer(wb.page, 'Daytona');
+      await treeRow(wb.page, 'web-e2e', VIEW).waitFor({ timeout: 20_000 });
+      await runCommand(wb.page, 'Daytona: MCP Status');
+      const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Daytona MCP Status.md' });
+      await tab.waitFor({ timeout: 15_000 });
+      const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines').first();
+      const line = await until(async () => {
+        const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+        return /reachable; \d+ sandboxes, \d+ running/.exec(text)?.[0];
+      }, 15_000);
+      assert.ok(line, 'the API line with counts');
+      const rows = await treeRowDetails(wb.page, VIEW);
+      const treeSandboxes = rows.filter((r) => r.level === 2).length;
+      const treeRunning = rows.find((r) => r.level === 1 && r.label === 'started')?.description;
+      const live = emu.sandboxes().filter((s) => s.state !== 'destroying' && !s.name.startsWith('DESTROYED_'));
+      assert.equal(line, `reachable; ${treeSandboxes} sandboxes, ${treeRunning} running`);
+      assert.equal(treeSandboxes, live.length);
+      assert.equal(Number(treeRunning), running());
+      assert.equal(await wb.page.locator('.tabs-container .tab.dirty').count(), 0, 'not dirty');
+      await shot('13-mcp-status');
+      await runCommand(wb.page, 'View: Close Editor');
+      await tab.waitFor({ state: 'detached', timeout: 10_000 });
+      assert.equal(await wb.page.locator('.monaco-dialog-box').count(), 0, 'no save prompt');
     });
   });
 }

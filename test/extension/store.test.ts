@@ -137,3 +137,61 @@ test('the command adapter validates input with the tool schema before any API ca
   await assert.rejects(invokeTool(stopSandbox, { sandboxes: [] }, ctx), (e: ToolError) => e.kind === 'invalid_input' && /at least one/.test(e.message));
   assert.equal(emu.stats().requests.length, 0);
 });
+
+test('while the view is hidden only the running sandboxes are counted, on the hidden interval', async () => {
+  emu.seedSandbox({ name: 'r1', state: 'started' });
+  emu.seedSandbox({ name: 'r2', state: 'started' });
+  emu.seedSandbox({ name: 's1', state: 'stopped' });
+  const { store, timers } = makeStore({ hiddenIntervalMs: () => 5_000 });
+  emu.resetStats();
+  store.setVisible(false);
+  await store.count();
+  assert.equal(store.status.kind, 'ready');
+  assert.equal(store.runningCount, 2);
+  assert.equal(store.totalCount, undefined, 'the total is unknown from a count');
+  assert.deepEqual(store.sandboxes, [], 'the list is not loaded while hidden');
+  const listCalls = emu.stats().requests.filter((r) => r.path === '/api/sandbox');
+  assert.equal(listCalls.length, 1, 'one light call');
+  assert.equal(timers.at(-1)?.ms, 5_000, 'next count scheduled on the hidden interval');
+
+  // The emulator's count changes while hidden: the next count (the scheduled timer) sees it.
+  emu.seedSandbox({ name: 'r3', state: 'started' });
+  let changes = 0;
+  store.onDidChange(() => changes++);
+  timers.at(-1)!.fn();
+  await store.count();
+  assert.equal(store.runningCount, 3);
+  assert.equal(changes, 1);
+
+  // Shown: the full list replaces the count.
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(store.totalCount, 4);
+  assert.equal(store.runningCount, 3);
+  assert.equal(store.sandboxes.length, 4);
+});
+
+test('an action started from the editor shows its transitional state at once, until the API reports another', async () => {
+  emu.seedSandbox({ name: 'web', state: 'started' });
+  const { store, timers } = makeStore({ transitionIntervalMs: 500 });
+  store.setVisible(true);
+  await store.refresh();
+  const id = store.sandboxes[0]!.id;
+  const states: string[] = [];
+  store.onDidChange(() => states.push(store.sandboxes[0]!.state));
+  store.markTransition([id], 'stopping');
+  assert.deepEqual(states, ['stopping'], 'shown before any API call');
+  assert.equal(timers.at(-1)?.ms, 500, 'polls fast while pending');
+  // The API has not begun yet (still started): the poll keeps showing "stopping".
+  await store.refresh();
+  assert.equal(store.sandboxes[0]!.state, 'stopping');
+  // The API reports its own state from now on.
+  await invokeTool(stopSandbox, { sandboxes: [id], wait: true }, ctx);
+  await store.refresh();
+  assert.equal(store.sandboxes[0]!.state, 'stopped');
+  assert.equal(store.hasTransitions, false);
+  // settleTransition drops a pending state the API never confirmed (e.g. the action failed).
+  store.markTransition([id], 'starting');
+  await store.settleTransition([id]);
+  assert.equal(store.sandboxes[0]!.state, 'stopped');
+});

@@ -49,3 +49,20 @@ test('grouping by state orders running first; by project puts unlabelled last', 
   const withDeleted = [...all, sandbox('DESTROYED_b_1764072000000', 'destroying')];
   assert.deepEqual(groupSandboxes(withDeleted, 'state').map((g) => g.label), ['started', 'stopped'], 'sandboxes being deleted are not shown');
 });
+
+test('relative times: "idle 3 d" for sandboxes at rest, "2 h ago" in tooltips, never a raw timestamp', () => {
+  const now = Date.parse('2026-11-20T12:00:00Z');
+  const at = (ms: number) => new Date(now - ms).toISOString();
+  const stopped = { ...sandbox('old', 'stopped'), lastActivityAt: at(3 * 86_400_000 + 5_000), createdAt: at(10 * 86_400_000) };
+  const p = present(stopped, now);
+  assert.equal(p.description, 'stopped · idle 3 d · 2 CPU/4 GiB/8 GiB · us');
+  assert.match(p.tooltip, /\| last activity \| 3 d ago \|/);
+  assert.match(p.tooltip, /\| created \| 10 d ago \|/);
+  assert.doesNotMatch(p.tooltip, /\d{4}-\d\d-\d\dT/);
+  // Running or changing: no idle time; under a minute: none (it would go stale); unknown: "—".
+  assert.equal(present({ ...sandbox('live', 'started'), lastActivityAt: at(2 * 3_600_000) }, now).description, 'started · 2 CPU/4 GiB/8 GiB · us');
+  assert.match(present({ ...sandbox('live', 'started'), lastActivityAt: at(2 * 3_600_000) }, now).tooltip, /\| last activity \| 2 h ago \|/);
+  assert.equal(present({ ...sandbox('busy', 'stopping'), lastActivityAt: at(7_200_000) }, now).description, 'stopping · 2 CPU/4 GiB/8 GiB · us');
+  assert.equal(present({ ...sandbox('fresh', 'stopped'), lastActivityAt: at(20_000) }, now).description, 'stopped · 2 CPU/4 GiB/8 GiB · us');
+  assert.match(present(sandbox('never', 'stopped'), now).tooltip, /\| last activity \| — \|/);
+});
