@@ -3,6 +3,7 @@
  * The bundled CLI (dist/cli.js, copied to ~/.daytona/mcp/daytona-mcp.js by init). Verbs: start (the
  * MCP server on stdio), init / config / status / logs (agent registration), tools, help, version.
  */
+import { guardOutputStreams } from './output-guard';
 import { UsageError } from './args';
 import { startCommand } from './start';
 import { VERSION } from './version';
@@ -49,6 +50,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
 };
 
 async function main(argv: string[]): Promise<void> {
+  guardOutputStreams();
   const [verb = 'help', ...rest] = argv;
   const aliases: Record<string, string> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };
   const command = COMMANDS[aliases[verb] ?? verb];

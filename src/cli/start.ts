@@ -6,6 +6,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { AuditLog, defaultAuditLogPath } from '../core/audit-log';
 import { resolveCredentials } from '../core/credentials';
+import { registerSecrets } from '../core/scrub';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { selectTools } from '../core/tools';
 import type { AnyTool } from '../core/tool';
@@ -90,6 +91,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
 
   if (http) {
     const token = httpToken();
+    registerSecrets(() => [token]);
     let server;
     try {
       // Loaded only for --http: its transport pulls in @hono/node-server, which touches the fetch globals (undici).

@@ -7,6 +7,7 @@
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { daytonaHome, type Env } from './credentials';
+import { REDACTED, scrub } from './scrub';
 
 export function defaultAuditLogPath(env: Env = process.env): string {
   return env.DAYTONA_MCP_LOG || join(daytonaHome(env), 'daytona-mcp.log');
@@ -21,8 +22,6 @@ export interface AuditLogOptions {
   /** Strings that must never reach the file (API keys); replaced by "[redacted]". */
   secrets?: () => readonly string[];
 }
-
-const REDACTED = '[redacted]';
 
 export class AuditLog {
   readonly path: string;
@@ -49,7 +48,7 @@ export class AuditLog {
     // Secrets go first, clipping second: clipping first could leave a fragment of a key behind.
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(v, secrets, k === 'arguments' ? MAX_ARGUMENT_CHARS : MAX_FIELD_CHARS)]));
     let line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...safe }) + '\n';
-    for (const secret of secrets) line = line.split(secret).join(REDACTED);
+    line = scrub(line, secrets);
     try {
       const bytes = Buffer.byteLength(line);
       const now = Date.now();
@@ -158,7 +157,7 @@ const MAX_FIELD_CHARS = 4_000;
 /** Every string and key: secrets replaced, then clipped; arrays and objects walked (bounded depth). */
 function sanitize(v: unknown, secrets: readonly string[], max: number, depth = 0): unknown {
   const clean = (s: string): string => {
-    for (const secret of secrets) s = s.split(secret).join(REDACTED);
+    s = scrub(s, secrets);
     return s.length > max ? `${s.slice(0, max)}…(${s.length} chars)` : s;
   };
   if (typeof v === 'string') return clean(v);

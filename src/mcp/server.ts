@@ -18,6 +18,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { z } from 'zod';
 import { redactArguments, type AuditLog } from '../core/audit-log';
 import { ToolError, toToolError } from '../core/errors';
+import { scrubValue } from '../core/scrub';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolContext } from '../core/tool';
 import { toJsonSchema } from './schema';
@@ -146,7 +147,8 @@ export function createMcpServer(o: McpServerOptions): Server {
   // wait for them to settle so each still writes its audit line before the process exits.
   const inFlight = new Set<Promise<CallToolResult>>();
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const call = handleCall(request, extra);
+    // Every result is scrubbed on its way out: API text (sandbox data, error bodies) may echo a secret.
+    const call = handleCall(request, extra).then((result) => scrubValue(result));
     inFlight.add(call);
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
     return call;
