@@ -4,7 +4,7 @@
  * that no longer runs marks a stale file, which the next start simply takes over.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { daytonaHome, type Env } from '../core/credentials';
@@ -43,6 +43,28 @@ export function writeHttpState(state: HttpState, env: Env = process.env): void {
 /** The saved token, or a new random one. */
 export function httpToken(env: Env = process.env): string {
   return readHttpState(env)?.token ?? randomBytes(32).toString('base64url');
+}
+
+/**
+ * The token as http.json says now, re-read whenever the file changes: `token rotate` takes effect
+ * on the running server without a restart. Falls back to the last good token if the file is gone.
+ */
+export function watchHttpToken(initial: string, env: Env = process.env): () => string {
+  let token = initial;
+  let seen = '';
+  return () => {
+    try {
+      const st = statSync(httpStatePath(env));
+      const stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
+      if (stamp !== seen) {
+        seen = stamp;
+        token = readHttpState(env)?.token ?? token;
+      }
+    } catch {
+      // no file: keep the token we serve with
+    }
+    return token;
+  };
 }
 
 function pidAlive(pid: number): boolean {
