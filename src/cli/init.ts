@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { resolveCredentials } from '../core/credentials';
 import { selectTools } from '../core/tools';
-import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeCredentialsFile, writeHttpState, type InitReport } from '../registration';
+import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeCredentialsFile, writeHttpState, type InitReport } from '../registration';
 import { parseArgs, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
@@ -54,7 +54,7 @@ function sharedServer(portOption: string | true | undefined, dryRun: boolean): {
 }
 
 export async function initCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http'], values: ['workspace', 'tools', 'port'] });
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port'] });
   const [host, ...extra] = args.positionals;
   if (!host || !isHostId(host) || extra.length) {
     throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
@@ -78,6 +78,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       tools: toolsOption(args.options.get('tools')),
       inlineKey: inline ? creds.apiKey : undefined,
       http,
+      allowSecretInRepo: args.options.has('allow-secret-in-repo'),
       dryRun,
     });
   } catch (err) {
@@ -96,6 +97,10 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
     out.push('No API key found yet: set DAYTONA_API_KEY and run init again, or log in with the Daytona CLI (daytona login).');
   }
   if (inline) out.push('Warning: the API key was written into the agent config file (--inline-key); keep that file private.');
+  if (report.edit.tightenedFrom !== undefined) {
+    out.push(`${report.configPath} was mode ${report.edit.tightenedFrom.toString(8).padStart(4, '0')} (readable by other users); it now holds a secret, so it is 0600.`);
+  }
+  if (http && !dryRun && report.edit.changed) rememberTokenConfig(report.configPath);
   if (http) out.push(`The entry points at the shared server ${http.url}; start it with "daytona-mcp start --http" (it keeps running for all agents).`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -20,6 +20,7 @@ Commands:
                       HTTP, bearer token in ~/.daytona/mcp/http.json).
   init <claude|cursor|windsurf|vscode> [--workspace DIR] [--dry-run]
        [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
+       [--allow-secret-in-repo]
                       Register the server in that agent's config file (comments
                       and other servers are kept; a backup is written). The key
                       goes to ~/.daytona/mcp/credentials.json (0600), not the
@@ -29,6 +30,8 @@ Commands:
   status [--json]     Key source, API reachability, configured agents, log path.
   logs [-f] [-n N]    Show (and follow) the audit log.
   tools [--json]      Print the tool reference (names, descriptions, inputs).
+  token rotate        New bearer token for start --http; updates the configs
+                      init --http wrote it into.
   help                Show this help.
   version             Print the version.
 
@@ -45,6 +48,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
   status: async (argv) => (await import('./status')).statusCommand(argv),
   logs: async (argv) => (await import('./logs')).logsCommand(argv),
   tools: async (argv) => (await import('./tools')).toolsCommand(argv),
+  token: async (argv) => (await import('./token')).tokenCommand(argv),
   help: () => void process.stdout.write(HELP),
   version: () => void process.stdout.write(`${VERSION}\n`),
 };

@@ -13,6 +13,7 @@ import { selectTools } from '../core/tools';
 import type { AnyTool } from '../core/tool';
 import { createMcpServer } from '../mcp/server';
 import { DEFAULT_HTTP_PORT, httpStatePath, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
+import { describePortHolder } from '../registration/port-owner';
 import { parseArgs, UsageError } from './args';
 import { VERSION } from './version';
 
@@ -119,7 +120,10 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
         rejectionSummaryMs: msFromEnv('DAYTONA_MCP_REJECTION_SUMMARY_MS'),
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} on 127.0.0.1 is taken by another program; pass --port N.`);
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        audit.write('server_refused', { reason: 'port in use', port });
+        throw new UsageError(describePortHolder(port));
+      }
       throw err;
     }
     closeTransport = () => server.close();

@@ -18,6 +18,8 @@ export interface HttpState {
   pid: number | null;
   url: string;
   startedAt: string | null;
+  /** Agent config files `init --http` wrote the token into; `token rotate` updates them. */
+  configs?: string[];
 }
 
 export function httpStatePath(env: Env = process.env): string {
@@ -30,14 +32,24 @@ export function readHttpState(env: Env = process.env): HttpState | undefined {
   try {
     const s = JSON.parse(readFileSync(path, 'utf8')) as Partial<HttpState>;
     if (typeof s.token !== 'string' || typeof s.port !== 'number') return undefined;
-    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null };
+    const configs = Array.isArray(s.configs) ? s.configs.filter((c): c is string => typeof c === 'string') : [];
+    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null, configs };
   } catch {
     return undefined;
   }
 }
 
+/** Writes the state; the list of configs holding the token is kept unless `state` gives one. */
 export function writeHttpState(state: HttpState, env: Env = process.env): void {
-  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify(state, null, 2)}\n`);
+  const configs = state.configs ?? readHttpState(env)?.configs ?? [];
+  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify({ ...state, configs }, null, 2)}\n`);
+}
+
+/** Records that `path` now holds the token (for `token rotate`). */
+export function rememberTokenConfig(path: string, env: Env = process.env): void {
+  const s = readHttpState(env);
+  if (!s || s.configs?.includes(path)) return;
+  writeHttpState({ ...s, configs: [...(s.configs ?? []), path] }, env);
 }
 
 /** The saved token, or a new random one. */
