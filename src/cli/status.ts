@@ -1,10 +1,12 @@
 /** `status`: where the key comes from, whether the API answers, which agents are set up, where logs go. */
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { unsafeFolderProblem } from '../core/file-trust';
 import { defaultAuditLogPath } from '../core/audit-log';
 import { hasCredential, resolveCredentials } from '../core/credentials';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { toToolError } from '../core/errors';
-import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer, stableServerPath } from '../registration';
+import { agentStatuses, defaultHostContext, describeAgent, httpStatePath, readHttpState, runningHttpServer, stableServerPath } from '../registration';
 import { parseArgs } from './args';
 import { VERSION } from './version';
 
@@ -63,4 +65,11 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     ...agents.map((a) => `  ${a.agent.padEnd(15)} ${a.scope.padEnd(9)} ${describeAgent(a).padEnd(16)} ${a.path}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  for (const w of folderWarnings()) process.stdout.write(`Warning: ${w}\n`);
+}
+
+/** ~/.daytona and ~/.daytona/mcp must not be writable by others (they could swap our files). */
+function folderWarnings(): string[] {
+  const mcp = dirname(httpStatePath());
+  return [dirname(mcp), mcp].map((d) => unsafeFolderProblem(d)).filter((w): w is string => w !== undefined);
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { daytonaHome, type Env } from '../core/credentials';
+import { untrustedFileProblem } from '../core/file-trust';
 import { writePrivateFileAtomic } from '../core/private-file';
 
 export const DEFAULT_HTTP_PORT = 47833;
@@ -29,6 +30,13 @@ export function httpStatePath(env: Env = process.env): string {
 export function readHttpState(env: Env = process.env): HttpState | undefined {
   const path = httpStatePath(env);
   if (!existsSync(path)) return undefined;
+  // A planted or exposed file (another owner, other users' access) is ignored: it is replaced with a
+  // fresh token on the next start or init.
+  const problem = untrustedFileProblem(path);
+  if (problem) {
+    warnOnce(`daytona-mcp: ignoring ${problem}\n`);
+    return undefined;
+  }
   try {
     const s = JSON.parse(readFileSync(path, 'utf8')) as Partial<HttpState>;
     if (typeof s.token !== 'string' || typeof s.port !== 'number') return undefined;
@@ -40,6 +48,12 @@ export function readHttpState(env: Env = process.env): HttpState | undefined {
 }
 
 /** Writes the state; the list of configs holding the token is kept unless `state` gives one. */
+let warned = false;
+function warnOnce(text: string): void {
+  if (!warned) process.stderr.write(text);
+  warned = true;
+}
+
 export function writeHttpState(state: HttpState, env: Env = process.env): void {
   const configs = state.configs ?? readHttpState(env)?.configs ?? [];
   writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify({ ...state, configs }, null, 2)}\n`);
