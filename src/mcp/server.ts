@@ -3,6 +3,7 @@
  * ToolError into a CallToolResult, and the only place that knows about MCP progress, cancellation
  * and elicitation. Every call is validated here (so bad input never reaches a handler) and audited.
  */
+import { setMaxListeners } from 'node:events';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
@@ -164,6 +165,8 @@ export function createMcpServer(o: McpServerOptions): Server {
 
 function contextFor(server: Server, o: McpServerOptions, extra: Extra): ToolContext {
   const progressToken = extra._meta?.progressToken;
+  // A bulk call's items each listen to this signal (requests, waits): hundreds, legitimately.
+  setMaxListeners(0, extra.signal);
   return {
     gateway: o.gateway,
     signal: extra.signal,

@@ -141,3 +141,17 @@ describe('security: audit trail', () => {
     assert.ok(existsSync(path));
   });
 });
+
+describe('security: bulk calls stay quiet on stderr', () => {
+  test('a 100-sandbox bulk call prints no MaxListenersExceededWarning', async () => {
+    emu.reset(Array.from({ length: 100 }, (_, i) => ({ name: `bulk-${i}`, state: 'started' as const })));
+    const server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url } });
+    try {
+      const r = await callTool(server, 'stop_sandbox', { sandboxes: Array.from({ length: 100 }, (_, i) => `bulk-${i}`), wait: true }, { timeout: 120_000 });
+      assert.notEqual(r.isError, true);
+      assert.doesNotMatch(server.stderr(), /MaxListenersExceeded/);
+    } finally {
+      await server.close();
+    }
+  });
+});
