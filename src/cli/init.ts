@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
 import { writeCredentialsFile } from '../core/daytona-home';
-import { DEFAULT_HTTP_PORT, defaultHostContext, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
+import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
 import { existingFolder, parseArgs, portOption, toolsOption, UsageError } from './args';
 
@@ -67,7 +67,7 @@ async function checkBeforeWriting(creds: Credentials, skip: boolean): Promise<st
 }
 
 export async function initCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check'], values: ['workspace', 'tools', 'port'] });
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port'] });
   const [host, ...extra] = args.positionals;
   if (!host || !isHostId(host) || extra.length) {
     throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
@@ -103,6 +103,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       tools,
       inlineKey: inline ? creds.apiKey : undefined,
       http,
+      allowSecretInRepo: args.options.has('allow-secret-in-repo'),
       dryRun,
     });
   } catch (err) {
@@ -122,6 +123,10 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   }
   if (checked) out.push(dryRun ? checked.replace(/ The entry and key were saved anyway;/, ' Nothing was written (--dry-run);') : checked);
   if (inline) out.push('Warning: the API key was written into the agent config file (--inline-key); keep that file private.');
+  if (report.edit.tightenedFrom !== undefined) {
+    out.push(`${report.configPath} was mode ${report.edit.tightenedFrom.toString(8).padStart(4, '0')} (readable by other users); it now holds a secret, so it is 0600.`);
+  }
+  if (http && !dryRun && report.edit.changed) rememberTokenConfig(report.configPath);
   if (http) out.push(`The entry points at the shared server ${http.url}; start it with "daytona-mcp start --http" (it keeps running for all agents).`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

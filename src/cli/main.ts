@@ -4,6 +4,7 @@
  * MCP server on stdio), init / config / status / logs (agent registration), tools, help, version.
  */
 import { HOST_IDS } from '../registration/hosts';
+import { guardOutputStreams } from './output-guard';
 import { UsageError } from './args';
 import { startCommand } from './start';
 import { VERSION } from './version';
@@ -20,7 +21,7 @@ Commands:
                       HTTP, bearer token in ~/.daytona/mcp/http.json).
   init <${HOST_IDS.join('|')}> [--workspace DIR] [--dry-run]
        [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
-       [--no-check]
+       [--no-check] [--allow-secret-in-repo]
                       Register the server in that agent's config file (comments
                       and other servers are kept; a backup is written). The key
                       goes to ~/.daytona/mcp/credentials.json (0600), not the
@@ -35,6 +36,8 @@ Commands:
                       rejected or the API fails.
   logs [-f] [-n N]    Show (and follow) the audit log.
   tools [--json]      Print the tool reference (names, descriptions, inputs).
+  token rotate        New bearer token for start --http; updates the configs
+                      init --http wrote it into.
   help                Show this help.
   version             Print the version.
 
@@ -51,11 +54,13 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
   status: async (argv) => (await import('./status')).statusCommand(argv),
   logs: async (argv) => (await import('./logs')).logsCommand(argv),
   tools: async (argv) => (await import('./tools')).toolsCommand(argv),
+  token: async (argv) => (await import('./token')).tokenCommand(argv),
   help: () => void process.stdout.write(HELP),
   version: () => void process.stdout.write(`${VERSION}\n`),
 };
 
 async function main(argv: string[]): Promise<void> {
+  guardOutputStreams();
   const [verb = 'help', ...rest] = argv;
   const aliases: Record<string, string> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };
   const command = COMMANDS[aliases[verb] ?? verb];

@@ -5,12 +5,15 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { AuditLog, defaultAuditLogPath } from '../core/audit-log';
+import { auditedGatewayProvider } from '../core/audited-gateway';
 import { resolveCredentials } from '../core/credentials';
+import { registerSecrets } from '../core/scrub';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { selectTools } from '../core/tools';
 import { createMcpServer } from '../mcp/server';
 import { httpStatePath } from '../core/daytona-home';
-import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, writeHttpState } from '../registration/http-state';
+import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
+import { describePortHolder } from '../registration/port-owner';
 import { parseArgs, portOption, toolsOption, UsageError } from './args';
 import { VERSION } from './version';
 
@@ -21,6 +24,15 @@ export function requestTimeoutFromEnv(raw: string | undefined): number | undefin
   if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) {
     throw new UsageError('DAYTONA_MCP_REQUEST_TIMEOUT_MS takes a whole number of milliseconds between 100 and 600000.');
   }
+  return ms;
+}
+
+/** An optional duration in ms from the environment (tests shorten timeouts this way). */
+function msFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 10) throw new UsageError(`${name} takes a whole number of milliseconds (at least 10).`);
   return ms;
 }
 
@@ -53,7 +65,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const audit = new AuditLog({ path: defaultAuditLogPath(), secrets: provider.secrets });
   const creds = resolveCredentials();
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
-  const makeServer = () => createMcpServer({ tools, gateway: provider.get, version: VERSION, audit, defaults: { project } });
+  const audited = auditedGatewayProvider(provider.get, audit);
+  const makeServer = () => createMcpServer({ tools, gateway: audited.get, version: VERSION, audit, defaults: { project } });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let stopping = false;
@@ -61,6 +74,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     audit.write('server_stop', { reason });
+    audited.logInFlight(reason); // before anything is aborted: these requests may have reached the API
     const force = setTimeout(() => process.exit(0), 2_000);
     force.unref();
     await Promise.allSettled([provider.dispose(), closeTransport()]);
@@ -81,13 +95,26 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
 
   if (http) {
     const token = httpToken();
+    const currentToken = watchHttpToken(token);
+    registerSecrets(() => [token, currentToken()]);
     let server;
     try {
       // Loaded only for --http: its transport pulls in @hono/node-server, which touches the fetch globals (undici).
       const { startHttpServer } = await import('../mcp/http');
-      server = await startHttpServer({ createServer: makeServer, port, token, audit });
+      server = await startHttpServer({
+        createServer: makeServer,
+        port,
+        token,
+        currentToken,
+        audit,
+        sessionIdleMs: msFromEnv('DAYTONA_MCP_SESSION_IDLE_MS'),
+        rejectionSummaryMs: msFromEnv('DAYTONA_MCP_REJECTION_SUMMARY_MS'),
+      });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} on 127.0.0.1 is taken by another program; pass --port N.`);
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        audit.write('server_refused', { reason: 'port in use', port });
+        throw new UsageError(describePortHolder(port));
+      }
       throw err;
     }
     closeTransport = () => server.close();

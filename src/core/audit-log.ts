@@ -6,6 +6,7 @@
  */
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { REDACTED, scrub } from './scrub';
 
 /** Where the log lives by default is part of the ~/.daytona layout (daytona-home.ts). */
 export { auditLogPath as defaultAuditLogPath } from './daytona-home';
@@ -19,8 +20,6 @@ export interface AuditLogOptions {
   /** Strings that must never reach the file (API keys); replaced by "[redacted]". */
   secrets?: () => readonly string[];
 }
-
-const REDACTED = '[redacted]';
 
 export class AuditLog {
   readonly path: string;
@@ -46,14 +45,21 @@ export class AuditLog {
     const secrets = this.secrets().filter((s) => s.length >= 8);
     // Secrets go first, clipping second: clipping first could leave a fragment of a key behind.
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(v, secrets, k === 'arguments' ? MAX_ARGUMENT_CHARS : MAX_FIELD_CHARS)]));
-    let line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...safe }) + '\n';
-    for (const secret of secrets) line = line.split(secret).join(REDACTED);
+    const head = { time: new Date().toISOString(), pid: process.pid, event };
+    let line = scrub(JSON.stringify({ ...head, ...safe }), secrets);
+    // A bounded line: one huge call must not rotate the history away. Past the limit the entry keeps
+    // its head and a scrubbed preview of the rest.
+    if (line.length > MAX_LINE_CHARS) {
+      line = JSON.stringify({ ...head, truncated: true, chars: line.length, preview: line.slice(0, MAX_LINE_CHARS / 4) });
+    }
+    line += '\n';
     try {
       const bytes = Buffer.byteLength(line);
       const now = Date.now();
-      // One write() per entry. The path is re-checked at most once a second (another server may
-      // have rotated it; until then our lines go to the rotated file, still kept) and whenever this
-      // entry would take the file past the limit.
+      // One write() per entry. Before each, the file's real size (other servers append too) and the
+      // path's inode (another server may have rotated it) are checked, so no writer keeps appending
+      // to a rotated file or past the limit.
+      if (this.fd !== undefined) this.refreshFromDisk();
       if (this.fd === undefined || now - this.checkedAt > 1_000 || this.size + bytes > this.maxBytes) {
         this.reopen(bytes);
         this.checkedAt = now;
@@ -78,6 +84,16 @@ export class AuditLog {
       }
     }
     this.fd = undefined;
+  }
+
+  /** Our descriptor's true size, and forget it when the path now names another file (rotated). */
+  private refreshFromDisk(): void {
+    try {
+      this.size = fstatSync(this.fd as number).size;
+      if (statSync(this.path).ino !== this.ino) this.close();
+    } catch {
+      this.close();
+    }
   }
 
   private reopen(incoming: number): void {
@@ -114,7 +130,16 @@ export class AuditLog {
     }
     if (size + incoming <= this.maxBytes) return;
     const lock = `${this.path}.lock`;
-    if (!tryLock(lock)) return; // another writer is rotating; appending a little past the limit is fine
+    // Another writer is rotating: wait for it (milliseconds) rather than append past the limit.
+    for (let waited = 0; !tryLock(lock); waited++) {
+      if (waited >= 200) return; // a stuck rotation must not stop the server; append a little past the limit
+      Atomics.wait(PAUSE, 0, 0, 1);
+      try {
+        if (statSync(this.path).size + incoming <= this.maxBytes) return; // it rotated
+      } catch {
+        return; // it rotated and no one has written since
+      }
+    }
     try {
       if (statSync(this.path).size + incoming <= this.maxBytes) return; // someone else rotated already
       for (let i = this.keep - 1; i >= 1; i--) {
@@ -130,6 +155,9 @@ export class AuditLog {
     }
   }
 }
+
+/** For a synchronous 1 ms pause while another writer rotates. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 function tryLock(lock: string): boolean {
   try {
@@ -152,31 +180,41 @@ function tryLock(lock: string): boolean {
 
 const MAX_ARGUMENT_CHARS = 500;
 const MAX_FIELD_CHARS = 4_000;
+/** Longest line written; longer entries are summarised (see write). */
+const MAX_LINE_CHARS = 16_000;
+/** Array items logged in full; the rest are counted. */
+const MAX_ARRAY_ITEMS = 50;
+const MAX_DEPTH = 32;
 
 /** Every string and key: secrets replaced, then clipped; arrays and objects walked (bounded depth). */
 function sanitize(v: unknown, secrets: readonly string[], max: number, depth = 0): unknown {
   const clean = (s: string): string => {
-    for (const secret of secrets) s = s.split(secret).join(REDACTED);
+    s = scrub(s, secrets);
     return s.length > max ? `${s.slice(0, max)}…(${s.length} chars)` : s;
   };
   if (typeof v === 'string') return clean(v);
   if (!v || typeof v !== 'object') return v;
-  if (depth > 32) return '[too deep]';
-  if (Array.isArray(v)) return v.map((x) => sanitize(x, secrets, max, depth + 1));
+  if (depth > MAX_DEPTH) return '[too deep]';
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, MAX_ARRAY_ITEMS).map((x) => sanitize(x, secrets, max, depth + 1));
+    return v.length > MAX_ARRAY_ITEMS ? [...shown, `…(${v.length - MAX_ARRAY_ITEMS} more)`] : shown;
+  }
   // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), sanitize(x, secrets, max, depth + 1)]));
 }
 
 /** Tool arguments as they may be logged: env values and anything key-like replaced (AuditLog.write clips). */
-export function redactArguments(args: unknown): unknown {
+export function redactArguments(args: unknown, depth = 0): unknown {
   if (!args || typeof args !== 'object') return args;
-  if (Array.isArray(args)) return args.map(redactArguments);
+  // Depth-bounded: arguments nested 10⁴ deep must still be logged, not overflow the stack.
+  if (depth > MAX_DEPTH) return '[too deep]';
+  if (Array.isArray(args)) return args.map((v) => redactArguments(v, depth + 1));
   // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
   return Object.fromEntries(
     Object.entries(args as Record<string, unknown>).map(([k, v]) => {
       if (k === 'env' && v && typeof v === 'object') return [k, Object.fromEntries(Object.keys(v).map((name) => [name, REDACTED]))];
       if (/key|token|secret|password/i.test(k)) return [k, REDACTED];
-      return [k, redactArguments(v)];
+      return [k, redactArguments(v, depth + 1)];
     }),
   );
 }

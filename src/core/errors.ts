@@ -1,8 +1,10 @@
 /**
  * One small error vocabulary for agents and the editor. Every failure that leaves a tool is a
  * ToolError with a kind (what happened) and a hint (what to do next). SDK errors are recognised by
- * their class name and HTTP status, so this module never has to load the SDK.
+ * their class name and HTTP status, so this module never has to load the SDK. Messages pass through
+ * the scrubber: an API or proxy that echoes our Authorization header must not reach the agent.
  */
+import { scrub } from './scrub';
 
 export const ERROR_KINDS = [
   'auth', 'not_found', 'invalid_input', 'invalid_state', 'conflict', 'rate_limited', 'quota', 'network',
@@ -36,10 +38,10 @@ export class ToolError extends Error {
   readonly retryAfterSec: number | undefined;
 
   constructor(kind: ErrorKind, message: string, opts: { hint?: string; status?: number; retryAfterSec?: number } = {}) {
-    super(message);
+    super(scrub(message));
     this.name = 'ToolError';
     this.kind = kind;
-    this.hint = opts.hint ?? DEFAULT_HINTS[kind];
+    this.hint = scrub(opts.hint ?? DEFAULT_HINTS[kind]);
     this.status = opts.status;
     this.retryAfterSec = opts.retryAfterSec;
   }

@@ -8,6 +8,7 @@ import type { Credentials } from './credentials';
 import { apiUrlError, hasCredential } from './credentials';
 import { ToolError } from './errors';
 import type { DaytonaGateway, GatewayProvider } from './gateway';
+import { registerSecrets } from './scrub';
 import { createSdkGateway, type SdkGatewayOptions } from './sdk-gateway';
 
 export interface GatewayProviderOptions extends Omit<SdkGatewayOptions, 'credentials'> {
@@ -31,6 +32,8 @@ export function createGatewayProvider(o: GatewayProviderOptions): ManagedGateway
   let current: { key: string; gateway: Promise<DaytonaGateway> } | undefined;
   let lastSecrets: string[] = [];
   const create = o.create ?? createSdkGateway;
+  // Whatever key the gateway sent is what an API could echo back: every text leaving the process drops it.
+  registerSecrets(() => lastSecrets);
 
   async function disposeCurrent(): Promise<void> {
     const old = current;

@@ -13,6 +13,7 @@
 import type { ApiListQuery, ApiPage, CallOptions, DaytonaGateway } from './gateway';
 import type { Credentials } from './credentials';
 import { hasCredential } from './credentials';
+import { expectShape } from './api-shape';
 import { Semaphore } from './async';
 import { ToolError, toToolError } from './errors';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
@@ -218,16 +219,14 @@ class SdkGateway implements DaytonaGateway {
       args[LIST_ARG.options] = cfg;
       return this.api.listSandboxes(...args);
     });
-    return { items: (res.data.items ?? []).map(toSandboxDetails), nextCursor: res.data.nextCursor || null };
+    const page = expectShape<{ items: SandboxDto[]; nextCursor?: string | null }>('the sandbox list', res.data, (o) => Array.isArray(o.items));
+    return { items: page.items.map(toSandboxDetails), nextCursor: page.nextCursor || null };
   }
 
   async get(idOrName: string, opts?: CallOptions): Promise<SandboxDetails> {
     const res = await this.call(true, opts, (cfg) => this.api.getSandbox(idOrName, undefined, undefined, cfg));
     // Whatever answered 200 must be a sandbox: never act on an id we did not get from the API.
-    if (!res.data || typeof res.data.id !== 'string' || !res.data.id) {
-      throw new ToolError('not_found', `Sandbox with ID or name ${idOrName} not found`);
-    }
-    return toSandboxDetails(res.data);
+    return toSandboxDetails(expectShape<SandboxDto>(`sandbox ${idOrName}`, res.data, (o) => typeof o.id === 'string' && o.id !== ''));
   }
 
   async create(p: CreateParams, opts?: CallOptions): Promise<SandboxDetails> {
@@ -250,7 +249,7 @@ class SdkGateway implements DaytonaGateway {
     };
     // Not idempotent: a retry after an ambiguous failure could create a twin (see create tool).
     const res = await this.call(false, opts, (cfg) => this.api.createSandbox(body, undefined, cfg));
-    return toSandboxDetails(res.data);
+    return toSandboxDetails(expectShape<SandboxDto>('the create request', res.data, (o) => typeof o.id === 'string' && o.id !== ''));
   }
 
   async start(id: string, opts?: CallOptions): Promise<void> {
@@ -266,7 +265,26 @@ class SdkGateway implements DaytonaGateway {
   }
 
   async delete(id: string, opts?: CallOptions): Promise<void> {
-    await this.call(true, opts, (cfg) => this.api.deleteSandbox(id, undefined, cfg));
+    try {
+      await this.call(true, opts, (cfg) => this.api.deleteSandbox(id, undefined, cfg));
+    } catch (err) {
+      // A lost answer (reset, timeout, 5xx) or a retry that finds it gone (404) says nothing about
+      // whether the first request worked: ask the API before reporting.
+      const e = toToolError(err);
+      if (!['not_found', 'network', 'timeout'].includes(e.kind) || opts?.signal?.aborted) throw e;
+      if (await this.isGone(id, opts)) return;
+      throw e;
+    }
+  }
+
+  /** True when the sandbox no longer exists or is on its way out. */
+  private async isGone(id: string, opts?: CallOptions): Promise<boolean> {
+    try {
+      const s = await this.get(id, opts);
+      return s.state === 'destroying' || s.state === 'destroyed';
+    } catch (err) {
+      return toToolError(err).kind === 'not_found';
+    }
   }
 
   async replaceLabels(id: string, labels: Record<string, string>, opts?: CallOptions): Promise<Record<string, string>> {

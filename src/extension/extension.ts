@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { resolveCredentials, hasCredential, type Credentials } from '../core/credentials';
 import { createGatewayProvider, type ManagedGatewayProvider } from '../core/gateway-provider';
+import { scrubbedLog } from './scrubbed-log';
 import type { ToolContext } from '../core/tool';
 import { registerCommands, type CommandServices } from './commands';
 import { DETAILS_SCHEME, SandboxDetailsProvider } from './details-document';
@@ -39,7 +40,7 @@ export interface TestApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestApi | undefined> {
-  const log = vscode.window.createOutputChannel('Daytona', { log: true });
+  const log = scrubbedLog(vscode.window.createOutputChannel('Daytona', { log: true }));
   const keys = new KeyStore(context.secrets);
   await keys.load();
 

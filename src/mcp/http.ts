@@ -3,6 +3,8 @@
  * agents. Every request must carry the bearer token (kept 0600 in ~/.daytona/mcp/http.json), come
  * to a loopback Host (DNS-rebinding defence) from no Origin or a loopback one, and fit the body
  * limit; sessions are capped. Each session gets its own MCP Server over the same tools.
+ * Rejected requests are counted, not logged one by one (rejections.ts); sessions end when the
+ * client sends DELETE, after an idle timeout, or — the oldest idle one — when a new agent needs room.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -10,6 +12,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditLog } from '../core/audit-log';
+import { createRejectionTally } from './rejections';
 
 export interface HttpServerOptions {
   createServer: () => Server;
@@ -18,6 +21,12 @@ export interface HttpServerOptions {
   audit?: AuditLog;
   maxBodyBytes?: number;
   maxSessions?: number;
+  /** A session with no request for this long is closed (default 30 min). */
+  sessionIdleMs?: number;
+  /** How often rejected requests are summarised in the audit log (default 60 s). */
+  rejectionSummaryMs?: number;
+  /** The token now (it can be rotated while the server runs); default: `token` forever. */
+  currentToken?: () => string;
 }
 
 export interface RunningHttpServer {
@@ -25,6 +34,15 @@ export interface RunningHttpServer {
   port: number;
   sessions(): number;
   close(): Promise<void>;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: Server;
+  /** When the last request started or ended (ms). */
+  lastActive: number;
+  /** Requests (POSTs) being handled now; a busy session is never evicted. */
+  inFlight: number;
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
@@ -60,29 +78,73 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const maxBody = o.maxBodyBytes ?? 1024 * 1024;
   const maxSessions = o.maxSessions ?? 32;
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server }>();
+  const idleMs = o.sessionIdleMs ?? 30 * 60_000;
+  const sessions = new Map<string, Session>();
+  const rejections = createRejectionTally(o.audit, o.rejectionSummaryMs);
+  const token = o.currentToken ?? (() => o.token);
+
+  const endSession = async (id: string, reason: string): Promise<void> => {
+    const s = sessions.get(id);
+    if (!s) return;
+    sessions.delete(id);
+    o.audit?.write('session_closed', { session: id.slice(0, 8), reason, idleMs: Date.now() - s.lastActive });
+    await s.server.close().catch(() => undefined);
+  };
+  /** The least recently active session with no request in flight, if any. */
+  const oldestIdle = (): string | undefined =>
+    [...sessions.entries()].filter(([, s]) => s.inFlight === 0).sort(([, a], [, b]) => a.lastActive - b.lastActive)[0]?.[0];
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, s] of sessions) if (s.inFlight === 0 && now - s.lastActive > idleMs) void endSession(id, 'idle');
+  }, Math.max(100, Math.min(idleMs / 2, 60_000)));
+  sweep.unref();
   let port = o.port;
   const allowedHosts = () => LOOPBACK_HOSTS.map((h) => `${h}:${port}`);
   const allowedOrigins = () => LOOPBACK_HOSTS.map((h) => `http://${h}:${port}`);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!allowedHosts().includes(req.headers.host ?? '')) return sendError(res, 403, 'Forbidden host');
-    if (req.headers.origin && !allowedOrigins().includes(req.headers.origin)) return sendError(res, 403, 'Forbidden origin');
-    if (url.pathname !== '/mcp') return sendError(res, 404, 'Not found; the MCP endpoint is /mcp');
-    if (!tokenMatches(req.headers.authorization, o.token)) {
-      o.audit?.write('http_rejected', { reason: 'bad token', remote: req.socket.remoteAddress });
+    const reject = (reason: string) => rejections.record(reason, req.socket.remoteAddress);
+    if (!allowedHosts().includes(req.headers.host ?? '')) return (reject('foreign host'), sendError(res, 403, 'Forbidden host'));
+    if (req.headers.origin && !allowedOrigins().includes(req.headers.origin)) return (reject('foreign origin'), sendError(res, 403, 'Forbidden origin'));
+    if (url.pathname !== '/mcp') return (reject('wrong path'), sendError(res, 404, 'Not found; the MCP endpoint is /mcp'));
+    if (!tokenMatches(req.headers.authorization, token())) {
+      reject('bad token');
       res.setHeader('www-authenticate', 'Bearer');
       return sendError(res, 401, 'Missing or wrong bearer token (see ~/.daytona/mcp/http.json)');
     }
     const body = req.method === 'POST' ? await readBody(req, maxBody) : undefined;
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.transport.handleRequest(req, res, body);
+    if (existing) {
+      if (req.method === 'DELETE') {
+        sessions.delete(sessionId as string);
+        o.audit?.write('session_closed', { session: (sessionId as string).slice(0, 8), reason: 'deleted by client' });
+        await existing.transport.handleRequest(req, res, body);
+        await existing.server.close().catch(() => undefined);
+        return;
+      }
+      // A standing GET (the server-to-client stream) is not activity: only requests keep a session alive.
+      if (req.method !== 'POST') return existing.transport.handleRequest(req, res, body);
+      // Busy until the response is finished: a tool call's SSE answer outlives handleRequest().
+      existing.lastActive = Date.now();
+      existing.inFlight++;
+      res.once('close', () => {
+        existing.inFlight--;
+        existing.lastActive = Date.now();
+      });
+      return existing.transport.handleRequest(req, res, body);
+    }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(res, typeof sessionId === 'string' ? 404 : 400, typeof sessionId === 'string' ? 'Unknown session; initialize again' : 'Send initialize first');
     }
-    if (sessions.size >= maxSessions) return sendError(res, 503, `Too many sessions (${maxSessions}); close an agent or restart the server`);
+    if (sessions.size >= maxSessions) {
+      // Agents rarely say goodbye (the official client's close() sends no DELETE): make room by ending
+      // the session that has waited longest, unless every session is busy.
+      const victim = oldestIdle();
+      if (!victim) return sendError(res, 503, `Too many sessions (${maxSessions}), all busy; try again shortly`);
+      await endSession(victim, 'evicted for a new session');
+    }
     const server = o.createServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -90,10 +152,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       allowedHosts: allowedHosts(),
       allowedOrigins: allowedOrigins(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server });
-      },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
+        sessions.set(id, { transport, server, lastActive: Date.now(), inFlight: 0 });
       },
     });
     transport.onclose = () => {
@@ -118,6 +177,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     port,
     sessions: () => sessions.size,
     async close() {
+      clearInterval(sweep);
+      rejections.flush();
       await Promise.allSettled([...sessions.values()].map((s) => s.server.close()));
       sessions.clear();
       http.closeAllConnections();

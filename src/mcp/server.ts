@@ -3,6 +3,7 @@
  * ToolError into a CallToolResult, and the only place that knows about MCP progress, cancellation
  * and elicitation. Every call is validated here (so bad input never reaches a handler) and audited.
  */
+import { setMaxListeners } from 'node:events';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
@@ -18,6 +19,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { z } from 'zod';
 import { redactArguments, type AuditLog } from '../core/audit-log';
 import { ToolError, toToolError } from '../core/errors';
+import { scrubValue } from '../core/scrub';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
 import { toJsonSchema } from './schema';
@@ -155,7 +157,8 @@ export function createMcpServer(o: McpServerOptions): Server {
   // wait for them to settle so each still writes its audit line before the process exits.
   const inFlight = new Set<Promise<CallToolResult>>();
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const call = handleCall(request, extra);
+    // Every result is scrubbed on its way out: API text (sandbox data, error bodies) may echo a secret.
+    const call = handleCall(request, extra).then((result) => scrubValue(result));
     inFlight.add(call);
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
     return call;
@@ -171,6 +174,8 @@ export function createMcpServer(o: McpServerOptions): Server {
 
 function contextFor(server: Server, o: McpServerOptions, extra: Extra): ToolContext {
   const progressToken = extra._meta?.progressToken;
+  // A bulk call's items each listen to this signal (requests, waits): hundreds, legitimately.
+  setMaxListeners(0, extra.signal);
   return {
     gateway: o.gateway,
     signal: extra.signal,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import { writeBackups } from './backups';
 import { mapFsError, RegistrationError } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { readEntriesFromText, type TextFormat } from './jsonc-text';
@@ -38,6 +39,8 @@ export interface UpsertOptions extends CommonOptions {
   dirMode?: number;
   /** Mode of a file we create (default 0o600: an opted-in env may hold a secret). */
   fileMode?: number;
+  /** The entry holds a secret (bearer token, inline key): the file ends up 0600 whatever it was. */
+  secret?: boolean;
 }
 
 export type RemoveOptions = CommonOptions;
@@ -51,6 +54,8 @@ export interface EditResult {
   created: boolean;
   /** Copy of the previous content; only when an existing file was changed. */
   backupPath?: string;
+  /** The file's mode before we made it 0600 because it now holds a secret (only when it was wider). */
+  tightenedFrom?: number;
   previousEntry?: JsonValue;
   /** The official Daytona CLI server (`daytona-mcp`) is configured in this file too; it is left alone. */
   officialEntryPresent: boolean;
@@ -180,7 +185,7 @@ async function writeAtomic(
 
 async function apply(
   fs: FileSystem,
-  opts: CommonOptions & { dirMode?: number; fileMode?: number },
+  opts: CommonOptions & { dirMode?: number; fileMode?: number; secret?: boolean },
   plan: (raw: string) => EntryPlan,
 ): Promise<EditResult> {
   const label = opts.path;
@@ -204,11 +209,11 @@ async function apply(
   await assertWritable(fs, target, current, label);
   try {
     if (!exists) await fs.mkdir(nodePath.dirname(target), { recursive: true, mode: opts.dirMode ?? 0o700 });
-    const mode = exists ? current.mode : (opts.fileMode ?? 0o600);
+    const mode = opts.secret ? 0o600 : exists ? current.mode : (opts.fileMode ?? 0o600);
+    if (opts.secret && exists && (current.mode & 0o077) !== 0) result.tightenedFrom = current.mode;
     if (current.bytes !== undefined) {
-      const backupPath = `${opts.path}.bak`;
-      await writeAtomic(fs, backupPath, current.bytes, mode);
-      result.backupPath = backupPath;
+      // The backup may hold a secret too (an earlier token): never wider than the file itself.
+      result.backupPath = await writeBackups(fs, opts.path, current.bytes, mode & (opts.secret ? 0o600 : 0o7777), (path, bytes, m) => writeAtomic(fs, path, bytes, m));
     }
     await writeAtomic(fs, target, p.newText, mode, async () => {
       // Another program (often the host itself) may have rewritten the file meanwhile; don't clobber it.

@@ -4,9 +4,10 @@
  * that no longer runs marks a stale file, which the next start simply takes over.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { httpStatePath, type Env } from '../core/daytona-home';
+import { untrustedFileProblem } from '../core/file-trust';
 import { writePrivateFileAtomic } from '../core/private-file';
 
 export const DEFAULT_HTTP_PORT = 47833;
@@ -17,27 +18,74 @@ export interface HttpState {
   pid: number | null;
   url: string;
   startedAt: string | null;
+  /** Agent config files `init --http` wrote the token into; `token rotate` updates them. */
+  configs?: string[];
 }
 
 export function readHttpState(env: Env = process.env): HttpState | undefined {
   const path = httpStatePath(env);
   if (!existsSync(path)) return undefined;
+  // A planted or exposed file (another owner, other users' access) is ignored: it is replaced with a
+  // fresh token on the next start or init.
+  const problem = untrustedFileProblem(path);
+  if (problem) {
+    warnOnce(`daytona-mcp: ignoring ${problem}\n`);
+    return undefined;
+  }
   try {
     const s = JSON.parse(readFileSync(path, 'utf8')) as Partial<HttpState>;
     if (typeof s.token !== 'string' || typeof s.port !== 'number') return undefined;
-    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null };
+    const configs = Array.isArray(s.configs) ? s.configs.filter((c): c is string => typeof c === 'string') : [];
+    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null, configs };
   } catch {
     return undefined;
   }
 }
 
+/** Writes the state; the list of configs holding the token is kept unless `state` gives one. */
+let warned = false;
+function warnOnce(text: string): void {
+  if (!warned) process.stderr.write(text);
+  warned = true;
+}
+
 export function writeHttpState(state: HttpState, env: Env = process.env): void {
-  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify(state, null, 2)}\n`);
+  const configs = state.configs ?? readHttpState(env)?.configs ?? [];
+  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify({ ...state, configs }, null, 2)}\n`);
+}
+
+/** Records that `path` now holds the token (for `token rotate`). */
+export function rememberTokenConfig(path: string, env: Env = process.env): void {
+  const s = readHttpState(env);
+  if (!s || s.configs?.includes(path)) return;
+  writeHttpState({ ...s, configs: [...(s.configs ?? []), path] }, env);
 }
 
 /** The saved token, or a new random one. */
 export function httpToken(env: Env = process.env): string {
   return readHttpState(env)?.token ?? randomBytes(32).toString('base64url');
+}
+
+/**
+ * The token as http.json says now, re-read whenever the file changes: `token rotate` takes effect
+ * on the running server without a restart. Falls back to the last good token if the file is gone.
+ */
+export function watchHttpToken(initial: string, env: Env = process.env): () => string {
+  let token = initial;
+  let seen = '';
+  return () => {
+    try {
+      const st = statSync(httpStatePath(env));
+      const stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
+      if (stamp !== seen) {
+        seen = stamp;
+        token = readHttpState(env)?.token ?? token;
+      }
+    } catch {
+      // no file: keep the token we serve with
+    }
+    return token;
+  };
 }
 
 function pidAlive(pid: number): boolean {

@@ -5,7 +5,7 @@
  * put the entry that launches the copy into the host's file.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { stableServerPath, type Env } from '../core/daytona-home';
 import { upsertServerEntry, type EditResult } from './config-edit';
 import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
@@ -46,6 +46,8 @@ export interface InitOptions {
   inlineKey?: string;
   /** Register the shared HTTP server (url + bearer header) instead of a stdio command. */
   http?: { url: string; token: string };
+  /** Write a secret (token, inline key) into a workspace file inside a git work tree anyway. */
+  allowSecretInRepo?: boolean;
   dryRun?: boolean;
   env?: Env;
 }
@@ -58,6 +60,26 @@ export interface InitReport {
   edit: EditResult;
   serverPath: string;
   nextSteps: string;
+}
+
+/** A workspace file holding a secret inside a git work tree is one `git add .` from being published. */
+function refuseSecretInRepo(path: string): void {
+  const repo = gitWorkTreeOf(dirname(path));
+  if (repo === undefined) return;
+  throw new RegistrationError(
+    'unsupported',
+    `${path} would hold a secret (the bearer token or the API key) inside the git work tree ${repo}, where it could be committed. ` +
+      'Nothing was changed. Register the agent globally instead (leave out --workspace), or pass --allow-secret-in-repo if that file is git-ignored.',
+    { path },
+  );
+}
+
+/** The enclosing git work tree (a folder with .git, file or folder), if any. */
+export function gitWorkTreeOf(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 export function entryArgs(o: Pick<InitOptions, 'readOnly' | 'tools'>): string[] {
@@ -88,6 +110,8 @@ export async function initHost(o: InitOptions): Promise<InitReport> {
         args: entryArgs(o),
         env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey } : undefined,
       });
-  const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, name: SERVER_NAME, entry, dryRun: o.dryRun });
+  const secret = Boolean(o.http || o.inlineKey);
+  if (secret && location.scope === 'workspace' && !o.allowSecretInRepo) refuseSecretInRepo(location.path);
+  const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, name: SERVER_NAME, entry, dryRun: o.dryRun, secret });
   return { host: o.host, displayName: host.displayName, configPath: location.path, scope: location.scope, edit, serverPath, nextSteps: host.nextSteps(SERVER_NAME) };
 }

@@ -266,7 +266,11 @@ describe('audit log and process hygiene', () => {
     await s.close();
     await waitFor(() => s.logEntries().some((e) => e.event === 'server_stop'));
     assert.equal(statSync(s.logPath).mode & 0o777, 0o600);
-    const entries = s.logEntries();
+    const all = s.logEntries();
+    // Each API change is logged as it completes (so a killed bulk call still leaves a trace).
+    const apiCalls = all.filter((e) => e.event === 'api_call');
+    assert.deepEqual(apiCalls.map((e) => [e.op, e.sandbox, e.outcome]), [['create', id, 'ok']]);
+    const entries = all.filter((e) => e.event !== 'api_call');
     assert.deepEqual(entries.map((e) => e.event), ['server_start', 'client_connected', 'tool_call', 'tool_call', 'server_stop']);
     assert.equal(entries[1]!.client, 'contract-test');
     const create = entries[2]!;

@@ -88,7 +88,7 @@ test('idempotent: second run writes nothing, touches no backup', async (t) => {
   assert.equal((await stat(path)).mtimeMs, before.mtimeMs);
   assert.equal((await stat(`${path}.bak`)).mtimeMs, bakBefore.mtimeMs);
   assert.equal(await readFile(`${path}.bak`, 'utf8'), OTHER.text);
-  assert.deepEqual(await tree(dir), ['mcp.json', 'mcp.json.bak']);
+  assert.deepEqual(await tree(dir), ['mcp.json', 'mcp.json.bak', 'mcp.json.daytona-original']);
 });
 
 test('idempotent on a file we created: never a backup', async (t) => {
@@ -236,7 +236,7 @@ test('rename fails (EACCES): original intact, temp file removed', async (t) => {
   await writeFile(`${path}.bak`, 'old backup');
   await assert.rejects(upsertServerEntry(opts(path, { fs: { rename: async () => Promise.reject(denied) } })), /permission denied/);
   assert.equal(await readFile(`${path}.bak`, 'utf8'), 'old backup');
-  assert.deepEqual(await tree(dir), ['mcp.json', 'mcp.json.bak']);
+  assert.deepEqual(await tree(dir), ['mcp.json', 'mcp.json.bak', 'mcp.json.daytona-original']);
 });
 
 test('disk full while writing: temp file removed, original intact', async (t) => {
@@ -361,4 +361,18 @@ test('mapFsError: advice per errno, our errors pass through', () => {
   assert.ok(other.cause instanceof Error);
   const ours = new RegistrationError('conflict', 'x');
   assert.equal(mapFsError(ours, 'p', 'write'), ours);
+});
+
+test('numbered backups: .bak is the latest, .bak.1… older ones, the original is kept forever', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cfg-gen-'));
+  const path = join(dir, 'mcp.json');
+  await writeFile(path, '{\n  // hand-written\n  "mcpServers": { "mine": { "command": "x" } }\n}\n');
+  for (let i = 0; i < 8; i++) {
+    await upsertServerEntry({ path, topKey: 'mcpServers', name: 'daytona', entry: { command: `node-${i}` } });
+  }
+  assert.match(await readFile(`${path}.daytona-original`, 'utf8'), /hand-written/);
+  assert.match(await readFile(`${path}.bak`, 'utf8'), /node-6/);
+  assert.match(await readFile(`${path}.bak.1`, 'utf8'), /node-5/);
+  assert.match(await readFile(`${path}.bak.5`, 'utf8'), /node-1/);
+  assert.ok(!(await tree(dir)).includes('mcp.json.bak.6'));
 });

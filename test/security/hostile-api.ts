@@ -1,0 +1,94 @@
+/**
+ * A hostile API on 127.0.0.1 for the security suite: a small proxy in front of the emulator that,
+ * per request, forwards it (the default), answers with an error body that echoes the request's
+ * Authorization header (as misconfigured APIs and proxies do), answers 200 with a body that is not
+ * JSON, or forwards the request and then drops the connection before the answer (a lost response:
+ * the API acted, the client never hears).
+ */
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type HostileAction =
+  | { kind: 'forward' }
+  | { kind: 'echo'; status: number; html?: boolean }
+  | { kind: 'not-json' }
+  | { kind: 'drop-after-forward' }
+  | { kind: 'reset' };
+
+export interface HostileApi {
+  url: string;
+  /** Decides what to do with each request (method, path without query). */
+  rule: (method: string, path: string) => HostileAction;
+  /** Requests seen, per "METHOD path-shape" (ids replaced by :id). */
+  counts: Map<string, number>;
+  close(): Promise<void>;
+}
+
+function shape(method: string, path: string): string {
+  return `${method} ${path.replace(/\/sandbox\/[^/]+/, '/sandbox/:id')}`;
+}
+
+/** upstream: the emulator's origin (http://127.0.0.1:PORT); agents use `${url}/api` as their API URL. */
+export async function startHostileApi(upstream: string): Promise<HostileApi> {
+  const target = new URL(upstream);
+  const api: HostileApi = { url: '', rule: () => ({ kind: 'forward' }), counts: new Map(), close: async () => undefined };
+
+  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse | undefined, done: () => void): void {
+    const up = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (upRes) => {
+        const chunks: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => chunks.push(c));
+        upRes.on('end', () => {
+          if (res) {
+            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+            res.end(Buffer.concat(chunks));
+          }
+          done();
+        });
+      },
+    );
+    up.on('error', () => {
+      res?.writeHead(502).end();
+      done();
+    });
+    up.end(body);
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const key = shape(req.method ?? 'GET', path);
+      api.counts.set(key, (api.counts.get(key) ?? 0) + 1);
+      const action = api.rule(req.method ?? 'GET', path);
+      const auth = req.headers.authorization ?? '';
+      switch (action.kind) {
+        case 'forward':
+          return forward(req, Buffer.concat(chunks), res, () => undefined);
+        case 'echo':
+          if (action.html) {
+            res.writeHead(action.status, { 'content-type': 'text/html' });
+            return res.end(`<html><body><h1>${action.status} Bad Gateway</h1><pre>GET ${path}\nAuthorization: ${auth}\n</pre></body></html>`);
+          }
+          res.writeHead(action.status, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify({ statusCode: action.status, message: `Request failed; received headers {"authorization":"${auth}"} Authorization: ${auth}`, error: 'Error' }));
+        case 'not-json':
+          res.writeHead(200, { 'content-type': 'text/html' });
+          return res.end('<html><body>Please sign in to the corporate proxy</body></html>');
+        case 'drop-after-forward':
+          return forward(req, Buffer.concat(chunks), undefined, () => res.socket?.destroy());
+        case 'reset':
+          return res.socket?.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api.close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return api;
+}
