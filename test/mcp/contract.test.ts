@@ -188,22 +188,44 @@ describe('bad input never crashes the server', () => {
 });
 
 describe('progress, cancellation and confirmation', () => {
-  test('bulk calls report progress to a client that asks for it', async () => {
-    for (let i = 0; i < 6; i++) emu.seedSandbox({ name: `p-${i}`, state: 'started' });
-    const seen: number[] = [];
+  test('bulk calls report progress to a client that asks for it: all of it, in order, before the result', async () => {
+    // Many items and concurrent calls, waiting and not: without waiting, the items of a call finish
+    // together, so its last progress notifications are written right next to its result.
+    const N = 24;
+    const names = (group: string) => Array.from({ length: N }, (_, i) => `${group}-${i}`);
+    for (const name of names('a')) emu.seedSandbox({ name, state: 'started' });
+    for (const name of names('b')) emu.seedSandbox({ name, state: 'stopped' });
     const from = server.received.length;
-    await server.client.callTool(
-      { name: 'stop_sandbox', arguments: { sandboxes: Array.from({ length: 6 }, (_, i) => `p-${i}`) } },
-      undefined,
-      { onprogress: (p) => seen.push(p.progress) },
-    );
+    const seen: number[][] = [];
+    const call = (tool: string, args: Record<string, unknown>) => {
+      const mine: number[] = [];
+      seen.push(mine);
+      return server.client.callTool({ name: tool, arguments: args }, undefined, { onprogress: (p) => mine.push(p.progress) });
+    };
+    for (let round = 0; round < 3; round++) {
+      const [forA, forB] = round % 2 === 0 ? ['stop_sandbox', 'start_sandbox'] : ['start_sandbox', 'stop_sandbox'];
+      const results = (await Promise.all([
+        call(forA, { sandboxes: names('a') }),
+        call(forB, { sandboxes: names('b'), wait: false }),
+      ])) as CallToolResult[];
+      for (const r of results) assert.equal(data(r).succeeded, N, text(r));
+    }
+    const expected = Array.from({ length: N }, (_, i) => i + 1);
     const wire = server.received.slice(from);
-    const progress = wire.filter((m) => m.method === 'notifications/progress').map((m) => m.params as { progress: number; total: number });
-    assert.deepEqual(progress.map((p) => p.progress), [1, 2, 3, 4, 5, 6]);
-    assert.ok(progress.every((p) => p.total === 6));
-    const responseAt = wire.findIndex((m) => 'result' in m);
-    assert.ok(responseAt > wire.findLastIndex((m) => m.method === 'notifications/progress'), 'progress precedes the result');
-    assert.ok(seen.length >= 1 && seen.every((v, i) => i === 0 || v > seen[i - 1]!), 'client saw increasing progress');
+    const responses = wire.map((m, at) => ({ m, at })).filter(({ m }) => 'result' in m);
+    assert.equal(responses.length, 6);
+    for (const { m: response, at } of responses) {
+      const mine = wire
+        .map((m, i) => ({ i, params: m.params as { progressToken?: unknown; progress: number; total: number } | undefined }))
+        .filter(({ params }) => params?.progressToken === response.id);
+      assert.deepEqual(mine.map(({ params }) => params!.progress), expected, `call ${String(response.id)}: progress 1..${N}`);
+      assert.ok(mine.every(({ params }) => params!.total === N));
+      const late = mine.filter(({ i }) => i > at).length;
+      assert.equal(late, 0, `call ${String(response.id)}: ${late} of ${N} progress notifications arrived after its result`);
+    }
+    // What the client's onprogress saw by the time each call resolved (see mcp-client.ts on the
+    // SDK client's dispatch order).
+    for (const mine of seen) assert.deepEqual(mine, expected, 'the client saw every progress step before the result');
   });
 
   test('a cancelled request stops waiting and is audited as cancelled', async () => {
