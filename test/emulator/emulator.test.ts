@@ -386,27 +386,25 @@ void test('latency is added to responses and concurrency is tracked', async () =
   });
 });
 
-void test('a hung response makes a client with requestTimeoutMs time out; close() still returns promptly', async () => {
+// The hangs are endless: a client timeout that did not fire, or a close() that waited for the hung
+// request, would never return — the test's timeout catches both, no stopwatch needed.
+void test('a hung response makes a client with requestTimeoutMs time out; close() still returns', { timeout: 30_000 }, async () => {
   const emu = await startEmulator(FAST);
   const daytona = client(emu, { requestTimeoutMs: 300 });
   try {
     emu.seedSandbox({ name: 'hang' });
     emu.setFaults({ hang: { method: 'GET', pathPattern: '^/api/sandbox/' } });
-    const t = Date.now();
     await assert.rejects(daytona.get('hang'), (err: unknown) => {
       assert.ok(err instanceof DaytonaTimeoutError, String(err));
       return true;
     });
-    assert.ok(Date.now() - t < 2000);
     // Leave one request hanging with no client timeout, then close.
     const raw = fetch(`${emu.url}/sandbox/hang`, { headers: { authorization: `Bearer ${emu.apiKey}` } }).catch(
       (err: unknown) => err,
     );
-    await sleep(50);
+    while (emu.stats().inFlight === 0) await sleep(10); // until it arrived
     assert.equal(emu.stats().inFlight, 1);
-    const closing = Date.now();
     await emu.close();
-    assert.ok(Date.now() - closing < 1000, 'close() does not wait for hung requests');
     assert.ok((await raw) instanceof Error, 'the hung request is cut off');
   } finally {
     await daytona[Symbol.asyncDispose]();
