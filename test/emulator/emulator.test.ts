@@ -151,15 +151,27 @@ void test('list query validation matches the real API (comma-separated states, l
 });
 
 void test('start/stop/archive/restore/delete walk through the transitional states', async () => {
-  await withEmulator({ transitionMs: { start: 60, stop: 60, archive: 60, restore: 150, delete: 60, create: 60 } }, async (emu, daytona) => {
+  // Real time, except where a transitional state is checked: there the clock stands still (a busy
+  // machine can take longer than a 60 ms transition for one round trip), then moves on by exactly the
+  // transition. It never runs backwards.
+  let frozenAt: number | undefined;
+  let offset = 0;
+  const now = () => frozenAt ?? Date.now() + offset;
+  const freeze = () => (frozenAt = now());
+  const advanceAndResume = (ms: number) => {
+    offset = frozenAt! + ms - Date.now();
+    frozenAt = undefined;
+  };
+  await withEmulator({ transitionMs: { start: 60, stop: 60, archive: 60, restore: 150, delete: 60, create: 60 }, now }, async (emu, daytona) => {
     const sb = await daytona.create({ name: 'gamma' }, { timeout: 10 });
     await sb.stop();
     assert.equal(sb.state, 'stopped');
 
+    freeze();
     await sb.archive(); // returns without waiting, like the real SDK
     assert.equal(sb.state, 'archiving');
     assert.equal(stateOf(emu, sb.id), 'archiving');
-    await sleep(80);
+    advanceAndResume(60);
     assert.equal(stateOf(emu, sb.id), 'archived');
 
     const started = Date.now();
@@ -170,10 +182,11 @@ void test('start/stop/archive/restore/delete walk through the transitional state
     await sb.start(); // already started: returned as is
     assert.equal(sb.state, 'started');
 
+    freeze();
     await sb.delete();
     assert.equal(sb.state, 'destroying');
     assert.match(sb.name, /^DESTROYED_gamma_\d+$/, 'soft delete frees the name at once');
-    await sleep(80);
+    advanceAndResume(60);
     await assert.rejects(daytona.get(sb.id), DaytonaNotFoundError);
     const again = await daytona.create({ name: 'gamma' }, { timeout: 10 });
     assert.equal(again.name, 'gamma');
