@@ -138,8 +138,10 @@ export function createMcpServer(o: McpServerOptions): Server {
       audit('invalid_input', { error: err.kind, message: err.message });
       return errorResult(err);
     }
+    const { ctx, progressSent } = contextFor(server, o, extra);
     try {
-      const outcome = await tool.handler(parsed.data, contextFor(server, o, extra));
+      const outcome = await tool.handler(parsed.data, ctx);
+      await progressSent();
       audit(extra.signal.aborted ? 'cancelled' : outcome.isError ? 'error' : 'ok', { sandboxIds: outcome.sandboxIds ?? [] });
       return {
         content: [{ type: 'text', text: outcome.summary }],
@@ -147,6 +149,7 @@ export function createMcpServer(o: McpServerOptions): Server {
         isError: outcome.isError || undefined,
       };
     } catch (raw) {
+      await progressSent();
       const err = extra.signal.aborted ? new ToolError('cancelled', 'The request was cancelled by the client.') : toToolError(raw);
       audit(err.kind === 'cancelled' ? 'cancelled' : 'error', { error: err.kind, message: err.message });
       return errorResult(err);
@@ -172,18 +175,28 @@ export function createMcpServer(o: McpServerOptions): Server {
   return server;
 }
 
-function contextFor(server: Server, o: McpServerOptions, extra: Extra): ToolContext {
+/**
+ * The ToolContext of one call, and `progressSent()`, which settles once every progress notification
+ * the call reported has been handed to the transport. The caller awaits it before returning the
+ * result: all progress of a call is on the wire before its result, whatever the transport (a
+ * fire-and-forget send would rely on the transport writing synchronously, which an HTTP event store
+ * does not).
+ */
+function contextFor(server: Server, o: McpServerOptions, extra: Extra): { ctx: ToolContext; progressSent: () => Promise<void> } {
   const progressToken = extra._meta?.progressToken;
   // A bulk call's items each listen to this signal (requests, waits): hundreds, legitimately.
   setMaxListeners(0, extra.signal);
-  return {
+  // One chain per call: each notification is sent after the previous one was written, in order.
+  let sending = Promise.resolve();
+  const ctx: ToolContext = {
     gateway: o.gateway,
     signal: extra.signal,
     defaults: o.defaults ?? {},
     progress(done, total, message) {
       if (progressToken === undefined || extra.signal.aborted) return;
-      extra
-        .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: done, total, message } })
+      const params = { progressToken, progress: done, total, message };
+      sending = sending
+        .then(() => extra.sendNotification({ method: 'notifications/progress', params }))
         .catch(() => undefined); // a client that went away must not fail the tool
     },
     async confirm(message): Promise<ConfirmAnswer> {
@@ -202,4 +215,5 @@ function contextFor(server: Server, o: McpServerOptions, extra: Extra): ToolCont
       return res.action === 'accept' && res.content?.confirm === true ? 'accepted' : 'declined';
     },
   };
+  return { ctx, progressSent: () => sending };
 }

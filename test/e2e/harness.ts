@@ -554,7 +554,7 @@ export async function runCommand(page: Page, title: string, opts: { timeoutMs?: 
       await sleep(500);
       continue;
     }
-    await row.click();
+    await row.click({ noWaitAfter: true }); // see pickQuickInputItem
     // Done when the palette closed, or was replaced by the command's own quick input (input box/pick).
     const widget = page.locator(SELECTORS.quickInput);
     for (const end = Date.now() + 5000; Date.now() < end; await sleep(50)) {
@@ -583,7 +583,10 @@ export async function quickInputItems(page: Page): Promise<string[]> {
 export async function pickQuickInputItem(page: Page, label: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<void> {
   const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegex(label)}\\s*$`) : label;
   const row = page.locator(SELECTORS.quickInputRow).filter({ has: page.locator('.label-name', { hasText: re }) }).first();
-  await row.click({ timeout: opts.timeoutMs ?? 10_000 });
+  // noWaitAfter: what a pick opens (a walkthrough's frames, an editor) can keep a busy renderer from
+  // settling for longer than any timeout; Playwright would then fail a click that was done. Callers wait
+  // for the pick's effect instead.
+  await row.click({ timeout: opts.timeoutMs ?? 10_000, noWaitAfter: true });
 }
 
 /**
@@ -642,6 +645,32 @@ export async function clickNotificationButton(
   if (opts.notification) items = items.filter({ hasText: opts.notification });
   const button = items.locator(SELECTORS.notificationButton).filter({ hasText: new RegExp(`^\\s*${escapeRegex(label)}\\s*$`) }).first();
   await button.click({ timeout: opts.timeoutMs ?? 10_000 });
+}
+
+/** Closes the notification center if it is showing (toasts are not shown while it is open). */
+export async function hideNotificationsCenter(page: Page): Promise<void> {
+  if (!(await page.locator(SELECTORS.notificationsCenter).isVisible())) return;
+  await page.locator(SELECTORS.notificationsBell).click();
+  await moveMouseAway(page);
+  await page.locator(SELECTORS.notificationsCenter).waitFor({ state: 'hidden', timeout: 5000 });
+}
+
+/**
+ * Waits until the notification center holds a notification containing `text` and returns all its
+ * messages. Unlike a toast, which VS Code may never show (at most 3 new toasts per 800 ms, none while
+ * the center is open) or hide again after 15 s, the center keeps every notification until it is
+ * dismissed — so this is the state to assert on. Leaves the center closed, as it found it.
+ */
+export async function notificationCenterTexts(page: Page, text: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+  const wasOpen = await page.locator(SELECTORS.notificationsCenter).isVisible();
+  await showNotificationsCenter(page);
+  try {
+    const items = page.locator(`.notifications-center .notification-list-item`);
+    await items.filter({ hasText: text }).first().waitFor({ state: 'attached', timeout: opts.timeoutMs ?? 15_000 });
+    return (await items.locator(SELECTORS.notificationMessage).allInnerTexts()).map((s) => s.trim());
+  } finally {
+    if (!wasOpen) await hideNotificationsCenter(page);
+  }
 }
 
 /** Messages of the visible notifications (toasts, plus the notification center when it is open). */

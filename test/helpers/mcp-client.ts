@@ -44,13 +44,18 @@ export async function spawnServer(opts: {
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: 'contract-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
   await client.connect(transport);
-  // Tap the transport to see the raw stream (the client handles notifications asynchronously, so a
-  // progress notification can be delivered after the response it preceded on the wire).
+  // Tap the transport to see the raw stream, in arrival order.
   const received: Array<Record<string, unknown>> = [];
   const deliver = transport.onmessage;
   transport.onmessage = (message: JSONRPCMessage) => {
     received.push(message as unknown as Record<string, unknown>);
-    deliver?.(message);
+    // The SDK client (1.32) runs a notification's handler a microtask later but a response's at once,
+    // and a response retires its request's progress handler: progress read in the same chunk as the
+    // result — routine when the machine is busy — is dropped as "unknown token"
+    // (modelcontextprotocol/typescript-sdk#2580). Handing responses over one microtask later, after
+    // the handlers already queued, lets the client see messages in the order the server sent them.
+    if ('id' in message && !('method' in message)) queueMicrotask(() => deliver?.(message));
+    else deliver?.(message);
   };
   const read = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   return {

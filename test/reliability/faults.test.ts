@@ -197,9 +197,13 @@ describe('a hung API', () => {
     try {
       await getSandbox.handler({ sandbox: 'stuck' }, ctx); // warm: the SDK loads lazily
       emu.setFaults({ hang: { method: 'GET', pathPattern: '^/api/sandbox/' } });
-      const t0 = Date.now();
-      await assert.rejects(getSandbox.handler({ sandbox: 'stuck' }, ctx), (e: ToolError) => e.kind === 'timeout');
-      assert.ok(Date.now() - t0 < 3_000, `answered after ${Date.now() - t0} ms`);
+      // The hang is endless, so any answer is the deadline's doing; the message names which deadline
+      // fired (ours, not some library default) — no stopwatch that a busy machine could outrun.
+      await assert.rejects(getSandbox.handler({ sandbox: 'stuck' }, ctx), (e: ToolError) => {
+        assert.equal(e.kind, 'timeout', e.message);
+        assert.match(e.message, /\b500 ?ms\b/);
+        return true;
+      });
     } finally {
       emu.clearFaults();
       await ctx.provider.dispose();
@@ -214,15 +218,16 @@ describe('a hung API', () => {
     emu.seedSandbox({ name: 'fine', state: 'started' });
     emu.setFaults({ hang: { pathPattern: '/stuck' } });
     try {
-      const t0 = Date.now();
-      const r = await callTool(s, 'get_sandbox', { sandbox: 'stuck' }, { timeout: 8_000 }).catch((err: Error) =>
-        assert.fail(`the tool hung: no answer within 8 s (${err.message}). The 30 s request deadline is not configurable; see DAYTONA_MCP_REQUEST_TIMEOUT_MS`),
+      // The hang is endless: an answer at all is the configured deadline firing, and the message says
+      // which one (1500 ms, not the 30 s default). The client's own limit is only a backstop, well above
+      // the deadline so that a busy machine cannot make it fire first.
+      const r = await callTool(s, 'get_sandbox', { sandbox: 'stuck' }, { timeout: 25_000 }).catch((err: Error) =>
+        assert.fail(`the tool hung: no answer within 25 s (${err.message}); DAYTONA_MCP_REQUEST_TIMEOUT_MS was not applied`),
       );
-      const ms = Date.now() - t0;
       assert.equal(assertErrorResult(r, 'hung get_sandbox'), 'timeout', textOf(r));
-      assert.ok(ms < 6_000, `timeout took ${ms} ms with a 1.5 s deadline`);
+      assert.match(textOf(r), /\b1500 ?ms\b/);
       // A bulk call: the hung item fails with a timeout, the healthy one still succeeds.
-      const bulk = await callTool(s, 'stop_sandbox', { sandboxes: ['stuck', 'fine'] }, { timeout: 8_000 });
+      const bulk = await callTool(s, 'stop_sandbox', { sandboxes: ['stuck', 'fine'] }, { timeout: 25_000 });
       const d = dataOf(bulk);
       assert.equal(d.results.find((x: { sandbox: string }) => x.sandbox === 'stuck').error.kind, 'timeout');
       assert.equal(d.results.find((x: { sandbox: string }) => x.sandbox === 'fine').state, 'stopped');
@@ -326,17 +331,18 @@ describe('a client that disconnects mid-call', () => {
     disconnectedAt = Date.now();
     child.stdout?.destroy();
     child.stdin?.destroy();
-    exit = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
-    await new Promise((r) => setTimeout(r, 1_200)); // longer than the 1 s maximum poll interval
+    // A server that never exits fails here (after 30 s, a backstop far beyond any busy machine), not
+    // on a stopwatch. Once it is gone it can send nothing more: wait for what it sent to be answered.
+    exit = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+    if (exit) await waitFor(() => slow.stats().inFlight === 0, 10_000, 'requests of the exited server settled');
     const entries = s.logEntries();
     console.log(`# disconnect: exit ${exit?.code} after ${exit ? exit.at - disconnectedAt : '?'} ms; audit: ${entries.map((e) => `${String(e.event)}${e.outcome ? `:${String(e.outcome)}` : ''}`).join(', ')}`);
   });
 
-  test('the server exits by itself with code 0, promptly, without crashing', async () => {
-    assert.ok(exit, 'the server exited within 5 s of losing its client');
+  test('the server exits by itself with code 0, without crashing', async () => {
+    assert.ok(exit, 'the server exited by itself after losing its client');
     assert.equal(exit.signal, null, 'it exited by itself, not by a signal');
     assert.equal(exit.code, 0, 'exit code 0');
-    assert.ok(exit.at - disconnectedAt < 3_000, `exited ${exit.at - disconnectedAt} ms after the disconnect`);
     assert.equal(await pending, 'rejected', 'the client-side call ends (connection closed)');
     const entries = s.logEntries();
     assert.ok(!entries.some((e) => e.event === 'internal_error'), `no internal error: ${JSON.stringify(entries.filter((e) => e.event === 'internal_error'))}`);
@@ -347,10 +353,10 @@ describe('a client that disconnects mid-call', () => {
     const stop = s.logEntries().find((e) => e.event === 'server_stop');
     assert.ok(stop, 'server_stop is audited');
     assert.equal(stop.reason, 'stdin closed');
-    const stopAt = Date.parse(String(stop.time));
+    // Counted on one clock (the emulator runs in this process): arrivals after the pipes were cut.
+    // (Comparing with the server's own server_stop time mixed two processes' clocks and a 20 ms margin.)
     const reqs = slow.stats().requests;
-    assert.deepEqual(reqs.filter((q) => q.at > stopAt + 20), [], 'no API request after the server noticed the disconnect');
-    assert.ok(reqs.filter((q) => q.at > disconnectedAt).length <= 1, 'at most a poll already on its way');
+    assert.ok(reqs.filter((q) => q.at >= disconnectedAt).length <= 1, `at most a poll already on its way: ${JSON.stringify(reqs.filter((q) => q.at >= disconnectedAt))}`);
     assert.equal(slow.stats().inFlight, 0);
     assert.equal(slow.sandboxes()[0]?.state, 'starting', 'the start itself was neither undone nor repeated');
   });
