@@ -188,14 +188,9 @@ export class SandboxStore {
       this.items = shown;
       this.counted = undefined;
       this.truncatedFlag = Boolean(cursor);
-      this.failures = 0;
-      // A poll that found nothing new must not redraw the tree: that would close an open context menu.
-      if (unchanged) this.state = { kind: 'ready', at: Date.now() };
-      else this.setStatus({ kind: 'ready', at: Date.now() });
+      this.settled(unchanged);
     } catch (err) {
-      if (signal.aborted) return;
-      this.failures++;
-      this.setStatus({ kind: 'error', error: toToolError(err).toJSON(), at: Date.now() });
+      if (!signal.aborted) this.failed(err);
     }
   }
 
@@ -211,14 +206,22 @@ export class SandboxStore {
       if (signal.aborted) return;
       const unchanged = this.state.kind === 'ready' && running === this.runningCount;
       this.counted = running;
-      this.failures = 0;
-      if (unchanged) this.state = { kind: 'ready', at: Date.now() };
-      else this.setStatus({ kind: 'ready', at: Date.now() });
+      this.settled(unchanged);
     } catch (err) {
-      if (signal.aborted) return;
-      this.failures++;
-      this.setStatus({ kind: 'error', error: toToolError(err).toJSON(), at: Date.now() });
+      if (!signal.aborted) this.failed(err);
     }
+  }
+
+  /** A poll answered. One that found nothing new must not redraw the tree: that would close an open context menu. */
+  private settled(unchanged: boolean): void {
+    this.failures = 0;
+    if (unchanged) this.state = { kind: 'ready', at: Date.now() };
+    else this.setStatus({ kind: 'ready', at: Date.now() });
+  }
+
+  private failed(err: unknown): void {
+    this.failures++;
+    this.setStatus({ kind: 'error', error: toToolError(err).toJSON(), at: Date.now() });
   }
 
   /** Overlays the optimistic states of pending actions; one ends when the API reports another state. */
