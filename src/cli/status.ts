@@ -3,11 +3,10 @@
  * Exits 1 when the key is missing or rejected or the API fails, with the next step on stderr.
  */
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { unsafeFolderProblem } from '../core/file-trust';
+import { daytonaFolderWarnings } from '../core/file-trust';
 import { defaultAuditLogPath } from '../core/audit-log';
 import { resolveCredentials } from '../core/credentials';
-import { httpStatePath, stableServerPath } from '../core/daytona-home';
+import { stableServerPath } from '../core/daytona-home';
 import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
 import { checkApi } from './api-check';
 import { existingFolder, parseArgs } from './args';
@@ -41,6 +40,8 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     http: await httpStatus(),
     log: defaultAuditLogPath(),
     agents,
+    // The same warnings the text output prints (unsafe folder modes, with the fix).
+    warnings: daytonaFolderWarnings(),
   };
   if (api.problem) {
     process.stderr.write(`daytona-mcp: ${api.problem}\nNext: ${api.next}\n`);
@@ -61,11 +62,5 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     ...agents.map((a) => `  ${a.agent.padEnd(15)} ${a.scope.padEnd(9)} ${describeAgent(a).padEnd(16)} ${a.path}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  for (const w of folderWarnings()) process.stdout.write(`Warning: ${w}\n`);
-}
-
-/** ~/.daytona and ~/.daytona/mcp must not be writable by others (they could swap our files). */
-function folderWarnings(): string[] {
-  const mcp = dirname(httpStatePath());
-  return [dirname(mcp), mcp].map((d) => unsafeFolderProblem(d)).filter((w): w is string => w !== undefined);
+  for (const w of report.warnings) process.stdout.write(`Warning: ${w}\n`);
 }

@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { daytonaHome, httpStatePath, type Env } from './daytona-home';
 
 /** Why the file must not be trusted, or undefined when it is ours and private (or absent). */
 export function untrustedFileProblem(path: string, platform: NodeJS.Platform = process.platform): string | undefined {
@@ -36,4 +37,21 @@ export function unsafeFolderProblem(dir: string, platform: NodeJS.Platform = pro
     return `${dir} is writable by other users (mode ${(st.mode & 0o777).toString(8)}); run "chmod 700 ${dir}"`;
   }
   return undefined;
+}
+
+/**
+ * Warnings about ~/.daytona and ~/.daytona/mcp (others could swap the files we read there), each
+ * with its chmod fix: what `status` prints (and lists under `warnings` in --json) and the extension
+ * shows once per session.
+ */
+export function daytonaFolderWarnings(env: Env = process.env, platform: NodeJS.Platform = process.platform): string[] {
+  return [daytonaHome(env), dirname(httpStatePath(env))]
+    .map((d) => unsafeFolderProblem(d, platform))
+    .filter((w): w is string => w !== undefined);
+}
+
+/** The one notification for those warnings, or undefined when there are none. */
+export function folderWarningNotice(warnings: readonly string[]): string | undefined {
+  if (!warnings.length) return undefined;
+  return `Daytona: ${warnings.join('; ')}. Other users could replace the files the MCP server reads there.`;
 }

@@ -19,6 +19,17 @@ export interface ApiListQuery {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Retries of transient failures shared by every request made for one item of a call (its lookup,
+   * action, polls and confirmation), so retries at several steps cannot multiply.
+   */
+  retryBudget?: RetryBudget;
+}
+
+/** Retries left, refilled to `size` by every successful request; see ITEM_RETRY_BUDGET in retry.ts. */
+export interface RetryBudget {
+  left: number;
+  readonly size: number;
 }
 
 export interface DaytonaGateway {

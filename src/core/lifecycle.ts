@@ -4,7 +4,8 @@
  */
 import { sleep, throwIfAborted } from './async';
 import { ToolError } from './errors';
-import type { DaytonaGateway } from './gateway';
+import type { DaytonaGateway, RetryBudget } from './gateway';
+import { itemRetryBudget } from './retry';
 import { FAILED_STATES, SETTLED_STATES, TRANSITIONAL_STATES, type LifecycleAction, type SandboxDetails, type SandboxState } from './types';
 
 export interface ActionSpec {
@@ -56,6 +57,8 @@ export interface WaitOptions {
   /** First poll delay; grows to maxPollMs. */
   pollMs?: number;
   maxPollMs?: number;
+  /** Transient-failure retries shared by all polls (and, in performAction, by the whole item). */
+  retryBudget?: RetryBudget;
 }
 
 /**
@@ -69,12 +72,13 @@ export async function waitForState(
   opts: WaitOptions & { goneIsDone?: boolean },
 ): Promise<SandboxDetails | null> {
   const deadline = Date.now() + opts.timeoutMs;
+  const callOpts = { signal: opts.signal, retryBudget: opts.retryBudget ?? itemRetryBudget() };
   let delay = opts.pollMs ?? 100;
   for (;;) {
     throwIfAborted(opts.signal);
     let current: SandboxDetails;
     try {
-      current = await gateway.get(id, { signal: opts.signal });
+      current = await gateway.get(id, callOpts);
     } catch (err) {
       if (opts.goneIsDone && err instanceof ToolError && err.kind === 'not_found') return null;
       throw err;
@@ -126,7 +130,10 @@ export async function performAction(
   opts: ActionOptions,
 ): Promise<ActionResult> {
   const spec = ACTIONS[action];
-  let sandbox = await gateway.get(ref, { signal: opts.signal });
+  // One budget for everything this item asks of the API, so its retries cannot multiply.
+  opts = { ...opts, retryBudget: opts.retryBudget ?? itemRetryBudget() };
+  const callOpts = { signal: opts.signal, retryBudget: opts.retryBudget };
+  let sandbox = await gateway.get(ref, callOpts);
   const waitFor = (targets: ReadonlySet<SandboxState>) =>
     waitForState(gateway, sandbox.id, targets, { ...opts, goneIsDone: action === 'delete' });
 
@@ -153,7 +160,6 @@ export async function performAction(
   const refusal = spec.refusedFrom.get(sandbox.state);
   if (refusal) throw new ToolError('invalid_state', `Cannot ${spec.verb} sandbox ${sandbox.name}: ${refusal}.`);
 
-  const callOpts = { signal: opts.signal };
   switch (action) {
     case 'start': await gateway.start(sandbox.id, callOpts); break;
     case 'stop': await gateway.stop(sandbox.id, Boolean(opts.force), callOpts); break;

@@ -5,6 +5,7 @@
  */
 import { sleep } from './async';
 import { isTransient, toToolError, type ToolError } from './errors';
+import type { RetryBudget } from './gateway';
 
 export interface RetryPolicy {
   /** Attempts in total, including the first. */
@@ -20,11 +21,27 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, maxRateLimitedAttempts: 12, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 15_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 15_000 };
+
+/**
+ * Retries of resets/5xx/gateway timeouts one item of a call may spend across all its requests
+ * (lookup, action, polls, confirming lookup) before an answered request refills the budget. 3: a
+ * persistently failing item gives up after 4 failed requests in a row, whichever steps they fall in
+ * (it used to be 15: the SDK's transport retry ran inside each of our attempts); a long wait under a
+ * 5 % fault rate still succeeds, because each answered poll refills it. 429s do not draw on it: the
+ * API did not act, and their own limit (maxRateLimitedAttempts) applies.
+ */
+export const ITEM_RETRY_BUDGET = 3;
+
+export function itemRetryBudget(): RetryBudget {
+  return { left: ITEM_RETRY_BUDGET, size: ITEM_RETRY_BUDGET };
+}
 
 export interface RetryOptions extends RetryPolicy {
   idempotent: boolean;
   signal?: AbortSignal;
+  /** Shared by every call for one item; retries of transient failures stop when it is spent. */
+  budget?: RetryBudget;
   /** Test seam for deterministic jitter. */
   random?: () => number;
 }
@@ -47,13 +64,18 @@ export function retryDelayMs(err: ToolError, attempt: number, o: RetryOptions): 
 export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      const value = await fn();
+      if (o.budget) o.budget.left = o.budget.size;
+      return value;
     } catch (raw) {
       const err = toToolError(raw);
       const limit = err.kind === 'rate_limited' ? (o.maxRateLimitedAttempts ?? o.maxAttempts) : o.maxAttempts;
       if (attempt >= limit || o.signal?.aborted || !shouldRetry(err, o.idempotent)) throw err;
+      const rateLimited = err.kind === 'rate_limited';
+      if (!rateLimited && o.budget && o.budget.left <= 0) throw err;
       const delay = retryDelayMs(err, attempt, o);
       if (delay === undefined) throw err;
+      if (!rateLimited && o.budget) o.budget.left--;
       await sleep(delay, o.signal);
     }
   }

@@ -24,7 +24,16 @@ import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
 interface RequestConfig {
   signal?: AbortSignal;
   timeout?: number;
+  /** axios adapter by name; see NO_TRANSPORT_RETRY. */
+  adapter?: string;
 }
+
+/**
+ * The SDK wraps axios' transport in its own retry (3 tries for a reset GET/DELETE), which ran inside
+ * each of our attempts: one reset request cost 3 × 5 = 15. Per request we use axios' plain node
+ * adapter instead, so withRetry below is the only retry layer and its bounds are the real ones.
+ */
+const NO_TRANSPORT_RETRY = 'http';
 interface Resp<T> {
   data: T;
 }
@@ -192,7 +201,7 @@ class SdkGateway implements DaytonaGateway {
 
   /** One API request: capped concurrency, per-request deadline, errors mapped, retried when safe. */
   private call<T>(idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
-    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs };
+    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs, adapter: NO_TRANSPORT_RETRY };
     return withRetry(
       () => this.limiter.run(async () => {
         try {
@@ -203,7 +212,7 @@ class SdkGateway implements DaytonaGateway {
           throw toToolError(err);
         }
       }),
-      { ...this.retry, idempotent, signal: opts?.signal },
+      { ...this.retry, idempotent, signal: opts?.signal, budget: opts?.retryBudget },
     );
   }
 

@@ -23,6 +23,7 @@ import { bundledServerPath, McpRegistration } from './mcp-registration';
 import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import { installServerCopy } from '../registration/install';
 import { existsSync } from 'node:fs';
+import { daytonaFolderWarnings, folderWarningNotice } from '../core/file-trust';
 
 const VIEW_ID = 'daytona.sandboxes';
 
@@ -152,7 +153,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   syncContext();
   store.setVisible(view.visible);
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
+  warnAboutUnsafeFolders(log);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: registration.mode } : undefined;
+}
+
+/**
+ * Like `status`: a ~/.daytona others can write lets them swap what the MCP server reads. Said once
+ * per session (activation), as one notification carrying the chmod fix, and in the output channel.
+ */
+function warnAboutUnsafeFolders(log: vscode.LogOutputChannel): void {
+  const notice = folderWarningNotice(daytonaFolderWarnings());
+  if (!notice) return;
+  log.warn(notice);
+  void vscode.window.showWarningMessage(notice);
 }
 
 /**

@@ -99,7 +99,7 @@ describe('bulk calls under 429 and 503', () => {
         assert.equal(now.get(x.sandbox)!.state, 'started', `${x.sandbox} failed, so it must be untouched`);
       }
     }
-    // Retries are bounded (5 attempts) but 20 %/5 % faults must not make items fail in practice.
+    // Retries are bounded (4 attempts, one budget per item) but 20 %/5 % faults must not make items fail in practice.
     assert.ok(d.failed <= 2, `${d.failed} of 30 failed: retries are not absorbing transient faults\n${textOf(r)}`);
     for (const n of others) assert.deepEqual(now.get(n), before.get(n), `${n} was not asked for and must be untouched`);
     const otherRefs = others.flatMap((n) => [n, before.get(n)!.id]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ToolError } from '../../src/core/errors';
-import { DEFAULT_RETRY, retryDelayMs, withRetry } from '../../src/core/retry';
+import { DEFAULT_RETRY, ITEM_RETRY_BUDGET, itemRetryBudget, retryDelayMs, withRetry } from '../../src/core/retry';
 
 const fast = { ...DEFAULT_RETRY, baseDelayMs: 1, maxDelayMs: 2, random: () => 0.5 };
 
@@ -64,4 +64,28 @@ test('an aborted signal stops retrying', async () => {
     throw new ToolError('network', 'x', { status: 503 });
   }, { ...fast, idempotent: true, signal: ac.signal }));
   assert.equal(calls, 1);
+});
+
+test('one item budget bounds retries across all its calls; an answered request refills it; 429s do not draw on it', async () => {
+  const budget = itemRetryBudget();
+  let calls = 0;
+  const reset = () => { calls++; throw new ToolError('network', 'socket hang up'); };
+  // A lookup that keeps failing spends the whole budget: 1 + ITEM_RETRY_BUDGET attempts, not maxAttempts.
+  await assert.rejects(withRetry(reset, { ...fast, idempotent: true, budget }));
+  assert.equal(calls, 1 + ITEM_RETRY_BUDGET);
+  // The item's next call gets no retries left: its failure ends the item.
+  calls = 0;
+  await assert.rejects(withRetry(reset, { ...fast, idempotent: true, budget }));
+  assert.equal(calls, 1);
+  // An answer refills it, so a long wait is not failed by scattered faults.
+  assert.equal(await withRetry(async () => 'ok', { ...fast, idempotent: true, budget }), 'ok');
+  assert.equal(budget.left, ITEM_RETRY_BUDGET);
+  // 429s keep their own limit and leave the budget alone.
+  let limited = 0;
+  const answer = await withRetry(async () => {
+    if (++limited < 6) throw new ToolError('rate_limited', 'Too Many Requests', { retryAfterSec: 0 });
+    return 'done';
+  }, { ...fast, idempotent: true, budget });
+  assert.equal(answer, 'done');
+  assert.equal(budget.left, ITEM_RETRY_BUDGET);
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { mapSettled } from '../async';
 import { toToolError } from '../errors';
 import { scanAll } from '../pagination';
+import { itemRetryBudget } from '../retry';
 import { defineTool } from '../tool';
 import { PROJECT_LABEL, type SandboxDetails } from '../types';
 import { errorSchema, labelsSchema, projectSchema, stateFilter, stateOut, STATES_IN_WORDS } from './schemas';
@@ -72,7 +73,7 @@ export const cleanupSandboxes = defineTool({
       matched.length,
       async (s) => {
         try {
-          await gateway.delete(s.id, { signal: ctx.signal });
+          await gateway.delete(s.id, { signal: ctx.signal, retryBudget: itemRetryBudget() });
         } catch (raw) {
           if (toToolError(raw).kind !== 'not_found') throw raw; // already gone is what we wanted
         } finally {
