@@ -24,7 +24,7 @@ import type { SandboxStore } from './sandbox-store';
 import type { Node } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { reportOutcome, runTool, showToolError, type RunnerHost } from './tool-runner';
-import { invokeTool } from './tool-invoker';
+import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
 
@@ -103,7 +103,7 @@ async function setApiKey(s: CommandServices): Promise<void> {
     const candidate = key.trim();
     const problem = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Daytona: checking the API key…' }, async () => {
       try {
-        await invokeTool(listSandboxes, { limit: 1 }, s.contextWithKey(candidate, new AbortController().signal));
+        await callTool(listSandboxes, { limit: 1 }, s.contextWithKey(candidate, new AbortController().signal));
         return undefined;
       } catch (err) {
         return toToolError(err);
@@ -141,7 +141,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   sourcePick.items = [{ label: '$(star) Default snapshot' }, { label: '$(package) Build from a container image…', description: 'choose CPU, memory and disk', image: true }];
   sourcePick.show();
   const controller = new AbortController();
-  invokeTool(listSnapshots, {}, s.simpleContext(controller.signal))
+  callTool(listSnapshots, {}, s.simpleContext(controller.signal))
     .then((out) => {
       const snaps = out.data.snapshots.filter((x: { state: string }) => x.state === 'active');
       sourcePick.items = [
