@@ -13,6 +13,8 @@ import { invokeTool } from '../../src/core/invoke';
 import { defineTool } from '../../src/core/tool';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { ALL_TOOLS, LIFECYCLE_TOOLS } from '../../src/core/tools';
+import type { LifecycleAction } from '../../src/core/types';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -89,4 +91,19 @@ test('an API failure inside a real tool maps the same way (bad key → auth)', a
   } finally {
     await wrong.provider.dispose();
   }
+});
+
+test('LIFECYCLE_TOOLS: each action\'s tool is registered and its summary uses the words the editor reads from it', async () => {
+  emu.seedSandbox({ name: 'cycle', state: 'stopped' });
+  for (const action of ['start', 'stop', 'archive', 'delete'] as LifecycleAction[]) {
+    const tool = LIFECYCLE_TOOLS[action];
+    assert.ok(ALL_TOOLS.includes(tool), `${tool.name} is in ALL_TOOLS`);
+    assert.equal(tool.lifecycle.action, action);
+    assert.equal(tool.lifecycle.verb, action);
+    assert.match(tool.lifecycle.ongoing, /^[A-Z][a-z]+ing$/);
+    const r = await invokeTool(tool, { sandboxes: ['cycle'], wait: true }, ctx);
+    assert.ok(r.ok, `${action}: ${r.ok ? '' : r.error.message}`);
+    assert.match(r.outcome.summary, new RegExp(`^1 sandbox ${tool.lifecycle.pastTense}\\.`));
+  }
+  assert.equal(emu.sandboxes().some((s) => s.name === 'cycle'), false, 'deleted at the end');
 });
