@@ -7,24 +7,18 @@ import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
 import type { Credentials } from '../core/credentials';
 import { toToolError } from '../core/errors';
-import type { AnyTool, ToolContext } from '../core/tool';
-import type { SandboxDetails, SandboxState } from '../core/types';
-import { archiveSandbox } from '../core/tools/archive_sandbox';
-import { cleanupSandboxes } from '../core/tools/cleanup_sandboxes';
-import { createSandbox } from '../core/tools/create_sandbox';
-import { deleteSandbox } from '../core/tools/delete_sandbox';
-import { listSandboxes } from '../core/tools/list_sandboxes';
-import { listSnapshots } from '../core/tools/list_snapshots';
+import type { ToolContext } from '../core/tool';
+import type { LifecycleAction, SandboxDetails, SandboxState } from '../core/types';
+import { cleanupSandboxes, createSandbox, LIFECYCLE_TOOLS, listSandboxes, listSnapshots } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
-import { startSandbox } from '../core/tools/start_sandbox';
-import { stopSandbox } from '../core/tools/stop_sandbox';
 import { detailsUri } from './details-document';
 import type { KeyStore } from './key-store';
 import type { SandboxStore } from './sandbox-store';
 import type { Node } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
-import { reportOutcome, runTool, showToolError, type RunnerHost } from './tool-runner';
-import { invokeTool } from './tool-invoker';
+import { reportOutcome, runTool, type RunnerHost } from './tool-runner';
+import { registerCommands as registerTable } from './register-command';
+import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
 
@@ -32,17 +26,15 @@ export interface CommandServices extends RunnerHost {
   keys: KeyStore;
   store: SandboxStore;
   credentials(): Credentials;
-  /** A context that uses `apiKey` instead of the stored one (to validate a key before saving it). */
-  contextWithKey(apiKey: string, signal: AbortSignal): ToolContext;
-  simpleContext(signal: AbortSignal): ToolContext;
+  /** Runs `use` with a context that uses `apiKey` instead of the stored one (to check a key before saving it). */
+  withKey<T>(apiKey: string, use: (ctx: ToolContext) => Promise<T>): Promise<T>;
   revealView(): Promise<void>;
 }
 
-type Action = 'start' | 'stop' | 'archive' | 'delete';
-const ACTION_TOOLS: Record<Action, AnyTool> = { start: startSandbox, stop: stopSandbox, archive: archiveSandbox, delete: deleteSandbox };
-const ACTION_FLAG: Record<Action, string> = { start: 'can-start', stop: 'can-stop', archive: 'can-archive', delete: 'can-delete' };
-const ACTION_TITLE: Record<Action, string> = { start: 'Starting', stop: 'Stopping', archive: 'Archiving', delete: 'Deleting' };
-const ACTION_PAST: Record<Action, string> = { start: 'started', stop: 'stopped', archive: 'archived', delete: 'deleted' };
+// The verbs and past tenses come from the tools themselves (LIFECYCLE_TOOLS[action].lifecycle).
+type Action = LifecycleAction;
+/** The tree item's context flag that allows the action (see tree-model.ts). */
+const actionFlag = (action: Action) => `can-${action}`;
 /** Shown in the tree from the moment the action is requested (deletes are left alone: the row goes when the API says). */
 const ACTION_TRANSITION: Partial<Record<Action, SandboxState>> = { start: 'starting', stop: 'stopping', archive: 'archiving' };
 
@@ -53,15 +45,15 @@ function selectedSandboxes(item: unknown, selected: unknown): SandboxDetails[] {
 
 async function pickSandboxes(s: CommandServices, action: Action | 'any', many: boolean): Promise<SandboxDetails[]> {
   if (s.store.status.kind !== 'ready') await s.store.refresh();
-  const fits = (x: SandboxDetails) => action === 'any' || contextValueFor(x).split(' ').includes(ACTION_FLAG[action]);
+  const fits = (x: SandboxDetails) => action === 'any' || contextValueFor(x).split(' ').includes(actionFlag(action));
   const candidates = s.store.sandboxes.filter(fits);
   if (!candidates.length) {
-    void vscode.window.showInformationMessage(action === 'any' ? 'Daytona: no sandboxes.' : `Daytona: no sandbox can be ${ACTION_PAST[action]} right now.`);
+    void vscode.window.showInformationMessage(action === 'any' ? 'Daytona: no sandboxes.' : `Daytona: no sandbox can be ${LIFECYCLE_TOOLS[action].lifecycle.pastTense} right now.`);
     return [];
   }
   const items = candidates.map((x) => ({ label: x.name, description: `${x.state} · ${x.id}`, sandbox: x }));
   if (many) {
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Daytona: choose sandboxes to ${action}`, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Daytona: choose sandboxes to ${action === 'any' ? action : LIFECYCLE_TOOLS[action].lifecycle.verb}`, matchOnDescription: true });
     return (picked ?? []).map((p) => p.sandbox);
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Daytona: choose a sandbox', matchOnDescription: true });
@@ -82,11 +74,13 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   if (action === 'delete' && !(await confirmDeletion(targets))) return;
   const names = nameList(targets.map((x) => x.name));
   const ids = targets.map((x) => x.id);
+  const tool = LIFECYCLE_TOOLS[action];
+  const { verb, ongoing, pastTense } = tool.lifecycle;
   const shown = ACTION_TRANSITION[action];
-  if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(ACTION_FLAG[action])), shown);
-  const outcome = await runTool(s, ACTION_TOOLS[action], { sandboxes: ids }, `${ACTION_TITLE[action]} ${names}…`, `${action} ${names}`);
+  if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), shown);
+  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`);
   void s.store.settleTransition(ids);
-  if (outcome) void reportOutcome(lifecycleOutcome(ACTION_PAST[action], action, outcome.data as Parameters<typeof lifecycleOutcome>[2]), s.log);
+  if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data), s.log);
 }
 
 async function setApiKey(s: CommandServices): Promise<void> {
@@ -103,7 +97,7 @@ async function setApiKey(s: CommandServices): Promise<void> {
     const candidate = key.trim();
     const problem = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Daytona: checking the API key…' }, async () => {
       try {
-        await invokeTool(listSandboxes, { limit: 1 }, s.contextWithKey(candidate, new AbortController().signal));
+        await s.withKey(candidate, (ctx) => callTool(listSandboxes, { limit: 1 }, ctx));
         return undefined;
       } catch (err) {
         return toToolError(err);
@@ -141,7 +135,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   sourcePick.items = [{ label: '$(star) Default snapshot' }, { label: '$(package) Build from a container image…', description: 'choose CPU, memory and disk', image: true }];
   sourcePick.show();
   const controller = new AbortController();
-  invokeTool(listSnapshots, {}, s.simpleContext(controller.signal))
+  callTool(listSnapshots, {}, s.context(controller.signal))
     .then((out) => {
       const snaps = out.data.snapshots.filter((x: { state: string }) => x.state === 'active');
       sourcePick.items = [
@@ -214,57 +208,49 @@ function dashboardUrl(apiUrl: string): string {
 
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const one = async (item: unknown): Promise<SandboxDetails | undefined> => selectedSandboxes(item, undefined)[0] ?? (await pickSandboxes(s, 'any', false))[0];
-  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        await fn(...args);
-      } catch (err) {
-        void showToolError(toToolError(err), s.log);
-      }
-    });
-  return [
-    reg('daytona.setApiKey', () => setApiKey(s)),
-    reg('daytona.signOut', async () => {
+  return registerTable({
+    'daytona.setApiKey': () => setApiKey(s),
+    'daytona.signOut': async () => {
       await s.keys.clear();
       s.log.info('API key removed from secret storage');
       const c = s.credentials();
       void vscode.window.showInformationMessage(
         c.source === 'none' ? 'Daytona: signed out.' : `Daytona: removed the stored key; now using ${c.origin}.`,
       );
-    }),
-    reg('daytona.refresh', () => s.store.refresh()),
-    reg('daytona.createSandbox', () => createSandboxWizard(s)),
-    reg('daytona.startSandbox', (item, selected) => lifecycle(s, 'start', item, selected)),
-    reg('daytona.stopSandbox', (item, selected) => lifecycle(s, 'stop', item, selected)),
-    reg('daytona.archiveSandbox', (item, selected) => lifecycle(s, 'archive', item, selected)),
-    reg('daytona.deleteSandbox', (item, selected) => lifecycle(s, 'delete', item, selected)),
-    reg('daytona.deleteAllStopped', () => deleteAllStopped(s)),
-    reg('daytona.copyId', async (item) => {
+    },
+    'daytona.refresh': () => s.store.refresh(),
+    'daytona.createSandbox': () => createSandboxWizard(s),
+    'daytona.startSandbox': (item, selected) => lifecycle(s, 'start', item, selected),
+    'daytona.stopSandbox': (item, selected) => lifecycle(s, 'stop', item, selected),
+    'daytona.archiveSandbox': (item, selected) => lifecycle(s, 'archive', item, selected),
+    'daytona.deleteSandbox': (item, selected) => lifecycle(s, 'delete', item, selected),
+    'daytona.deleteAllStopped': () => deleteAllStopped(s),
+    'daytona.copyId': async (item) => {
       const x = await one(item);
       if (!x) return;
       await vscode.env.clipboard.writeText(x.id);
       void vscode.window.setStatusBarMessage(`Copied sandbox id ${x.id}`, 3000);
-    }),
-    reg('daytona.openDashboard', async () => {
+    },
+    'daytona.openDashboard': async () => {
       await vscode.env.openExternal(vscode.Uri.parse(dashboardUrl(s.credentials().apiUrl)));
-    }),
-    reg('daytona.showDetails', async (item) => {
+    },
+    'daytona.showDetails': async (item) => {
       const x = await one(item);
       if (!x) return;
       const doc = await vscode.workspace.openTextDocument(detailsUri(x.name, x.id));
       await vscode.languages.setTextDocumentLanguage(doc, 'json');
       await vscode.window.showTextDocument(doc, { preview: true });
-    }),
-    reg('daytona.showMcpLog', async () => {
+    },
+    'daytona.showMcpLog': async () => {
       const path = defaultAuditLogPath();
       if (!existsSync(path)) {
         void vscode.window.showInformationMessage(`Daytona: no MCP activity yet; the audit log will appear at ${path}.`);
         return;
       }
       await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true });
-    }),
-    reg('daytona.showOutput', () => s.log.show()),
-    reg('daytona.groupByState', () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'state', vscode.ConfigurationTarget.Global)),
-    reg('daytona.groupByProject', () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'project', vscode.ConfigurationTarget.Global)),
-  ];
+    },
+    'daytona.showOutput': () => s.log.show(),
+    'daytona.groupByState': () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'state', vscode.ConfigurationTarget.Global),
+    'daytona.groupByProject': () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'project', vscode.ConfigurationTarget.Global),
+  }, s.log);
 }

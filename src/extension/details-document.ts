@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { getSandbox } from '../core/tools/get_sandbox';
 import type { ToolContext } from '../core/tool';
-import { invokeTool } from './tool-invoker';
+import { callTool } from './tool-invoker';
 
 export const DETAILS_SCHEME = 'daytona-sandbox';
 
@@ -13,7 +13,7 @@ export class SandboxDetailsProvider implements vscode.TextDocumentContentProvide
     const id = new URLSearchParams(uri.query).get('id') ?? uri.path.replace(/^\//, '').replace(/\.json$/, '');
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
-    const out = await invokeTool(getSandbox, { sandbox: id }, this.context(controller.signal));
+    const out = await callTool(getSandbox, { sandbox: id }, this.context(controller.signal));
     return `${JSON.stringify(out.data.sandbox, null, 2)}\n`;
   }
 }

@@ -1,28 +1,25 @@
 /**
- * Composition root. Activation wires the key store, settings, the sandbox store, tree, status bar
- * and commands; nothing here loads @daytonaio/sdk — the gateway imports it on the first API call.
+ * Composition root. Activation wires the key store, settings, the sandbox store, tree, status bar,
+ * MCP (mcp-wiring.ts) and commands; nothing here loads @daytonaio/sdk — the gateway imports it on
+ * the first API call.
  */
 import * as vscode from 'vscode';
 import { resolveCredentials, hasCredential, type Credentials } from '../core/credentials';
 import { createGatewayProvider, type ManagedGatewayProvider } from '../core/gateway-provider';
+import type { GatewayProvider } from '../core/gateway';
 import { scrubbedLog } from './scrubbed-log';
-import type { ToolContext } from '../core/tool';
 import { registerCommands, type CommandServices } from './commands';
+import { ConnectionState } from './connection-state';
 import { DETAILS_SCHEME, SandboxDetailsProvider } from './details-document';
 import { KeyStore } from './key-store';
+import { wireMcp } from './mcp-wiring';
+import type { McpRegistration } from './mcp-registration';
 import { SandboxStore } from './sandbox-store';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import type { RunnerHost } from './tool-runner';
 import { WalkthroughSync } from './walkthrough-sync';
-import { showToolError } from './tool-runner';
-import { ToolError } from '../core/errors';
-import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
-import { McpStatusProvider, STATUS_SCHEME } from './status-document';
-import { bundledServerPath, McpRegistration } from './mcp-registration';
-import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
-import { installServerCopy } from '../registration/install';
-import { existsSync } from 'node:fs';
 import { daytonaFolderWarnings, folderWarningNotice } from '../core/file-trust';
 
 const VIEW_ID = 'daytona.sandboxes';
@@ -51,17 +48,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   };
   provider = createGatewayProvider({ resolveCredentials: () => credentials() });
   const gateways = provider;
-
-  const makeContext = (gateway: ToolContext['gateway'], signal: AbortSignal, hooks?: Partial<Pick<ToolContext, 'progress' | 'confirm'>>): ToolContext => ({
-    gateway,
-    signal,
-    defaults: { project: defaultProject(readSettings()) },
-    progress: hooks?.progress ?? (() => undefined),
-    confirm: hooks?.confirm ?? (async () => 'unsupported'),
-  });
+  // The one tool context of the editor; every command, the store and the details page use it.
+  const toolContext = toolContextFor(gateways.get);
 
   const store = new SandboxStore({
-    context: (signal) => makeContext(gateways.get, signal),
+    context: (signal) => toolContext(signal),
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
     hiddenIntervalMs: () => readSettings().statusBarRefreshSeconds * 1000,
     hasCredential: () => hasCredential(credentials()),
@@ -70,57 +61,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const statusBar = new StatusBar(store, () => hasCredential(credentials()));
   const walkthrough = new WalkthroughSync(context.globalState, view);
-
-  // A rejected key is said once, as a notification with the fix, not on every poll.
-  let notifiedAuthFor: string | undefined;
-  const notifyAuthError = () => {
-    const s = store.status;
-    if (s.kind !== 'error' || s.error.kind !== 'auth') return;
-    const origin = credentials().origin;
-    if (notifiedAuthFor === origin) return;
-    notifiedAuthFor = origin;
-    void showToolError(new ToolError('auth', `The Daytona API rejected the key from ${origin}.`), log);
-  };
-
-  const syncContext = () => {
-    const c = credentials();
-    void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
-    void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
-    void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
-    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : undefined;
-    view.badge = store.runningCount ? { value: store.runningCount, tooltip: `${store.runningCount} running` } : undefined;
-    statusBar.update();
-  };
+  const mcp = wireMcp({ log, extensionPath: context.extensionPath, store, credentials: () => credentials(), onInitialised: () => void walkthrough.mcpInitialised() });
+  const connection = new ConnectionState({ store, view, statusBar, log, credentials: () => credentials() });
 
   const services: CommandServices = {
     log,
     keys,
     store,
     credentials: () => credentials(),
-    context: (signal, hooks) => makeContext(gateways.get, signal, hooks),
-    contextWithKey: (apiKey, signal) => {
+    context: toolContext,
+    async withKey(apiKey, use) {
+      // A provider for this one check, disposed after it (it holds an SDK client and registers the key with the scrubber).
       const once = createGatewayProvider({ resolveCredentials: () => credentials(apiKey) });
-      return makeContext(async () => once.get(), signal);
+      try {
+        return await use(toolContextFor(once.get)(new AbortController().signal));
+      } finally {
+        await once.dispose();
+      }
     },
-    simpleContext: (signal) => makeContext(gateways.get, signal),
-    onAuthError: () => syncContext(),
+    onAuthError: () => connection.sync(),
     revealView: async () => {
       await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     },
   };
 
-  const registration = new McpRegistration({ log, extensionPath: context.extensionPath, credentials: () => credentials() });
-  refreshStableServer(context.extensionPath, log);
-  const mcpHost: McpCommandHost = { log, extensionPath: context.extensionPath, credentials: () => credentials(), registration, onInitialised: () => void walkthrough.mcpInitialised() };
-  const statusPage = new McpStatusProvider(store, () => statusFacts(mcpHost));
-
   context.subscriptions.push(
-    registration,
-    vscode.commands.registerCommand('daytona.initMcp', () => initMcp(mcpHost)),
-    vscode.commands.registerCommand('daytona.showMcpConfig', () => showMcpConfig(mcpHost)),
-    vscode.commands.registerCommand('daytona.mcpStatus', () => mcpStatus()),
-    statusPage,
-    vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, statusPage),
+    ...mcp.disposables,
     log,
     keys,
     store,
@@ -129,32 +95,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     statusBar,
     walkthrough,
     { dispose: () => void gateways.dispose() },
-    store.onDidChange(syncContext),
-    store.onDidChange(notifyAuthError),
+    connection,
     view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
     keys.onDidChange(() => {
-      notifiedAuthFor = undefined;
       log.info(`credentials changed; now using ${credentials().origin}`);
-      syncCredentialsFile(keys.current, log);
-      registration.refresh();
-      syncContext();
+      mcp.keyChanged(keys.current);
+      connection.keyChanged();
       store.reset();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       if (e.affectsConfiguration(`${SECTION}.groupBy`)) tree.refresh();
       if (e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) store.reset();
-      if (e.affectsConfiguration(`${SECTION}.mcp`) || e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) registration.refresh();
-      syncContext();
+      if (e.affectsConfiguration(`${SECTION}.mcp`) || e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) mcp.registration.refresh();
+      connection.sync();
     }),
-    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => makeContext(gateways.get, signal))),
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => toolContext(signal))),
     ...registerCommands(services),
   );
-  syncContext();
+  connection.sync();
   store.setVisible(view.visible);
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
   warnAboutUnsafeFolders(log);
-  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: registration.mode } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: mcp.registration.mode } : undefined;
 }
 
 /**
@@ -168,36 +131,15 @@ function warnAboutUnsafeFolders(log: vscode.LogOutputChannel): void {
   void vscode.window.showWarningMessage(notice);
 }
 
-/**
- * File-launched agents run the copy at ~/.daytona/mcp; once the user has set that up (Init MCP),
- * keep it in step with this extension version so updates reach them. Off the activation path.
- */
-function refreshStableServer(extensionPath: string, log: vscode.LogOutputChannel): void {
-  if (!existsSync(stableServerPath())) return;
-  setTimeout(() => {
-    try {
-      const r = installServerCopy(bundledServerPath(extensionPath));
-      if (r.changed) log.info(`updated the MCP server for file-based agents at ${r.path}`);
-    } catch (err) {
-      log.warn(`could not update ${stableServerPath()}: ${(err as Error).message}`);
-    }
-  }, 2_000);
-}
-
-/** A credentials file written by Init MCP follows the editor's key: replaced on change, removed on sign-out. */
-function syncCredentialsFile(key: string | undefined, log: vscode.LogOutputChannel): void {
-  if (!existsSync(credentialsFilePath())) return;
-  try {
-    if (key) {
-      const s = readSettings();
-      writeCredentialsFile({ apiKey: key, apiUrl: s.apiUrl, target: s.target });
-      log.info(`updated ${credentialsFilePath()} for file-based agents`);
-    } else if (removeCredentialsFile()) {
-      log.info(`removed ${credentialsFilePath()}: file-based agents are signed out too`);
-    }
-  } catch (err) {
-    log.warn(`could not update ${credentialsFilePath()}: ${(err as Error).message}`);
-  }
+/** Tool contexts over one gateway: the editor's defaults, and no progress or confirmation unless a command supplies them. */
+function toolContextFor(gateway: GatewayProvider): RunnerHost['context'] {
+  return (signal, hooks) => ({
+    gateway,
+    signal,
+    defaults: { project: defaultProject(readSettings()) },
+    progress: hooks?.progress ?? (() => undefined),
+    confirm: hooks?.confirm ?? (async () => 'unsupported'),
+  });
 }
 
 export async function deactivate(): Promise<void> {

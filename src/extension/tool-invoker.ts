@@ -1,21 +1,19 @@
 /**
- * The one adapter between editor commands and the core tools: validate input with the tool's own
- * schema, run its handler with a host-supplied context. No vscode import, so it is unit-tested
- * against the emulator; commands.ts wraps it with progress, cancellation and notifications.
+ * The editor's adapter over core/invoke.ts: the same validation and error mapping agents get over
+ * MCP, with a failure thrown as its ToolError (commands catch it and show a notification). No
+ * vscode import, so it is unit-tested against the emulator; tool-runner.ts adds progress and
+ * cancellation.
  */
 import type { z } from 'zod';
-import { ToolError } from '../core/errors';
+import { invokeTool } from '../core/invoke';
 import type { ToolContext, ToolDefinition, ToolOutcome } from '../core/tool';
 
-export async function invokeTool<I extends z.ZodObject, O extends z.ZodObject>(
+export async function callTool<I extends z.ZodObject, O extends z.ZodObject>(
   tool: ToolDefinition<I, O>,
   input: z.input<I>,
   ctx: ToolContext,
 ): Promise<ToolOutcome<z.input<O>>> {
-  const parsed = tool.input.safeParse(input);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-    throw new ToolError('invalid_input', detail);
-  }
-  return tool.handler(parsed.data, ctx);
+  const result = await invokeTool(tool, input, ctx);
+  if (!result.ok) throw result.error;
+  return result.outcome;
 }

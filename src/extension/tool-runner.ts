@@ -7,13 +7,13 @@ import * as vscode from 'vscode';
 import type { z } from 'zod';
 import { toToolError, type ToolError } from '../core/errors';
 import type { ToolContext, ToolDefinition, ToolOutcome } from '../core/tool';
-import { invokeTool } from './tool-invoker';
+import { callTool } from './tool-invoker';
 import type { OutcomeText } from './outcome-text';
 
 export interface RunnerHost {
   log: vscode.LogOutputChannel;
-  /** A ToolContext for one call; the runner supplies progress and confirm. */
-  context(signal: AbortSignal, hooks: Pick<ToolContext, 'progress' | 'confirm'>): ToolContext;
+  /** A ToolContext for one call; the runner supplies progress and confirm (without them: none, and 'unsupported'). */
+  context(signal: AbortSignal, hooks?: Partial<Pick<ToolContext, 'progress' | 'confirm'>>): ToolContext;
   /** Called after an auth error so the status bar and tree can show it. */
   onAuthError?(err: ToolError): void;
 }
@@ -54,7 +54,7 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
           },
         });
         try {
-          const outcome = await invokeTool(tool, input, ctx);
+          const outcome = await callTool(tool, input, ctx);
           host.log.info(`${tool.name}: ${outcome.isError ? 'failed' : 'ok'} — ${outcome.summary.split('\n')[0]}`);
           return outcome;
         } finally {

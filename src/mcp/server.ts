@@ -1,7 +1,7 @@
 /**
  * Builds the MCP server from the core tools. This is the only place that turns a ToolOutcome or a
  * ToolError into a CallToolResult, and the only place that knows about MCP progress, cancellation
- * and elicitation. Every call is validated here (so bad input never reaches a handler) and audited.
+ * and elicitation. Every call goes through core/invoke.ts (so bad input never reaches a handler) and is audited.
  */
 import { setMaxListeners } from 'node:events';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -16,9 +16,9 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { z } from 'zod';
 import { redactArguments, type AuditLog } from '../core/audit-log';
-import { ToolError, toToolError } from '../core/errors';
+import { ToolError } from '../core/errors';
+import { invokeTool } from '../core/invoke';
 import { scrubValue } from '../core/scrub';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
@@ -43,25 +43,6 @@ export interface McpServerOptions {
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
-    .join('; ');
-}
-
-/** Keys that could reach Object.prototype when copied; refused anywhere in the arguments. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-function findUnsafeKey(value: unknown, path: string[] = [], depth = 0): string | undefined {
-  if (!value || typeof value !== 'object' || depth > 20) return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    if (UNSAFE_KEYS.has(k)) return [...path, k].join('.');
-    const found = findUnsafeKey(v, [...path, k], depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 function errorResult(err: ToolError): CallToolResult {
   return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
@@ -124,36 +105,25 @@ export function createMcpServer(o: McpServerOptions): Server {
       audit('error', { error: err.kind });
       return errorResult(err);
     }
-    const unsafe = findUnsafeKey(rawArgs);
-    if (unsafe) {
-      const err = new ToolError('invalid_input', `Invalid arguments for ${name}: the key "${unsafe}" is not allowed (__proto__, constructor and prototype are reserved).`);
-      audit('invalid_input', { error: err.kind, message: err.message });
-      return errorResult(err);
-    }
-    const parsed = tool.input.safeParse(rawArgs ?? {});
-    if (!parsed.success) {
-      const err = new ToolError('invalid_input', `Invalid arguments for ${name}: ${formatZodError(parsed.error)}`, {
-        hint: 'Fix the arguments as described (see the tool\'s input schema) and call again.',
-      });
-      audit('invalid_input', { error: err.kind, message: err.message });
-      return errorResult(err);
-    }
     const { ctx, progressSent } = contextFor(server, o, extra);
-    try {
-      const outcome = await tool.handler(parsed.data, ctx);
-      await progressSent();
-      audit(extra.signal.aborted ? 'cancelled' : outcome.isError ? 'error' : 'ok', { sandboxIds: outcome.sandboxIds ?? [] });
-      return {
-        content: [{ type: 'text', text: outcome.summary }],
-        structuredContent: outcome.data as Record<string, unknown>,
-        isError: outcome.isError || undefined,
-      };
-    } catch (raw) {
-      await progressSent();
-      const err = extra.signal.aborted ? new ToolError('cancelled', 'The request was cancelled by the client.') : toToolError(raw);
+    const result = await invokeTool(tool, rawArgs, ctx);
+    if (!result.ok && result.stage === 'input') {
+      audit('invalid_input', { error: result.error.kind, message: result.error.message });
+      return errorResult(result.error);
+    }
+    await progressSent();
+    if (!result.ok) {
+      const err = extra.signal.aborted ? new ToolError('cancelled', 'The request was cancelled by the client.') : result.error;
       audit(err.kind === 'cancelled' ? 'cancelled' : 'error', { error: err.kind, message: err.message });
       return errorResult(err);
     }
+    const { outcome } = result;
+    audit(extra.signal.aborted ? 'cancelled' : outcome.isError ? 'error' : 'ok', { sandboxIds: outcome.sandboxIds ?? [] });
+    return {
+      content: [{ type: 'text', text: outcome.summary }],
+      structuredContent: outcome.data as Record<string, unknown>,
+      isError: outcome.isError || undefined,
+    };
   };
 
   // Calls in flight when the client goes away: closing aborts their signals (the SDK does that);

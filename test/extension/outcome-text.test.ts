@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { invokeTool } from '../../src/extension/tool-invoker';
+import { callTool } from '../../src/extension/tool-invoker';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from '../../src/extension/outcome-text';
 import { createSandbox } from '../../src/core/tools/create_sandbox';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
@@ -35,25 +35,25 @@ test('nameList names up to three and abbreviates past that', () => {
 });
 
 test('create names the sandbox (not "Created 1 sandbox:")', async () => {
-  const out = await invokeTool(createSandbox, { name: 'web' }, ctx);
+  const out = await callTool(createSandbox, { name: 'web' }, ctx);
   assert.deepEqual(createOutcome(out.data), { level: 'info', text: 'Created web.' });
-  const dup = await invokeTool(createSandbox, { name: 'web' }, ctx);
+  const dup = await callTool(createSandbox, { name: 'web' }, ctx);
   assert.deepEqual(createOutcome(dup.data), { level: 'error', text: 'Could not create web: Sandbox with name web already exists.' });
 });
 
 test('stop names every sandbox: done, already, failed; abbreviated past three', async () => {
   for (const n of ['web', 'api', 'db', 'q', 'x']) emu.seedSandbox({ name: n, state: 'started' });
   emu.seedSandbox({ name: 'idle', state: 'stopped' });
-  const five = await invokeTool(stopSandbox, { sandboxes: ['web', 'api', 'db', 'q', 'x'] }, ctx);
+  const five = await callTool(stopSandbox, { sandboxes: ['web', 'api', 'db', 'q', 'x'] }, ctx);
   assert.deepEqual(lifecycleOutcome('stopped', 'stop', five.data), { level: 'info', text: 'Stopped web, api and 3 more.' });
 
   emu.seedSandbox({ name: 'live', state: 'started' });
-  const mixed = await invokeTool(stopSandbox, { sandboxes: ['live', 'idle', 'nope'] }, ctx);
+  const mixed = await callTool(stopSandbox, { sandboxes: ['live', 'idle', 'nope'] }, ctx);
   const t = lifecycleOutcome('stopped', 'stop', mixed.data);
   assert.equal(t.level, 'warning');
   assert.match(t.text, /^Stopped live; could not stop nope: .*not found.*; idle was already stopped\.$/i);
 
-  const none = await invokeTool(stopSandbox, { sandboxes: ['nope', 'gone'] }, ctx);
+  const none = await callTool(stopSandbox, { sandboxes: ['nope', 'gone'] }, ctx);
   const e = lifecycleOutcome('stopped', 'stop', none.data);
   assert.equal(e.level, 'error');
   assert.match(e.text, /^Could not stop nope and gone: /);
@@ -63,7 +63,7 @@ test('clean-up says how many and names them', async () => {
   emu.seedSandbox({ name: 'docs-preview', state: 'stopped' });
   emu.seedSandbox({ name: 'analytics-etl', state: 'stopped' });
   emu.seedSandbox({ name: 'keep', state: 'started' });
-  const out = await invokeTool(cleanupSandboxes, {}, ctx);
+  const out = await callTool(cleanupSandboxes, {}, ctx);
   const t = cleanupOutcome(out.data);
   assert.equal(t.level, 'info');
   assert.match(t.text, /^Deleted 2 sandboxes: (docs-preview and analytics-etl|analytics-etl and docs-preview)\.$/);

@@ -7,7 +7,7 @@ import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore } from '../../src/extension/sandbox-store';
 import { describeStore, statusMarkdown, type StatusFacts } from '../../src/extension/status-text';
 import { groupSandboxes } from '../../src/extension/tree-model';
-import { invokeTool } from '../../src/extension/tool-invoker';
+import { callTool } from '../../src/extension/tool-invoker';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
 
 let emu: Emulator;
@@ -46,7 +46,7 @@ test('the page gives the store\'s counts, equal to the tree\'s, also right after
   assert.match(page, /- \*\*API\*\*: http:\/\/127\.0\.0\.1\/api \(target us\) — reachable; 4 sandboxes, 2 running\n/);
   assert.match(page, /not installed yet \(run Init MCP\)/);
 
-  await invokeTool(deleteSandbox, { sandboxes: ['c'], wait: false }, ctx);
+  await callTool(deleteSandbox, { sandboxes: ['c'], wait: false }, ctx);
   await store.refresh();
   assert.ok(store.sandboxes.some((s) => s.state === 'destroying'), 'the deleted one is still listed, as destroying');
   assert.equal(treeCount(store), 3);

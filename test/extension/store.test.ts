@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore } from '../../src/extension/sandbox-store';
-import { invokeTool } from '../../src/extension/tool-invoker';
+import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { ToolError } from '../../src/core/errors';
 
@@ -62,7 +62,7 @@ test('polls only while visible; faster during transitions; stops on auth errors'
   store.setVisible(true);
   await store.refresh();
   assert.equal(timers.at(-1)?.ms, 30_000);
-  await invokeTool(stopSandbox, { sandboxes: ['a'], wait: false }, ctx);
+  await callTool(stopSandbox, { sandboxes: ['a'], wait: false }, ctx);
   await store.refresh();
   assert.equal(store.hasTransitions, true);
   assert.equal(store.nextDelayMs(), 2_000);
@@ -119,7 +119,7 @@ test('a poll that finds nothing new does not notify (the tree keeps its menus op
   store.onDidChange(() => changes++);
   await store.refresh();
   assert.equal(changes, 0);
-  await invokeTool(stopSandbox, { sandboxes: ['steady'], wait: false }, ctx);
+  await callTool(stopSandbox, { sandboxes: ['steady'], wait: false }, ctx);
   await store.refresh();
   assert.equal(changes, 1);
 });
@@ -134,7 +134,7 @@ test('concurrent refreshes share one load', async () => {
 
 test('the command adapter validates input with the tool schema before any API call', async () => {
   emu.resetStats();
-  await assert.rejects(invokeTool(stopSandbox, { sandboxes: [] }, ctx), (e: ToolError) => e.kind === 'invalid_input' && /at least one/.test(e.message));
+  await assert.rejects(callTool(stopSandbox, { sandboxes: [] }, ctx), (e: ToolError) => e.kind === 'invalid_input' && /at least one/.test(e.message));
   assert.equal(emu.stats().requests.length, 0);
 });
 
@@ -186,7 +186,7 @@ test('an action started from the editor shows its transitional state at once, un
   await store.refresh();
   assert.equal(store.sandboxes[0]!.state, 'stopping');
   // The API reports its own state from now on.
-  await invokeTool(stopSandbox, { sandboxes: [id], wait: true }, ctx);
+  await callTool(stopSandbox, { sandboxes: [id], wait: true }, ctx);
   await store.refresh();
   assert.equal(store.sandboxes[0]!.state, 'stopped');
   assert.equal(store.hasTransitions, false);

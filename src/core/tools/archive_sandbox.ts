@@ -8,5 +8,6 @@ export const archiveSandbox = lifecycleTool({
     'Archive stopped sandboxes (stop running ones first): no cost while archived; start_sandbox restores them, slower.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   verb: 'archive',
+  ongoing: 'Archiving',
   pastTense: 'archived',
 });

@@ -1,5 +1,7 @@
 /** Every tool the product offers, in the order agents see them. */
 import type { AnyTool } from '../tool';
+import type { LifecycleAction } from '../types';
+import type { LifecycleTool } from './lifecycle-tool';
 import { listSandboxes } from './list_sandboxes';
 import { getSandbox } from './get_sandbox';
 import { createSandbox } from './create_sandbox';
@@ -23,6 +25,17 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   cleanupSandboxes,
   listSnapshots,
 ];
+
+/** The bulk lifecycle tools by action; each carries its words (see lifecycle-tool.ts). */
+export const LIFECYCLE_TOOLS: Readonly<Record<LifecycleAction, LifecycleTool>> = {
+  start: startSandbox,
+  stop: stopSandbox,
+  archive: archiveSandbox,
+  delete: deleteSandbox,
+};
+
+// Hosts that call tools by hand (the editor's commands) import them from here, the registry.
+export { listSandboxes, getSandbox, createSandbox, setSandboxLabels, cleanupSandboxes, listSnapshots };
 
 export const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
 

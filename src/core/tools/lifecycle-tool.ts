@@ -37,16 +37,23 @@ interface LifecycleToolSpec {
   pastTense: string;
   /** Imperative, for "stop requested, now stopping". */
   verb: string;
+  /** Under way, capitalised, for a progress title: "Stopping web…". */
+  ongoing: string;
   /** Ask the user (elicitation, where the client supports it) before acting on more than this many. */
   confirmAbove?: number;
 }
+
+/** The action and its words, kept on the tool so hosts (the editor's titles and notifications) need not repeat them. */
+export type LifecycleWords = Pick<LifecycleToolSpec, 'action' | 'verb' | 'pastTense' | 'ongoing'>;
+export type LifecycleTool = ReturnType<typeof lifecycleTool>;
 
 export function lifecycleTool(spec: LifecycleToolSpec) {
   const base = z.strictObject({ sandboxes: sandboxRefs, wait: waitSchema, timeoutSeconds: timeoutSchema });
   const input = spec.force
     ? base.extend({ force: z.boolean().default(false).describe('Stop at once, not gracefully') })
     : base.extend({});
-  return defineTool({
+  const words: LifecycleWords = { action: spec.action, verb: spec.verb, pastTense: spec.pastTense, ongoing: spec.ongoing };
+  const tool = defineTool({
     name: spec.name,
     title: spec.title,
     description: spec.description,
@@ -115,4 +122,5 @@ export function lifecycleTool(spec: LifecycleToolSpec) {
       };
     },
   });
+  return Object.assign(tool, { lifecycle: words });
 }

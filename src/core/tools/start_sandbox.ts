@@ -8,5 +8,6 @@ export const startSandbox = lifecycleTool({
     'Start stopped, archived (slower) or paused sandboxes, in parallel; waits. Already started is success.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   verb: 'start',
+  ongoing: 'Starting',
   pastTense: 'started',
 });

@@ -9,5 +9,6 @@ export const stopSandbox = lifecycleTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   force: true,
   verb: 'stop',
+  ongoing: 'Stopping',
   pastTense: 'stopped',
 });
