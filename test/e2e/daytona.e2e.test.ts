@@ -17,6 +17,7 @@ import {
   openWorkbench,
   quickInputItems,
   pickQuickInputItem,
+  clickUntil,
   runCommand,
   runExtensionHostTests,
   screenshot,
@@ -106,7 +107,7 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): P
 async function clickDialogButton(page: Page, label: string): Promise<void> {
   const button = page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: new RegExp(`^${label}$`) });
   await button.waitFor({ state: 'visible', timeout: 10_000 });
-  await button.click();
+  await clickUntil(button, async () => !(await button.isVisible()), { what: `dialog button "${label}"` });
 }
 
 for (const version of versions) {
@@ -173,9 +174,8 @@ for (const version of versions) {
       assert.deepEqual(await stepsDone(container, walkthrough), { setKey: false, initMcp: false, openView: false, askAgent: false });
       for (const step of walkthrough.steps) {
         // Each step shows its own picture, loaded at the size the file has.
-        await steps.filter({ hasText: step.title }).locator('.step-title').click();
         const image = container.locator(`img[alt="${step.media.altText}"]`);
-        await image.waitFor({ timeout: 10_000 });
+        await clickUntil(steps.filter({ hasText: step.title }).locator('.step-title'), () => image.isVisible(), { what: `walkthrough step "${step.title}"` });
         const loaded = await until(async () => {
           const size = await image.evaluate((element) => {
             const img = element as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
@@ -239,8 +239,9 @@ for (const version of versions) {
       await waitForRow(wb.page, 'scratch', /^started/);
       assert.equal(stateOf('scratch'), 'started');
 
-      await treeRow(wb.page, 'analytics-notebook', VIEW).click();
-      await treeRow(wb.page, 'ml-experiment-7', VIEW).click({ modifiers: ['Control'] });
+      const selected = (name: string) => async () => (await treeRow(wb.page, name, VIEW).getAttribute('aria-selected')) === 'true';
+      await clickUntil(treeRow(wb.page, 'analytics-notebook', VIEW), selected('analytics-notebook'), { what: 'select analytics-notebook' });
+      await clickUntil(treeRow(wb.page, 'ml-experiment-7', VIEW), selected('ml-experiment-7'), { what: 'add ml-experiment-7', click: { modifiers: ['Control'] } });
       await contextMenu(wb.page, 'ml-experiment-7', 'Delete Sandbox', { viewName: VIEW });
       const dialog = wb.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: 10_000 });

@@ -508,6 +508,47 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Clicks `target` until `done()` holds, and judges success by that state alone. Under load the renderer
+ * can be busy running the click's own effect (opening a walkthrough, an editor) for longer than Playwright
+ * waits for the mouse events to be acknowledged: Playwright then reports a timeout for a click that
+ * landed. So a failed click is not a failure; it is repeated only while its effect has not appeared.
+ */
+export async function clickUntil(
+  target: Locator,
+  done: () => Promise<boolean>,
+  opts: {
+    what: string;
+    attempts?: number;
+    settleMs?: number;
+    clickTimeoutMs?: number;
+    /** Extra click options, e.g. `{ button: 'right' }` or `{ modifiers: ['Control'] }`. */
+    click?: { button?: 'left' | 'right'; modifiers?: ('Control' | 'Shift' | 'Alt' | 'Meta')[] };
+    beforeClick?: () => Promise<void>;
+  },
+): Promise<void> {
+  const attempts = opts.attempts ?? 3;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1 && (await done())) return;
+    await opts.beforeClick?.();
+    await target.click({ ...opts.click, timeout: opts.clickTimeoutMs ?? 10_000, noWaitAfter: true }).catch((err: unknown) => {
+      lastError = err;
+      debug(`clickUntil(${opts.what}): click ${attempt} not confirmed (${(err as Error).message.split('\n')[0]}), judging by state`);
+    });
+    if (await pollUntil(done, opts.settleMs ?? 10_000)) return;
+  }
+  throw new Error(`${opts.what}: no effect after ${attempts} clicks${lastError ? ` (last: ${(lastError as Error).message.split('\n')[0]})` : ''}`);
+}
+
+/** Polls `cond` every 100 ms for up to `timeoutMs`; true as soon as it holds. */
+async function pollUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const end = Date.now() + timeoutMs; ; await sleep(100)) {
+    if (await cond().catch(() => false)) return true;
+    if (Date.now() > end) return false;
+  }
+}
+
 /** Opens the quick input as the Command Palette (F1) and returns its input box. */
 async function openCommandPalette(page: Page): Promise<Locator> {
   const input = page.locator(SELECTORS.quickInputBox);
@@ -554,7 +595,8 @@ export async function runCommand(page: Page, title: string, opts: { timeoutMs?: 
       await sleep(500);
       continue;
     }
-    await row.click({ noWaitAfter: true }); // see pickQuickInputItem
+    // A click Playwright cannot confirm may still have landed (see clickUntil): the loop below decides.
+    await row.click({ timeout: 10_000, noWaitAfter: true }).catch(() => debug(`runCommand("${title}"): click not confirmed`));
     // Done when the palette closed, or was replaced by the command's own quick input (input box/pick).
     const widget = page.locator(SELECTORS.quickInput);
     for (const end = Date.now() + 5000; Date.now() < end; await sleep(50)) {
@@ -570,7 +612,8 @@ export async function typeInQuickInput(page: Page, text: string, opts: { submit?
   const input = page.locator(SELECTORS.quickInputBox);
   await input.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 10_000 });
   await input.fill(text);
-  if (opts.submit ?? true) await input.press('Enter');
+  // Judged by the caller's next state check, like a click (see clickUntil).
+  if (opts.submit ?? true) await input.press('Enter', { timeout: 10_000, noWaitAfter: true }).catch(() => debug('typeInQuickInput: Enter not confirmed'));
 }
 
 /** Labels of the visible rows of the open quick pick. */
@@ -579,14 +622,12 @@ export async function quickInputItems(page: Page): Promise<string[]> {
   return (await page.locator(`${SELECTORS.quickInputRow} .label-name`).allInnerTexts()).map((s) => s.trim());
 }
 
-/** Clicks the quick-pick row whose label is `label`. */
+/** Picks the row labelled `label` of the open single-select quick pick; done when that row is gone. */
 export async function pickQuickInputItem(page: Page, label: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<void> {
   const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegex(label)}\\s*$`) : label;
   const row = page.locator(SELECTORS.quickInputRow).filter({ has: page.locator('.label-name', { hasText: re }) }).first();
-  // noWaitAfter: what a pick opens (a walkthrough's frames, an editor) can keep a busy renderer from
-  // settling for longer than any timeout; Playwright would then fail a click that was done. Callers wait
-  // for the pick's effect instead.
-  await row.click({ timeout: opts.timeoutMs ?? 10_000, noWaitAfter: true });
+  await row.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 10_000 });
+  await clickUntil(row, async () => !(await row.isVisible()), { what: `quick pick "${label}"`, settleMs: 15_000 });
 }
 
 /**
@@ -601,10 +642,14 @@ export async function moveMouseAway(page: Page): Promise<void> {
 
 /** Opens the notification center (bell in the status bar) unless it is already showing. */
 export async function showNotificationsCenter(page: Page): Promise<void> {
-  if (await page.locator(SELECTORS.notificationsCenter).isVisible()) return;
-  await page.locator(SELECTORS.notificationsBell).click();
+  const center = page.locator(SELECTORS.notificationsCenter);
+  if (await center.isVisible()) return;
+  // Toggling is synchronous once the click is handled, so a second click only follows one that missed.
+  await clickUntil(page.locator(SELECTORS.notificationsBell), () => center.isVisible(), {
+    what: 'notification centre (show)',
+    settleMs: 5000,
+  });
   await moveMouseAway(page);
-  await page.locator(SELECTORS.notificationsCenter).waitFor({ state: 'visible', timeout: 5000 });
 }
 
 /** The notification (toast, or item of the open notification center) containing `text`. */
@@ -644,15 +689,20 @@ export async function clickNotificationButton(
   let items = page.locator(SELECTORS.notificationItem);
   if (opts.notification) items = items.filter({ hasText: opts.notification });
   const button = items.locator(SELECTORS.notificationButton).filter({ hasText: new RegExp(`^\\s*${escapeRegex(label)}\\s*$`) }).first();
-  await button.click({ timeout: opts.timeoutMs ?? 10_000 });
+  await button.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 10_000 });
+  // A notification closes when one of its buttons runs.
+  await clickUntil(button, async () => !(await button.isVisible()), { what: `notification button "${label}"` });
 }
 
 /** Closes the notification center if it is showing (toasts are not shown while it is open). */
 export async function hideNotificationsCenter(page: Page): Promise<void> {
-  if (!(await page.locator(SELECTORS.notificationsCenter).isVisible())) return;
-  await page.locator(SELECTORS.notificationsBell).click();
+  const center = page.locator(SELECTORS.notificationsCenter);
+  if (!(await center.isVisible())) return;
+  await clickUntil(page.locator(SELECTORS.notificationsBell), async () => !(await center.isVisible()), {
+    what: 'notification centre (hide)',
+    settleMs: 5000,
+  });
   await moveMouseAway(page);
-  await page.locator(SELECTORS.notificationsCenter).waitFor({ state: 'hidden', timeout: 5000 });
 }
 
 /**
@@ -711,7 +761,7 @@ export async function openActivityBarContainer(page: Page, title: string, opts: 
     (await item.getAttribute('aria-selected')) === 'true' &&
     (await page.locator(SELECTORS.sidebar).isVisible()) &&
     (await sidebarTitle.innerText().catch(() => '')).toUpperCase().includes(title.toUpperCase());
-  if (!(await showing())) await item.click();
+  if (!(await showing())) await clickUntil(item, showing, { what: `activity bar "${title}"` });
   await page.locator(`${SELECTORS.sidebar} .composite.title`, { hasText: new RegExp(escapeRegex(title), 'i') }).waitFor({ timeout });
 }
 
@@ -779,7 +829,10 @@ export function treeRow(page: Page, rowText: string, viewName?: string): Locator
 /** Right-clicks the tree row `rowText` and picks `itemLabel` from its context menu. */
 export async function contextMenu(page: Page, rowText: string, itemLabel: string, opts: { viewName?: string; timeoutMs?: number } = {}): Promise<void> {
   const timeout = opts.timeoutMs ?? 10_000;
-  await treeRow(page, rowText, opts.viewName).click({ button: 'right', timeout });
+  const menu = page.locator(SELECTORS.contextMenu).first();
+  const row = treeRow(page, rowText, opts.viewName);
+  await row.waitFor({ state: 'visible', timeout });
+  await clickUntil(row, () => menu.isVisible(), { what: `right-click on "${rowText}"`, click: { button: 'right' } });
   // The menu lives in a shadow root; Playwright's CSS engine pierces open shadow roots.
   const item = page
     .locator(SELECTORS.contextMenuItem)
@@ -788,19 +841,15 @@ export async function contextMenu(page: Page, rowText: string, itemLabel: string
   await item.waitFor({ state: 'visible', timeout });
   // VS Code's menu ignores a mouse-up that comes right after it opened (so the releasing right-click
   // cannot pick an item): hover, pause, click, and click again if the menu is still open.
-  const menu = page.locator(SELECTORS.contextMenu).first();
-  for (let attempt = 0; ; attempt++) {
-    await item.hover();
-    await sleep(200);
-    await item.click();
-    try {
-      await menu.waitFor({ state: 'hidden', timeout: 1000 });
-      return;
-    } catch {
-      debug(`contextMenu: "${itemLabel}" click ignored, retrying`);
-      if (attempt >= 3) throw new Error(`context menu item "${itemLabel}" did not run`);
-    }
-  }
+  await clickUntil(item, async () => !(await menu.isVisible()), {
+    what: `context menu item "${itemLabel}"`,
+    attempts: 4,
+    settleMs: 2000,
+    beforeClick: async () => {
+      await item.hover({ timeout: 5000 }).catch(() => undefined);
+      await sleep(200);
+    },
+  });
 }
 
 /** Labels of the items of the open context menu (after a right-click). */
