@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 
 // The layers (docs/architecture.md): src/core → src/registration → src/mcp → src/cli, src/extension.
 // Each folder lists the folders of ours and the packages it must never import, so a wrong import
-// fails `npm run lint` (and so `npm test`) instead of waiting for a reviewer. tests/bench/scripts are free.
+// fails `npm run lint` (and so `npm test`) instead of waiting for a reviewer. No layer imports test/,
+// bench/ or scripts/; those use the shared test tooling only through its entries (below).
 const LAYERS = {
   core: { folders: ['registration', 'mcp', 'cli', 'extension'], packages: ['vscode', '@modelcontextprotocol/*'] },
   registration: { folders: ['mcp', 'cli', 'extension'], packages: ['vscode'] },
@@ -24,6 +25,7 @@ function layerRules(layer, { folders, packages }) {
       'no-restricted-imports': ['error', {
         patterns: [
           { regex, message: why },
+          { regex: '^(\\.\\./)+(test|bench|scripts)(/|$)', message: `src/${layer} ships in the product: it never imports tests, benchmarks or scripts.` },
           ...(packages.length ? [{ group: packages, message: why }] : []),
         ],
       }],
@@ -50,6 +52,20 @@ export default tseslint.config(
     },
   },
   ...Object.entries(LAYERS).map(([layer, rule]) => layerRules(layer, rule)),
+  {
+    // Shared tooling: the Daytona API emulator and the real-editor harness live under test/ (their tests sit
+    // beside them) and also serve bench/ and scripts/ (demo, pictures) — through one entry each, so the rest
+    // of test/ stays private to the tests.
+    files: ['bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+test/(?!emulator/emulator$|e2e/harness$)',
+          message: 'bench/ and scripts/ use test/ only through its shared entries: test/emulator/emulator.ts and test/e2e/harness.ts.',
+        }],
+      }],
+    },
+  },
   {
     // node:test's test()/describe() return promises the runner tracks itself.
     files: ['test/**/*.ts', 'bench/**/*.ts'],

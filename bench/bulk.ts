@@ -9,7 +9,7 @@
  * The emulator's peak in-flight request count is read from its stats after each parallel run.
  */
 import type { Daytona } from '@daytonaio/sdk';
-import type { SeedSandbox } from '../test/emulator/types';
+import type { SeedSandbox } from '../test/emulator/emulator';
 import type { Build } from './lib/build';
 import { routeCounts, startEmulatorProcess, statusCount, type EmulatorProcess } from './lib/emulator';
 import { resultText, startMcpServer, type McpServer } from './lib/mcp';

@@ -8,7 +8,7 @@
  * Rounds alternate which side goes first.
  */
 import type { Daytona } from '@daytonaio/sdk';
-import type { SeedSandbox } from '../test/emulator/types';
+import type { SeedSandbox } from '../test/emulator/emulator';
 import type { Build } from './lib/build';
 import { startEmulatorProcess, routeCounts, type EmulatorProcess } from './lib/emulator';
 import { resultText, serverEnv, startMcpServer, type McpServer } from './lib/mcp';

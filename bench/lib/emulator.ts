@@ -5,8 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { EmulatorStats, FaultSpec, SeedSandbox } from '../../test/emulator/types';
-import { DEFAULT_API_KEY } from '../../test/emulator/emulator';
+import { DEFAULT_API_KEY, type EmulatorStats, type FaultSpec, type SeedSandbox } from '../../test/emulator/emulator';
 import { PROJECT_ROOT } from './build';
 
 export interface EmulatorProcess {

@@ -4,7 +4,7 @@
 #   .cache/editors/code-server-<OLD>/   code-server 4.100.3 (VS Code 1.100.3), runs on the machine's Node 20
 #   .cache/editors/code-server-<NEW>/   code-server 4.139.1 (VS Code 1.139) plus node@24 (npm's `node`
 #                                       package ships the binary), which that code-server needs
-#   .cache/editors/editors.json         manifest the harness reads (test/e2e/harness.ts)
+#   .cache/editors/editors.json         manifest the harness reads (test/e2e/driver/install.ts)
 #   .cache/e2e-tools/                   playwright-core + mocha, used only when the project's own
 #                                       node_modules lacks them (they are meant to be devDependencies)
 #

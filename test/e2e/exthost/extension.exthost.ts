@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 /**
- * Runs inside the real extension host (code-server), loaded by test/e2e/harness.ts through the
+ * Runs inside the real extension host (code-server), loaded by test/e2e/driver/exthost.ts through the
  * workbench test payload. The emulator runs in the outer test process; its URL arrives through
  * DAYTONA_API_URL in the extension host's environment and the key through E2E_API_KEY.
  */

@@ -1,0 +1,126 @@
+// The activity bar, views, tree rows and their context menus.
+import type { Locator, Page } from 'playwright-core';
+import { sleep } from './processes';
+import { SELECTORS, clickUntil, escapeRegex } from './workbench';
+
+/** `s` as the inside of a double-quoted CSS attribute value. */
+function cssString(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** CSS for the activity-bar entry of view container `title`. */
+export function activityBarItemSelector(title: string): string {
+  return `${SELECTORS.activityBarItem}:has(> .action-label[aria-label^="${cssString(title)}"])`;
+}
+
+/**
+ * Shows the view container `title` from the activity bar (no-op when it is already showing: clicking an
+ * active entry would hide the side bar).
+ */
+export async function openActivityBarContainer(page: Page, title: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  // The entry is an li.action-item[role=tab] (aria-label="") holding a.action-label whose aria-label starts
+  // with the title ("Explorer (Ctrl+Shift+E)", or just "Harness Hello") — same in 1.100 and 1.139.
+  const item = page.locator(activityBarItemSelector(title)).first();
+  await item.waitFor({ state: 'visible', timeout });
+  const sidebarTitle = page.locator(`${SELECTORS.sidebar} .composite.title`);
+  const showing = async () =>
+    (await item.getAttribute('aria-selected')) === 'true' &&
+    (await page.locator(SELECTORS.sidebar).isVisible()) &&
+    (await sidebarTitle.innerText().catch(() => '')).toUpperCase().includes(title.toUpperCase());
+  if (!(await showing())) await clickUntil(item, showing, { what: `activity bar "${title}"` });
+  await page.locator(`${SELECTORS.sidebar} .composite.title`, { hasText: new RegExp(escapeRegex(title), 'i') }).waitFor({ timeout });
+}
+
+/** The pane (section) of a view in the side bar, by its name as shown in the header. */
+export function viewPane(page: Page, viewName: string): Locator {
+  return page
+    .locator(`${SELECTORS.sidebar} .pane`)
+    .filter({ has: page.locator(`${SELECTORS.paneHeader}[aria-label^="${cssString(viewName)}"]`) })
+    .first();
+}
+
+/**
+ * Labels of the rows of tree view `viewName` (expands its section if collapsed). Waits until at least
+ * `minRows` rows (default 1) are rendered. Each entry is the row's label; see treeRowDetails for more.
+ */
+export async function treeRows(page: Page, viewName: string, opts: { minRows?: number; timeoutMs?: number } = {}): Promise<string[]> {
+  return (await treeRowDetails(page, viewName, opts)).map((r) => r.label);
+}
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** aria-label of the row (label plus description/tooltip as VS Code announces it). */
+  ariaLabel: string;
+  /** 1-based depth. */
+  level: number;
+  expanded?: boolean;
+}
+
+/** Like treeRows, with each row's description, aria-label, depth and expansion state. */
+export async function treeRowDetails(page: Page, viewName: string, opts: { minRows?: number; timeoutMs?: number } = {}): Promise<TreeRow[]> {
+  const pane = viewPane(page, viewName);
+  const header = pane.locator(SELECTORS.paneHeader).first();
+  // A container with a single view hides that view's header (class "hidden"), so only wait for it to exist.
+  await header.waitFor({ state: 'attached', timeout: opts.timeoutMs ?? 15_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false' && (await header.isVisible())) await header.click();
+  const rows = pane.locator(`.pane-body ${SELECTORS.listRow}`);
+  const minRows = opts.minRows ?? 1;
+  if (minRows > 0) await rows.nth(minRows - 1).waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
+  // Note: no named inner functions in page callbacks — tsx/esbuild wraps them in a __name() helper that
+  // does not exist in the browser.
+  return rows.evaluateAll((els) =>
+    els.map((el) => {
+      const expanded = el.getAttribute('aria-expanded');
+      return {
+        label: (el.querySelector('.label-name')?.textContent ?? el.textContent ?? '').trim(),
+        description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
+        ariaLabel: el.getAttribute('aria-label') ?? '',
+        level: Number(el.getAttribute('aria-level') ?? '1'),
+        expanded: expanded === null ? undefined : expanded === 'true',
+      };
+    }),
+  );
+}
+
+/** The row of view `viewName` (or of the whole side bar) whose label is `rowText`. */
+export function treeRow(page: Page, rowText: string, viewName?: string): Locator {
+  const scope = viewName ? viewPane(page, viewName) : page.locator(SELECTORS.sidebar);
+  return scope
+    .locator(SELECTORS.listRow)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegex(rowText)}\\s*$`) }) })
+    .first();
+}
+
+/** Right-clicks the tree row `rowText` and picks `itemLabel` from its context menu. */
+export async function contextMenu(page: Page, rowText: string, itemLabel: string, opts: { viewName?: string; timeoutMs?: number } = {}): Promise<void> {
+  const timeout = opts.timeoutMs ?? 10_000;
+  const menu = page.locator(SELECTORS.contextMenu).first();
+  const row = treeRow(page, rowText, opts.viewName);
+  await row.waitFor({ state: 'visible', timeout });
+  await clickUntil(row, () => menu.isVisible(), { what: `right-click on "${rowText}"`, click: { button: 'right' } });
+  // The menu lives in a shadow root; Playwright's CSS engine pierces open shadow roots.
+  const item = page
+    .locator(SELECTORS.contextMenuItem)
+    .filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegex(itemLabel)}\\s*$`) }) })
+    .first();
+  await item.waitFor({ state: 'visible', timeout });
+  // VS Code's menu ignores a mouse-up that comes right after it opened (so the releasing right-click
+  // cannot pick an item): hover, pause, click, and click again if the menu is still open.
+  await clickUntil(item, async () => !(await menu.isVisible()), {
+    what: `context menu item "${itemLabel}"`,
+    attempts: 4,
+    settleMs: 2000,
+    beforeClick: async () => {
+      await item.hover({ timeout: 5000 }).catch(() => undefined);
+      await sleep(200);
+    },
+  });
+}
+
+/** Labels of the items of the open context menu (after a right-click). */
+export async function contextMenuItems(page: Page): Promise<string[]> {
+  await page.locator(SELECTORS.contextMenu).first().waitFor({ state: 'visible' });
+  return (await page.locator(`${SELECTORS.contextMenuItem} .action-label`).allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+}
