@@ -6,41 +6,25 @@
  * each item shares one budget: at most MAX_ATTEMPTS_PER_ITEM failed requests in a row per item,
  * whatever mix of lookups, actions and confirmations it makes.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
-import { SENTINEL_KEY } from '../helpers/secrets';
 import { callTool, dataOf, textOf } from '../reliability/util';
-import { startHostileApi, type HostileApi } from './hostile-api';
+import { serverBehindHostileApi } from './hostile-api';
 
 /** The documented bound (src/core/retry.ts ITEM_RETRY_BUDGET + the first attempt). */
 const MAX_ATTEMPTS_PER_ITEM = 4;
 
-let emu: Emulator;
-let hostile: HostileApi;
-let server: SpawnedServer;
-
-before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 30 });
-  hostile = await startHostileApi(new URL(emu.url).origin);
-  server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: `${hostile.url}/api` } });
-});
-after(async () => {
-  await server?.close();
-  await hostile?.close();
-  await emu?.close();
-});
+const rig = serverBehindHostileApi();
 
 /** Resets the requests `reset` picks and tallies, per sandbox (by name or id), what reached the proxy. */
 function resetAndCount(reset: (method: string, path: string) => boolean): { tally: Map<string, { all: number; reset: number; byMethod: Map<string, number> }> } {
   const refs = new Map<string, string>();
-  for (const s of emu.sandboxes()) {
+  for (const s of rig.emu.sandboxes()) {
     refs.set(s.name, s.name);
     refs.set(s.id, s.name);
   }
   const tally = new Map<string, { all: number; reset: number; byMethod: Map<string, number> }>();
-  hostile.rule = (method, path) => {
+  rig.hostile.rule = (method, path) => {
     const ref = /^\/api\/sandbox\/([^/]+)/.exec(path)?.[1];
     const name = ref ? refs.get(decodeURIComponent(ref)) : undefined;
     const doReset = reset(method, path);
@@ -59,14 +43,14 @@ function resetAndCount(reset: (method: string, path: string) => boolean): { tall
 describe('security: bounded attempts per item under resets', () => {
   test('bulk delete whose every DELETE is reset: each item fails truthfully within the bound, nothing deleted', async () => {
     const names = ['rst-a', 'rst-b', 'rst-c', 'rst-d', 'rst-e'];
-    emu.reset(names.map((name) => ({ name, state: 'stopped' as const })));
+    rig.emu.reset(names.map((name) => ({ name, state: 'stopped' as const })));
     const { tally } = resetAndCount((method) => method === 'DELETE');
     try {
-      const r = await callTool(server, 'delete_sandbox', { sandboxes: names, wait: false });
+      const r = await callTool(rig.server, 'delete_sandbox', { sandboxes: names, wait: false });
       const d = dataOf(r);
       assert.equal(d.failed, names.length, textOf(r));
       for (const item of d.results) assert.equal(item.error.kind, 'network', `${item.sandbox}: ${textOf(r)}`);
-      assert.equal(emu.sandboxes().filter((s) => s.state === 'stopped').length, names.length, 'the API deleted nothing');
+      assert.equal(rig.emu.sandboxes().filter((s) => s.state === 'stopped').length, names.length, 'the API deleted nothing');
       const deletes = names.map((n) => tally.get(n)?.byMethod.get('DELETE') ?? 0);
       const failedPerItem = names.map((n) => tally.get(n)?.reset ?? 0);
       const totalPerItem = names.map((n) => tally.get(n)?.all ?? 0);
@@ -78,19 +62,19 @@ describe('security: bounded attempts per item under resets', () => {
         assert.ok(totalPerItem[i]! <= MAX_ATTEMPTS_PER_ITEM + 2, `${n}: ${totalPerItem[i]} requests`);
       }
     } finally {
-      hostile.rule = () => ({ kind: 'forward' });
+      rig.hostile.rule = () => ({ kind: 'forward' });
     }
   });
 
   test('bulk stop while every request for those sandboxes is reset: at most the bound per item', async () => {
     const names = ['down-a', 'down-b', 'down-c', 'down-d'];
-    emu.reset(names.map((name) => ({ name, state: 'started' as const })));
+    rig.emu.reset(names.map((name) => ({ name, state: 'started' as const })));
     const { tally } = resetAndCount(() => true);
     try {
-      const r = await callTool(server, 'stop_sandbox', { sandboxes: names });
+      const r = await callTool(rig.server, 'stop_sandbox', { sandboxes: names });
       const d = dataOf(r);
       assert.equal(d.failed, names.length, textOf(r));
-      assert.ok(emu.sandboxes().every((s) => s.state === 'started'), 'nothing stopped');
+      assert.ok(rig.emu.sandboxes().every((s) => s.state === 'started'), 'nothing stopped');
       const perItem = names.map((n) => tally.get(n)?.all ?? 0);
       console.log(`attempts: API down → ${Math.max(...perItem)} requests per item of a bulk stop (before: 15)`);
       for (const [i, n] of names.entries()) {
@@ -98,7 +82,7 @@ describe('security: bounded attempts per item under resets', () => {
         assert.ok(perItem[i]! <= MAX_ATTEMPTS_PER_ITEM, `${n}: ${perItem[i]} requests`);
       }
     } finally {
-      hostile.rule = () => ({ kind: 'forward' });
+      rig.hostile.rule = () => ({ kind: 'forward' });
     }
   });
 });

@@ -5,58 +5,42 @@
  *  - a 200 answer that is not JSON used to read as "No sandboxes match"; now it is an `unknown`
  *    error that names what came back.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
-import { SENTINEL_KEY } from '../helpers/secrets';
 import { assertErrorResult, callTool, dataOf, textOf } from '../reliability/util';
-import { startHostileApi, type HostileApi } from './hostile-api';
+import { serverBehindHostileApi } from './hostile-api';
 
-let emu: Emulator;
-let hostile: HostileApi;
-let server: SpawnedServer;
-
-before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 30 });
-  hostile = await startHostileApi(new URL(emu.url).origin);
-  server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: `${hostile.url}/api` } });
-});
-after(async () => {
-  await server?.close();
-  await hostile?.close();
-  await emu?.close();
-});
+const rig = serverBehindHostileApi();
 
 describe('security: truthful results under hostile answers', () => {
   test('a delete whose answer was lost is reported deleted, not not_found', async () => {
-    emu.reset([{ name: 'doomed', state: 'stopped' }]);
+    rig.emu.reset([{ name: 'doomed', state: 'stopped' }]);
     let dropped = 0;
-    hostile.rule = (method) => (method === 'DELETE' && dropped++ === 0 ? { kind: 'drop-after-forward' } : { kind: 'forward' });
-    const r = await callTool(server, 'delete_sandbox', { sandboxes: ['doomed'], wait: false });
-    hostile.rule = () => ({ kind: 'forward' });
+    rig.hostile.rule = (method) => (method === 'DELETE' && dropped++ === 0 ? { kind: 'drop-after-forward' } : { kind: 'forward' });
+    const r = await callTool(rig.server, 'delete_sandbox', { sandboxes: ['doomed'], wait: false });
+    rig.hostile.rule = () => ({ kind: 'forward' });
     assert.equal(dropped >= 1, true, 'the first DELETE answer was dropped');
-    assert.ok(!emu.sandboxes().some((s) => s.name === 'doomed' && s.state !== 'destroying' && s.state !== 'destroyed'), 'the API deleted it');
+    assert.ok(!rig.emu.sandboxes().some((s) => s.name === 'doomed' && s.state !== 'destroying' && s.state !== 'destroyed'), 'the API deleted it');
     const item = dataOf(r).results[0];
     console.log(`faults: lost delete answer reported as ${item.ok ? 'ok' : item.error.kind} (before: not_found)`);
     assert.equal(item.ok, true, textOf(r));
   });
 
   test('a 200 answer that is not JSON is an unknown error naming it, not "no sandboxes"', async () => {
-    emu.reset([{ name: 'present', state: 'started' }]);
-    hostile.rule = () => ({ kind: 'not-json' });
+    rig.emu.reset([{ name: 'present', state: 'started' }]);
+    rig.hostile.rule = () => ({ kind: 'not-json' });
     try {
-      const list = await callTool(server, 'list_sandboxes', {});
+      const list = await callTool(rig.server, 'list_sandboxes', {});
       assert.equal(assertErrorResult(list, 'list_sandboxes'), 'unknown');
       assert.match(textOf(list), /HTML page starting "<html>/);
       assert.doesNotMatch(textOf(list), /No sandboxes/);
-      const get = await callTool(server, 'get_sandbox', { sandbox: 'present' });
+      const get = await callTool(rig.server, 'get_sandbox', { sandbox: 'present' });
       assert.equal(assertErrorResult(get, 'get_sandbox'), 'unknown');
-      const cleanup = await callTool(server, 'cleanup_sandboxes', { dryRun: true });
+      const cleanup = await callTool(rig.server, 'cleanup_sandboxes', { dryRun: true });
       assert.equal(assertErrorResult(cleanup, 'cleanup_sandboxes'), 'unknown');
       console.log(`faults: non-JSON 200 → ${textOf(list).split('\n')[0]}`);
     } finally {
-      hostile.rule = () => ({ kind: 'forward' });
+      rig.hostile.rule = () => ({ kind: 'forward' });
     }
   });
 });
