@@ -111,7 +111,7 @@ async function clickDialogButton(page: Page, label: string): Promise<void> {
 }
 
 for (const version of versions) {
-  describe(`Daytona extension in code-server "${version}"`, { timeout: 240_000 }, () => {
+  describe(`Daytona extension in code-server "${version}"`, { timeout: 600_000 }, () => {
     let emu: Emulator;
     let server: CodeServer;
     let wb: Workbench;
@@ -326,7 +326,9 @@ for (const version of versions) {
         extensionDevelopmentPath: REPO_ROOT,
         // A folder without the .vscode/mcp.json of scenario 5: the MCP test must find the provider's server.
         folder: mkdtempSync(join(server.tempRoot, 'exthost-folder-')),
-        timeoutMs: 120_000,
+        // Hang guards, not speed limits: under load the editor takes a while to start our MCP server.
+        timeoutMs: 300_000,
+        mochaTimeoutMs: 90_000,
         screenshotName: `daytona-${version}-exthost`,
       });
       const summary = result.tests.map((t) => `${t.state}: ${t.fullTitle}${t.error ? `\n${t.error}` : ''}`).join('\n');
@@ -342,7 +344,7 @@ for (const version of versions) {
 // extension counts from activation), the Sandboxes view never opened until scenario 11, transitions
 // slow enough (3 s) to watch the tree's spinner.
 for (const version of versions) {
-  describe(`Daytona extension in code-server "${version}": status bar, walkthrough, notifications, MCP Status`, { timeout: 240_000 }, () => {
+  describe(`Daytona extension in code-server "${version}": status bar, walkthrough, notifications, MCP Status`, { timeout: 600_000 }, () => {
     let emu: Emulator;
     let server: CodeServer;
     let wb: Workbench;

@@ -68,7 +68,7 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 
 for (const version of versions) {
   // Skipped per test (not per suite) so the runner counts them as skipped.
-  describe(`harness smoke on code-server "${version}"`, { timeout: 150_000 }, () => {
+  describe(`harness smoke on code-server "${version}"`, { timeout: 600_000 }, () => {
     let server: CodeServer | undefined;
     const shot = (page: Parameters<typeof screenshot>[0], step: string) => screenshot(page, `harness-${version}-${step}`);
 
