@@ -23,6 +23,7 @@ export const getPreviewUrlTool = defineTool({
     token: z.string().nullable().describe('Header x-daytona-preview-token, unsigned only'),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  sensitiveResult: true,
   async handler(a, ctx) {
     const gateway = await ctx.gateway();
     const opts = { signal: ctx.signal };
