@@ -8,7 +8,19 @@ import type { AuditLog } from './audit-log';
 import { toToolError } from './errors';
 import type { DaytonaGateway, GatewayProvider } from './gateway';
 
-type Mutation = 'create' | 'start' | 'stop' | 'archive' | 'delete' | 'replaceLabels';
+type Mutation =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'archive'
+  | 'delete'
+  | 'replaceLabels'
+  | 'fork'
+  | 'createSnapshot'
+  | 'resize'
+  | 'setInterval'
+  | 'setPublic'
+  | 'recover';
 
 export interface AuditedProvider {
   get: GatewayProvider;
@@ -28,7 +40,8 @@ export function auditedGatewayProvider(inner: GatewayProvider, audit: AuditLog):
     try {
       const value = await run();
       const created = op === 'create' ? (value as { id?: string }).id : undefined;
-      audit.write('api_call', { op, sandbox: created ?? sandbox, outcome: 'ok', ms: Date.now() - started });
+      const forked = op === 'fork' ? { fork: (value as { id?: string }).id } : {};
+      audit.write('api_call', { op, sandbox: created ?? sandbox, ...forked, outcome: 'ok', ms: Date.now() - started });
       return value;
     } catch (err) {
       audit.write('api_call', { op, sandbox, outcome: 'error', error: toToolError(err).kind, ms: Date.now() - started });
@@ -43,6 +56,17 @@ export function auditedGatewayProvider(inner: GatewayProvider, audit: AuditLog):
       listPage: (q, o) => g.listPage(q, o),
       get: (ref, o) => g.get(ref, o),
       listSnapshots: (o) => g.listSnapshots(o),
+      getSnapshot: (ref, o) => g.getSnapshot(ref, o),
+      // Preview links and build logs are reads; their tokens never reach the audit log.
+      previewLink: (id, port, o) => g.previewLink(id, port, o),
+      signedPreviewLink: (id, port, s, o) => g.signedPreviewLink(id, port, s, o),
+      buildLog: (id, o) => g.buildLog(id, o),
+      fork: (id, name, o) => track('fork', id, () => g.fork(id, name, o)),
+      createSnapshot: (id, name, o) => track('createSnapshot', id, () => g.createSnapshot(id, name, o)),
+      resize: (id, r, o) => track('resize', id, () => g.resize(id, r, o)),
+      setInterval: (id, kind, m, o) => track('setInterval', id, () => g.setInterval(id, kind, m, o)),
+      setPublic: (id, p, o) => track('setPublic', id, () => g.setPublic(id, p, o)),
+      recover: (id, o) => track('recover', id, () => g.recover(id, o)),
       dispose: () => g.dispose(),
       create: (p, o) => track('create', p.name ?? '(unnamed)', () => g.create(p, o)),
       start: (id, o) => track('start', id, () => g.start(id, o)),

@@ -2,7 +2,16 @@
  * The narrow port between tools and the Daytona control plane. Tools depend on this interface only;
  * the implementation over @daytonaio/sdk lives in sdk-gateway.ts and is loaded lazily.
  */
-import type { CreateParams, SandboxDetails, SandboxState, Snapshot } from './types';
+import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
+
+/** The intervals the API sets one at a time (`POST /sandbox/{id}/<kind>/{minutes}`). */
+export type IntervalKind = 'autostop' | 'autoarchive' | 'autodelete';
+
+/** A preview link for a port; `token` travels in the URL (signed) or as a header (plain). */
+export interface PreviewLink {
+  url: string;
+  token: string;
+}
 
 export interface ApiPage {
   items: SandboxDetails[];
@@ -47,6 +56,22 @@ export interface DaytonaGateway {
   /** Replaces all labels; returns the labels the API stored. */
   replaceLabels(id: string, labels: Record<string, string>, opts?: CallOptions): Promise<Record<string, string>>;
   listSnapshots(opts?: CallOptions): Promise<Snapshot[]>;
+  /** By id or name. Throws ToolError('not_found') when it does not exist. */
+  getSnapshot(idOrName: string, opts?: CallOptions): Promise<Snapshot>;
+  /** Copy-on-write fork; returns the new sandbox as first answered (not yet started). */
+  fork(id: string, name: string | undefined, opts?: CallOptions): Promise<SandboxDetails>;
+  /** Saves the sandbox's filesystem as snapshot `name`; returns at once (sandbox `snapshotting`). */
+  createSnapshot(id: string, name: string, opts?: CallOptions): Promise<void>;
+  /** Returns at once (state `resizing`). */
+  resize(id: string, resources: Partial<Resources>, opts?: CallOptions): Promise<void>;
+  setInterval(id: string, kind: IntervalKind, minutes: number, opts?: CallOptions): Promise<void>;
+  setPublic(id: string, isPublic: boolean, opts?: CallOptions): Promise<void>;
+  /** Recovers an errored sandbox the API marks recoverable; returns at once. */
+  recover(id: string, opts?: CallOptions): Promise<void>;
+  previewLink(id: string, port: number, opts?: CallOptions): Promise<PreviewLink>;
+  signedPreviewLink(id: string, port: number, expiresInSeconds: number, opts?: CallOptions): Promise<PreviewLink>;
+  /** The build log text of a sandbox built from an image; not_found when it has none. */
+  buildLog(id: string, opts?: CallOptions): Promise<string>;
   dispose(): Promise<void>;
 }
 

@@ -159,9 +159,16 @@ export async function performAction(
   }
   const refusal = spec.refusedFrom.get(sandbox.state);
   if (refusal) throw new ToolError('invalid_state', `Cannot ${spec.verb} sandbox ${sandbox.name}: ${refusal}.`);
+  // Start brings back a failed sandbox only through recover, and only when the API says it can.
+  const recover = action === 'start' && FAILED_STATES.has(sandbox.state);
+  if (recover && sandbox.recoverable !== true) {
+    throw new ToolError('invalid_state', `Cannot start sandbox ${sandbox.name}: it is in state ${sandbox.state}${sandbox.errorReason ? ` (${sandbox.errorReason})` : ''} and the API marks it not recoverable.`, {
+      hint: 'Delete it and create a new one (create_sandbox with copyFrom keeps its settings); get_sandbox shows the build log of a failed build.',
+    });
+  }
 
   switch (action) {
-    case 'start': await gateway.start(sandbox.id, callOpts); break;
+    case 'start': await (recover ? gateway.recover(sandbox.id, callOpts) : gateway.start(sandbox.id, callOpts)); break;
     case 'stop': await gateway.stop(sandbox.id, Boolean(opts.force), callOpts); break;
     case 'archive': await gateway.archive(sandbox.id, callOpts); break;
     case 'delete': await gateway.delete(sandbox.id, callOpts); break;

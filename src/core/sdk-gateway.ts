@@ -10,14 +10,14 @@
  * The SDK is imported dynamically on first use: loading it costs hundreds of milliseconds, which
  * neither the MCP server's start nor the editor's activation should pay.
  */
-import type { ApiListQuery, ApiPage, CallOptions, DaytonaGateway } from './gateway';
+import type { ApiListQuery, ApiPage, CallOptions, DaytonaGateway, IntervalKind, PreviewLink } from './gateway';
 import type { Credentials } from './credentials';
 import { hasCredential } from './credentials';
 import { expectShape } from './api-shape';
 import { Semaphore } from './async';
 import { ToolError, toToolError } from './errors';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
-import type { CreateParams, SandboxDetails, SandboxState, Snapshot } from './types';
+import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
 import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
 
 /** The slice of the api-client's SandboxApi this gateway uses (positional, as generated). */
@@ -47,6 +47,17 @@ interface SandboxApiSlice {
   archiveSandbox(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
   deleteSandbox(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
   replaceLabels(id: string, body: { labels: Record<string, string> }, org?: undefined, options?: RequestConfig): Promise<Resp<{ labels: Record<string, string> }>>;
+  forkSandbox(id: string, body: { name?: string }, org?: undefined, options?: RequestConfig): Promise<Resp<SandboxDto>>;
+  createSandboxSnapshot(id: string, body: { name: string }, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  resizeSandbox(id: string, body: Partial<Resources>, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  setAutostopInterval(id: string, minutes: number, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  setAutoArchiveInterval(id: string, minutes: number, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  setAutoDeleteInterval(id: string, minutes: number, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  updatePublicStatus(id: string, isPublic: boolean, org?: undefined, options?: RequestConfig): Promise<Resp<unknown>>;
+  recoverSandbox(id: string, org?: undefined, skipStart?: boolean, options?: RequestConfig): Promise<Resp<unknown>>;
+  getPortPreviewUrl(id: string, port: number, org?: undefined, options?: RequestConfig): Promise<Resp<{ url?: string; token?: string }>>;
+  getSignedPortPreviewUrl(id: string, port: number, org?: undefined, expiresInSeconds?: number, options?: RequestConfig): Promise<Resp<{ url?: string; token?: string }>>;
+  getBuildLogsUrl(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<{ url?: string }>>;
 }
 
 export interface SandboxDto {
@@ -183,14 +194,35 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  return new SdkGateway(daytona, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+}
+
+interface SdkClientSlice {
+  snapshot: {
+    list(q: { page?: number; limit?: number }): Promise<{ items: unknown[]; totalPages?: number }>;
+    get(idOrName: string): Promise<unknown>;
+  };
+  /** The SDK's request config; its headers carry the auth the build-log URL needs. */
+  clientConfig?: { baseOptions?: { headers?: Record<string, string> } };
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const INTERVAL_CALL = {
+  autostop: 'setAutostopInterval',
+  autoarchive: 'setAutoArchiveInterval',
+  autodelete: 'setAutoDeleteInterval',
+} as const satisfies Record<IntervalKind, keyof SandboxApiSlice>;
+
+function previewLink(what: string, data: unknown): PreviewLink {
+  const link = expectShape<{ url: string; token?: string }>(what, data, (o) => typeof o.url === 'string' && o.url !== '');
+  return { url: link.url, token: typeof link.token === 'string' ? link.token : '' };
 }
 
 class SdkGateway implements DaytonaGateway {
   private readonly limiter: Semaphore;
 
   constructor(
-    private readonly daytona: { snapshot: { list(q: { page?: number; limit?: number }): Promise<{ items: unknown[]; totalPages?: number }> }; [Symbol.asyncDispose](): Promise<void> },
+    private readonly daytona: SdkClientSlice,
     private readonly api: SandboxApiSlice,
     maxConcurrent: number,
     private readonly requestTimeoutMs: number,
@@ -309,6 +341,62 @@ class SdkGateway implements DaytonaGateway {
       if (!res.totalPages || page >= res.totalPages) break;
     }
     return all;
+  }
+
+  async getSnapshot(idOrName: string, opts?: CallOptions): Promise<Snapshot> {
+    const res = await this.call(true, opts, () => this.daytona.snapshot.get(idOrName));
+    return toSnapshot(expectShape<SnapshotDto>(`snapshot ${idOrName}`, res, (o) => typeof o.id === 'string' && typeof o.name === 'string'));
+  }
+
+  async fork(id: string, name: string | undefined, opts?: CallOptions): Promise<SandboxDetails> {
+    // Not idempotent: a retry after a lost answer could fork twice.
+    const res = await this.call(false, opts, (cfg) => this.api.forkSandbox(id, { name }, undefined, cfg));
+    return toSandboxDetails(expectShape<SandboxDto>('the fork request', res.data, (o) => typeof o.id === 'string' && o.id !== ''));
+  }
+
+  async createSnapshot(id: string, name: string, opts?: CallOptions): Promise<void> {
+    await this.call(false, opts, (cfg) => this.api.createSandboxSnapshot(id, { name }, undefined, cfg));
+  }
+
+  async resize(id: string, resources: Partial<Resources>, opts?: CallOptions): Promise<void> {
+    await this.call(false, opts, (cfg) => this.api.resizeSandbox(id, resources, undefined, cfg));
+  }
+
+  async setInterval(id: string, kind: IntervalKind, minutes: number, opts?: CallOptions): Promise<void> {
+    await this.call(true, opts, (cfg) => this.api[INTERVAL_CALL[kind]](id, minutes, undefined, cfg));
+  }
+
+  async setPublic(id: string, isPublic: boolean, opts?: CallOptions): Promise<void> {
+    await this.call(true, opts, (cfg) => this.api.updatePublicStatus(id, isPublic, undefined, cfg));
+  }
+
+  async recover(id: string, opts?: CallOptions): Promise<void> {
+    await this.call(false, opts, (cfg) => this.api.recoverSandbox(id, undefined, undefined, cfg));
+  }
+
+  async previewLink(id: string, port: number, opts?: CallOptions): Promise<PreviewLink> {
+    const res = await this.call(true, opts, (cfg) => this.api.getPortPreviewUrl(id, port, undefined, cfg));
+    return previewLink('the preview URL', res.data);
+  }
+
+  async signedPreviewLink(id: string, port: number, expiresInSeconds: number, opts?: CallOptions): Promise<PreviewLink> {
+    const res = await this.call(true, opts, (cfg) => this.api.getSignedPortPreviewUrl(id, port, undefined, expiresInSeconds, cfg));
+    return previewLink('the signed preview URL', res.data);
+  }
+
+  async buildLog(id: string, opts?: CallOptions): Promise<string> {
+    const res = await this.call(true, opts, (cfg) => this.api.getBuildLogsUrl(id, undefined, cfg));
+    const { url } = expectShape<{ url: string }>('the build log URL', res.data, (o) => typeof o.url === 'string' && o.url !== '');
+    // The log is served as text by the API's proxy, with the same auth headers as the API (as the SDK does).
+    return this.call(true, opts, async () => {
+      const answer = await fetch(url, {
+        headers: this.daytona.clientConfig?.baseOptions?.headers ?? {},
+        signal: opts?.signal ?? AbortSignal.timeout(this.requestTimeoutMs),
+      });
+      const text = await answer.text();
+      if (!answer.ok) throw Object.assign(new Error(`Build log: ${answer.status} ${text.slice(0, 200)}`), { statusCode: answer.status });
+      return text;
+    });
   }
 
   async dispose(): Promise<void> {

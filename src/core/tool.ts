@@ -43,6 +43,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /**
+   * Results carry a credential (get_preview_url's signed URL or header token): hosts hand them to the
+   * caller but never write them to a log (output channel, audit log, stderr).
+   */
+  sensitiveResult?: boolean;
   handler(input: z.output<I>, ctx: ToolContext): Promise<ToolOutcome<z.input<O>>>;
 }
 

@@ -111,5 +111,12 @@ export interface CreateParams {
   public?: boolean;
 }
 
+/** What resize changes: whole CPUs, GiB of memory and disk. */
+export interface Resources {
+  cpu: number;
+  memory: number;
+  disk: number;
+}
+
 /** Lifecycle actions the tools expose, with the state each one aims for. */
 export type LifecycleAction = 'start' | 'stop' | 'archive' | 'delete';

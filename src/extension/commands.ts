@@ -21,6 +21,7 @@ import { registerCommands as registerTable } from './register-command';
 import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
+import { changeCommands } from './change-commands';
 
 export interface CommandServices extends RunnerHost {
   keys: KeyStore;
@@ -252,5 +253,6 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'daytona.showOutput': () => s.log.show(),
     'daytona.groupByState': () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'state', vscode.ConfigurationTarget.Global),
     'daytona.groupByProject': () => vscode.workspace.getConfiguration(SECTION).update('groupBy', 'project', vscode.ConfigurationTarget.Global),
+    ...changeCommands(s, one),
   }, s.log);
 }

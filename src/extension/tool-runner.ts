@@ -55,7 +55,8 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
         });
         try {
           const outcome = await callTool(tool, input, ctx);
-          host.log.info(`${tool.name}: ${outcome.isError ? 'failed' : 'ok'} — ${outcome.summary.split('\n')[0]}`);
+          const said = tool.sensitiveResult ? '(result not logged: it holds a preview token)' : outcome.summary.split('\n')[0];
+          host.log.info(`${tool.name}: ${outcome.isError ? 'failed' : 'ok'} — ${said}`);
           return outcome;
         } finally {
           cancel.dispose();

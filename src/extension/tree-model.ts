@@ -41,6 +41,11 @@ export function contextValueFor(s: SandboxDetails): string {
   if (!busy && ['started', 'paused'].includes(s.state)) flags.push('can-stop');
   if (!busy && s.state === 'stopped') flags.push('can-archive');
   if (s.state !== 'destroying' && s.state !== 'destroyed') flags.push('can-delete');
+  // The rest of the lifecycle (fork, snapshot, resize, settings, preview, build log; see change-input.ts).
+  if (!busy && s.state === 'started') flags.push('can-fork', 'can-preview');
+  if (!busy && (s.state === 'started' || s.state === 'stopped')) flags.push('can-snapshot', 'can-resize');
+  if (!busy && !['destroying', 'destroyed', 'error', 'build_failed'].includes(s.state)) flags.push('can-autostop');
+  if (s.state === 'build_failed') flags.push('has-build-log');
   return flags.join(' ');
 }
 

@@ -163,6 +163,29 @@ describe('natural requests, served from the text alone', () => {
     assert.equal(emu.sandboxes().find((s) => s.name === 'dev-cleo')?.labels.project, 'storefront');
   });
 
+  test('"Make a copy of my prod sandbox" — with its files, not a fresh one', async () => {
+    const prod = emu.seedSandbox({ name: 'shop-prod', labels: { project: 'storefront', env: 'prod' } });
+    const text = await agent.ask('list_sandboxes', { labels: { env: 'prod' } });
+    const [found] = lines(text);
+    assert.equal(found?.name, 'shop-prod', text);
+    const done = await agent.ask('fork_sandbox', { sandbox: found.name });
+    const copy = /as (\S+) \(id ([0-9a-f-]{36})\)/.exec(done);
+    assert.ok(copy, done);
+    const fork = emu.sandboxes().find((s) => s.id === copy[2]);
+    assert.equal(fork?.state, 'started');
+    assert.equal(fork?.labels.env, 'prod');
+    const parent = await fetch(`${emu.url}/sandbox/${copy[2]}/parent`, { headers: { authorization: `Bearer ${SENTINEL_KEY}` } });
+    assert.equal(((await parent.json()) as { id: string }).id, prod.id, 'a fork of prod, not a new sandbox');
+  });
+
+  test('"Give me a link to port 3000 of web" — the short name finds storefront-web, the link opens as is', async () => {
+    const miss = await agent.ask('get_preview_url', { sandbox: 'web', port: 3000 });
+    const suggested = /Closest names: ([^.\s,]+)/.exec(miss)?.[1];
+    assert.equal(suggested, 'storefront-web', miss);
+    const link = await agent.ask('get_preview_url', { sandbox: suggested!, port: 3000 });
+    assert.match(link, /Port 3000 of storefront-web: http:\/\/127\.0\.0\.1:\d+\/preview\/3000-[0-9a-f]{24} \(signed, expires in 60 min/);
+  });
+
   test('"Archive the stopped storefront sandboxes to save money"', async () => {
     const text = await agent.ask('list_sandboxes', { project: 'storefront', state: 'stopped' });
     const done = await agent.ask('archive_sandbox', { sandboxes: lines(text).map((l) => l.name) });

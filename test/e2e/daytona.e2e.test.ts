@@ -282,6 +282,35 @@ for (const version of versions) {
       assert.ok(logged, 'the output channel records the cleanup');
     });
 
+    scenario('4b. Fork… and Resize… from the tree, each through its tool', async () => {
+      const source = emu.sandboxes().find((s) => s.name === 'storefront-web')!;
+      await contextMenu(wb.page, 'storefront-web', 'Fork…', { viewName: VIEW });
+      await typeInQuickInput(wb.page, 'storefront-web-copy');
+      // State, not toasts: the emulator has a started fork of storefront-web, and the tree lists it.
+      const fork = await until(async () => emu.sandboxes().find((s) => s.name === 'storefront-web-copy' && s.state === 'started'), 30_000);
+      assert.ok(fork, 'the fork exists and is started');
+      const parent = await fetch(`${emu.url}/sandbox/${fork.id}/parent`, { headers: { authorization: `Bearer ${SENTINEL_KEY}` } });
+      assert.equal(((await parent.json()) as { id: string }).id, source.id, 'a fork of storefront-web, not a fresh sandbox');
+      assert.equal(fork.labels.project, 'storefront');
+      await waitForRow(wb.page, 'storefront-web-copy', /^started/);
+      await shot('04b-forked');
+
+      const before = emu.sandboxes().find((s) => s.name === 'scratch')!;
+      assert.deepEqual([before.state, before.cpu, before.memory, before.disk], ['started', 1, 1, 3]);
+      await contextMenu(wb.page, 'scratch', 'Resize…', { viewName: VIEW });
+      await typeInQuickInput(wb.page, '2, 2, 3');
+      const resized = await until(async () => {
+        const s = emu.sandboxes().find((x) => x.name === 'scratch');
+        return s && s.state === 'started' && s.cpu === 2 && s.memory === 2 ? s : undefined;
+      }, 30_000);
+      assert.ok(resized, 'scratch has 2 CPU and 2 GiB, still started');
+      assert.equal(resized.disk, 3);
+      await waitForRow(wb.page, 'scratch', /^started .*2 CPU\/2 GiB\/3 GiB/);
+      const logged = await until(async () => (/update_sandbox: ok — Updated scratch: cpu 1→2, memory 1→2 GiB/.test(daytonaLog()) ? true : undefined));
+      assert.ok(logged, 'the output channel records the resize through update_sandbox');
+      await shot('04b-resized');
+    });
+
     scenario('5. Init MCP: built-in registration where the editor has the API, file-based otherwise', async () => {
       await runCommand(wb.page, 'Daytona: Init MCP');
       const items = await quickInputItems(wb.page);

@@ -517,3 +517,184 @@ void test('CLI prints one JSON line, serves, and exits cleanly on SIGTERM', asyn
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 });
+
+// ---- the rest of the lifecycle: fork, snapshot, resize, settings, recover, pause, preview, build logs
+
+/** The SDK's own configured SandboxApi, for endpoints its high-level classes do not wrap. */
+interface RawApi {
+  getBuildLogsUrl(id: string): Promise<{ data: { url: string } }>;
+  getSandboxParent(id: string): Promise<{ data: { id: string } }>;
+  getSandboxForks(id: string): Promise<{ data: { id: string }[] }>;
+  updatePublicStatus(id: string, isPublic: boolean): Promise<{ data: { public: boolean } }>;
+  forkSandbox(id: string, body: { name?: string }): Promise<{ data: { id: string; state: string } }>;
+  createSandboxSnapshot(id: string, body: { name: string }): Promise<{ data: { state: string } }>;
+}
+const rawApi = (daytona: Daytona): RawApi => (daytona as unknown as { sandboxApi: RawApi }).sandboxApi;
+
+void test('fork: the source passes through forking while the copy is created (stepped clock)', async () => {
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  await withEmulator({ transitionMs: 1000, now: () => clock }, async (emu, daytona) => {
+    const src = emu.seedSandbox({ name: 'prod' });
+    const res = await rawApi(daytona).forkSandbox('prod', { name: 'prod-copy' });
+    assert.equal(res.data.state, 'creating');
+    assert.equal(stateOf(emu, src.id), 'forking');
+    clock += 1000;
+    assert.equal(stateOf(emu, src.id), 'started');
+    assert.equal(stateOf(emu, res.data.id), 'started');
+  });
+});
+
+void test('fork: the copy gets the source settings and a parent, not its build info; refusals', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    const src = emu.seedSandbox({ name: 'prod', snapshot: 'node-22', labels: { project: 'shop' }, env: { A: '1' }, autoStopInterval: 42, buildLog: 'built\n' });
+    const sb = await daytona.get('prod');
+    const fork = await sb.fork({ name: 'prod-copy' }, 10);
+    assert.equal(fork.name, 'prod-copy');
+    assert.equal(fork.state, 'started');
+    assert.notEqual(fork.id, src.id);
+    assert.deepEqual([fork.snapshot, fork.labels.project, fork.env?.A, fork.autoStopInterval, fork.cpu], ['node-22', 'shop', '1', 42, 1]);
+    assert.equal(fork.buildInfo, undefined);
+    assert.equal((await rawApi(daytona).getSandboxParent(fork.id)).data.id, src.id);
+    assert.deepEqual((await rawApi(daytona).getSandboxForks('prod')).data.map((s) => s.id), [fork.id]);
+    await sb.waitUntilStarted(10);
+    // A taken name is 409; a stopped source is refused; a source with forks cannot be deleted.
+    await assert.rejects(sb.fork({ name: 'prod-copy' }, 10), DaytonaConflictError);
+    emu.seedSandbox({ name: 'cold', state: 'stopped' });
+    await assert.rejects((await daytona.get('cold')).fork({}, 10), /must be started/);
+    await assert.rejects(daytona.delete(sb), /has forks/);
+    const unnamed = await sb.fork({}, 10);
+    assert.match(unnamed.name, /^prod-fork-[0-9a-f]{8}$/);
+  });
+});
+
+void test('createSnapshot: sandbox snapshotting and back, snapshot snapshotting then active (stepped clock)', async () => {
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  await withEmulator({ transitionMs: 1000, now: () => clock }, async (emu, daytona) => {
+    const seeded = emu.seedSandbox({ name: 'web', cpu: 2, memory: 4, disk: 8, state: 'stopped' });
+    const res = await rawApi(daytona).createSandboxSnapshot('web', { name: 'web-golden' });
+    assert.equal(res.data.state, 'snapshotting');
+    clock += 1000;
+    assert.equal(stateOf(emu, seeded.id), 'stopped', 'back to where it began');
+    const snap = await daytona.snapshot.get('web-golden');
+    assert.equal(snap.state, 'snapshotting', 'waiting for the sandbox is not waiting for the snapshot');
+    assert.equal(snap.sourceSandboxId, seeded.id);
+    assert.deepEqual([snap.cpu, snap.mem, snap.disk], [2, 4, 8]);
+    clock += 1000;
+    assert.equal((await daytona.snapshot.get('web-golden')).state, 'active');
+  });
+});
+
+void test('createSnapshot through the SDK; the snapshot is listed and usable; a taken name is 409', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    const seeded = emu.seedSandbox({ name: 'web', cpu: 2, memory: 4, disk: 8 });
+    const sb = await daytona.get('web');
+    await sb.createSnapshot('web-golden', 10);
+    assert.equal(stateOf(emu, seeded.id), 'started');
+    const listed = await daytona.snapshot.list();
+    assert.ok(listed.items.some((s) => s.name === 'web-golden'));
+    await assert.rejects(sb.createSnapshot('web-golden', 10), DaytonaConflictError);
+    await assert.rejects(sb.createSnapshot('node-22', 10), DaytonaConflictError);
+    while ((await daytona.snapshot.get('web-golden')).state !== 'active') await sleep(20);
+    const copy = await daytona.create({ snapshot: 'web-golden', name: 'from-golden' }, { timeout: 10 });
+    assert.deepEqual([copy.cpu, copy.memory, copy.disk], [2, 4, 8]);
+  });
+});
+
+void test('resize: hot resize only grows cpu/memory; disk only when stopped and only growing; gpu never', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    const seeded = emu.seedSandbox({ name: 'r', cpu: 1, memory: 2, disk: 5 });
+    const sb = await daytona.get('r');
+    const res = await fetch(`${emu.url}/sandbox/r/resize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ cpu: 2 }),
+    });
+    assert.equal(((await res.json()) as { state: string }).state, 'resizing');
+    while (stateOf(emu, seeded.id) === 'resizing') await sleep(10);
+    await sb.resize({ cpu: 2, memory: 4 }, 10);
+    assert.deepEqual([sb.cpu, sb.memory, sb.state], [2, 4, 'started']);
+    await assert.rejects(sb.resize({ cpu: 1 }, 10), /Hot resize only supports increasing/);
+    await assert.rejects(sb.resize({ disk: 6 }, 10), /Disk resize requires a stopped sandbox/);
+    await assert.rejects(sb.resize({ gpu: 1 } as never, 10), /GPU/);
+    const raw = await fetch(`${emu.url}/sandbox/r/resize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ gpu: 1 }),
+    });
+    assert.equal(raw.status, 400);
+    assert.match(((await raw.json()) as { message: string }).message, /property gpu should not exist/);
+    await sb.stop(10);
+    await assert.rejects(sb.resize({ disk: 4 }, 10), /Disk size can only be increased/);
+    await sb.resize({ disk: 9, cpu: 1 }, 10);
+    assert.deepEqual([sb.cpu, sb.disk, sb.state], [1, 9, 'stopped'], 'a stopped sandbox may also shrink cpu, and stays stopped');
+    await assert.rejects(sb.resize({ disk: 11 }, 10), /exceeds maximum allowed per sandbox/);
+  });
+});
+
+void test('intervals and public status change in place', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    const seeded = emu.seedSandbox({ name: 's', state: 'stopped' });
+    const sb = await daytona.get('s');
+    await sb.setAutostopInterval(0);
+    await sb.setAutoArchiveInterval(60);
+    await sb.setAutoDeleteInterval(120);
+    assert.equal((await rawApi(daytona).updatePublicStatus(sb.id, true)).data.public, true);
+    const after = emu.sandboxes().find((s) => s.id === seeded.id);
+    assert.deepEqual(
+      [after?.autoStopInterval, after?.autoArchiveInterval, after?.autoDeleteInterval, after?.public, after?.state],
+      [0, 60, 120, true, 'stopped'],
+    );
+  });
+});
+
+void test('recover brings back a recoverable errored sandbox only; pause and start-resume', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    emu.seedSandbox({ name: 'ok-err', state: 'error', errorReason: 'disk full', recoverable: true });
+    emu.seedSandbox({ name: 'bad-err', state: 'error', errorReason: 'image gone', recoverable: false });
+    const ok = await daytona.get('ok-err');
+    await ok.recover(10);
+    assert.equal(ok.state, 'started');
+    assert.equal(ok.errorReason, undefined);
+    await assert.rejects((await daytona.get('bad-err')).recover(10), /not recoverable/);
+    await assert.rejects(ok.recover(10), /not in an errored state/);
+
+    await ok.pause(10);
+    assert.equal(ok.state, 'paused');
+    await ok.start(10);
+    assert.equal(ok.state, 'started');
+    assert.ok(routeCount(emu, 'POST /api/sandbox/:idOrName/start') === 1);
+  });
+});
+
+void test('preview links: plain with a header token, signed with the token in the URL, expiry validated', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    const seeded = emu.seedSandbox({ name: 'web' });
+    const sb = await daytona.get('web');
+    const plain = await sb.getPreviewLink(3000);
+    assert.equal(plain.sandboxId, seeded.id);
+    assert.equal(plain.url, `${emu.url.replace(/\/api$/, '')}/preview/3000-${seeded.id}`);
+    assert.match(plain.token, /^[0-9a-f]{24}$/);
+    const signed = await sb.getSignedPreviewUrl(8080, 600);
+    assert.equal(signed.port, 8080);
+    assert.ok(signed.url.endsWith(`/preview/8080-${signed.token}`));
+    assert.notEqual(signed.token, plain.token);
+    await sb.expireSignedPreviewUrl(8080, signed.token);
+    await assert.rejects(sb.getSignedPreviewUrl(8080, 0), DaytonaValidationError);
+    await assert.rejects(sb.getSignedPreviewUrl(8080, 86401), DaytonaValidationError);
+    await assert.rejects(sb.getPreviewLink(70000), DaytonaValidationError);
+  });
+});
+
+void test('build logs: text for a sandbox built from an image, 404 otherwise', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    emu.seedSandbox({ name: 'broken', state: 'build_failed', errorReason: 'build failed', buildLog: 'step 1\nstep 2\nERROR: exit 1\n' });
+    emu.seedSandbox({ name: 'plain' });
+    const { url } = (await rawApi(daytona).getBuildLogsUrl('broken')).data;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${emu.apiKey}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(await res.text(), 'step 1\nstep 2\nERROR: exit 1\n');
+    await assert.rejects(rawApi(daytona).getBuildLogsUrl('plain'), DaytonaNotFoundError);
+    assert.equal((await daytona.get('broken')).buildInfo?.snapshotRef !== undefined, true);
+  });
+});

@@ -200,7 +200,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     try {
       const result = match.route.handle({
         store,
-        snapshots,
         params: match.params,
         query: url.searchParams,
         body,
@@ -214,6 +213,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         for (let round = 0; round < 3 && now() < due; round++) await sleep(Math.max(1, due - now()));
         if (closing || res.destroyed) return;
         payload = result.startedAt.render();
+      }
+      if (result.text) {
+        const text = String(payload);
+        res.writeHead(result.status, {
+          'content-type': 'text/plain; charset=utf-8',
+          'content-length': String(Buffer.byteLength(text)),
+        });
+        res.end(text);
+        return;
       }
       sendJson(res, result.status, payload);
     } catch (err) {

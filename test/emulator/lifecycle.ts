@@ -16,6 +16,10 @@ export function resolveDurations(option: TransitionMsOption | undefined): Transi
     restore: base * 3,
     resume: base,
     delete: base,
+    fork: base,
+    snapshot: base,
+    resize: base,
+    pause: base,
   };
   if (typeof option === 'object') {
     for (const [kind, ms] of Object.entries(option) as [TransitionKind, number | undefined][]) {
@@ -35,12 +39,12 @@ const SETTLES: Partial<Record<SandboxStateName, { to: SandboxStateName | 'remove
   restoring: { to: 'started', kind: 'restore' },
   resuming: { to: 'started', kind: 'resume' },
   stopping: { to: 'stopped', kind: 'stop' },
-  pausing: { to: 'paused', kind: 'stop' },
+  pausing: { to: 'paused', kind: 'pause' },
   archiving: { to: 'archived', kind: 'archive' },
   destroying: { to: 'removed', kind: 'delete' },
-  resizing: { to: 'started', kind: 'start' },
-  snapshotting: { to: 'started', kind: 'start' },
-  forking: { to: 'started', kind: 'start' },
+  resizing: { to: 'started', kind: 'resize' },
+  snapshotting: { to: 'started', kind: 'snapshot' },
+  forking: { to: 'started', kind: 'fork' },
 };
 
 export function isTransitional(state: SandboxStateName): boolean {
@@ -67,19 +71,23 @@ export function desiredStateFor(state: SandboxStateName): DesiredStateName {
   }
 }
 
-/** Puts `rec` into transitional `state`; it settles after `ms` (or that kind's duration). */
+/**
+ * Puts `rec` into transitional `state`; it settles after `ms` (or that kind's duration) in `to`
+ * (default: where that state usually lands; resize and snapshot return to where they began).
+ */
 export function beginTransition(
   rec: SandboxRecord,
   state: SandboxStateName,
   now: number,
   durations: TransitionDurations,
   ms?: number,
+  to?: SandboxStateName,
 ): void {
   const settle = SETTLES[state];
   rec.state = state;
-  rec.desiredState = desiredStateFor(state);
+  rec.desiredState = desiredStateFor(to ?? state);
   rec.updatedAt = now;
-  rec.transition = settle ? { to: settle.to, at: now + (ms ?? durations[settle.kind]) } : null;
+  rec.transition = settle ? { to: to ?? settle.to, at: now + (ms ?? durations[settle.kind]) } : null;
 }
 
 /**

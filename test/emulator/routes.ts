@@ -1,6 +1,7 @@
 // The emulated REST surface under /api: a route table and its handlers. Handlers are
 // synchronous and throw ApiError; emulator.ts does auth, faults, stats and HTTP plumbing.
-import { configDto, toListItem, toSandboxDto, type SnapshotWireDto } from './dto';
+import { randomBytes } from 'node:crypto';
+import { configDto, toListItem, toSandboxDto } from './dto';
 import { badRequest } from './errors';
 import { parseListQuery } from './query';
 import { DEFAULT_SNAPSHOT, getSnapshot, listSnapshots } from './snapshots';
@@ -9,7 +10,6 @@ import type { SandboxRecord } from './types';
 
 export interface RouteContext {
   store: SandboxStore;
-  snapshots: readonly SnapshotWireDto[];
   /** Bound path parameters, already URI-decoded. */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -21,6 +21,8 @@ export interface RouteContext {
 export interface RouteResult {
   status: number;
   body: unknown;
+  /** Sent as text/plain instead of JSON (build logs). */
+  text?: boolean;
   /**
    * Set by create/start while the sandbox is on its way to `started`: when it gets there (clock
    * ms) and how to re-render the body. Used by the `holdUntilStarted` option.
@@ -37,6 +39,18 @@ export interface Route {
 }
 
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
+const dto = (ctx: RouteContext, rec: SandboxRecord): RouteResult => ok(toSandboxDto(rec, toolboxUrl(ctx)));
+
+/** Ports the proxy serves, as the real API validates them. */
+function parsePort(ctx: RouteContext): number {
+  const port = Number(param(ctx, 'port'));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw badRequest('port must be an integer between 1 and 65535');
+  return port;
+}
+
+/** Preview URLs follow the config's proxyTemplateUrl: {origin}/preview/{port}-{sandboxId or token}. */
+const previewUrl = (ctx: RouteContext, port: number, key: string): string => `${ctx.origin}/preview/${port}-${key}`;
+const newToken = (): string => randomBytes(12).toString('hex');
 
 /** A full-DTO answer for create/start, re-renderable once the sandbox has started. */
 function sandboxResult(ctx: RouteContext, rec: SandboxRecord): RouteResult {
@@ -132,16 +146,122 @@ export const ROUTES: readonly Route[] = [
     }),
   ),
   {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/fork',
+    auth: true,
+    handle: (ctx) => dto(ctx, ctx.store.fork(param(ctx, 'idOrName'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    pattern: '/sandbox/:idOrName/parent',
+    auth: true,
+    handle: (ctx) => dto(ctx, ctx.store.parent(param(ctx, 'idOrName'))),
+  },
+  {
+    method: 'GET',
+    pattern: '/sandbox/:idOrName/forks',
+    auth: true,
+    handle: (ctx) => {
+      const rec = ctx.store.find(param(ctx, 'idOrName'));
+      return ok(ctx.store.liveForks(rec.id).map((r) => toSandboxDto(r, toolboxUrl(ctx))));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/snapshot',
+    auth: true,
+    handle: (ctx) => dto(ctx, ctx.store.createSnapshot(param(ctx, 'idOrName'), ctx.body)),
+  },
+  {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/resize',
+    auth: true,
+    handle: (ctx) => dto(ctx, ctx.store.resize(param(ctx, 'idOrName'), ctx.body)),
+  },
+  {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/public/:isPublic',
+    auth: true,
+    handle: (ctx) => dto(ctx, ctx.store.setPublic(param(ctx, 'idOrName'), param(ctx, 'isPublic'))),
+  },
+  {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/recover',
+    auth: true,
+    handle: (ctx) => sandboxResult(ctx, ctx.store.recover(param(ctx, 'idOrName'))),
+  },
+  {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/pause',
+    auth: true,
+    handle: (ctx) => dto(ctx, ctx.store.pause(param(ctx, 'idOrName'))),
+  },
+  {
+    // Issued whatever the sandbox's state, like the real API: callers check it themselves.
+    method: 'GET',
+    pattern: '/sandbox/:idOrName/ports/:port/preview-url',
+    auth: true,
+    handle: (ctx) => {
+      const port = parsePort(ctx);
+      const rec = ctx.store.find(param(ctx, 'idOrName'));
+      return ok({ sandboxId: rec.id, url: previewUrl(ctx, port, rec.id), token: newToken() });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/sandbox/:idOrName/ports/:port/signed-preview-url',
+    auth: true,
+    handle: (ctx) => {
+      const port = parsePort(ctx);
+      const raw = ctx.query.get('expiresInSeconds');
+      if (raw !== null) {
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 1 || n > 86400) {
+          throw badRequest('expiresInSeconds must be an integer between 1 and 86400');
+        }
+      }
+      const rec = ctx.store.find(param(ctx, 'idOrName'));
+      const token = newToken();
+      return ok({ sandboxId: rec.id, port, token, url: previewUrl(ctx, port, token) });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/sandbox/:idOrName/ports/:port/signed-preview-url/:token/expire',
+    auth: true,
+    handle: (ctx) => {
+      parsePort(ctx);
+      ctx.store.find(param(ctx, 'idOrName'));
+      return ok(undefined);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/sandbox/:idOrName/build-logs',
+    auth: true,
+    handle: (ctx) => ({ status: 200, body: ctx.store.buildLog(param(ctx, 'idOrName')), text: true }),
+  },
+  {
+    method: 'GET',
+    pattern: '/sandbox/:idOrName/build-logs-url',
+    auth: true,
+    handle: (ctx) => {
+      const rec = ctx.store.find(param(ctx, 'idOrName'));
+      ctx.store.buildLog(rec.id);
+      return ok({ url: `${ctx.origin}/api/sandbox/${rec.id}/build-logs` });
+    },
+  },
+  {
     method: 'GET',
     pattern: '/snapshots',
     auth: true,
-    handle: (ctx) => ok(listSnapshots(ctx.snapshots, ctx.query)),
+    handle: (ctx) => ok(listSnapshots(ctx.store.snapshots(), ctx.query)),
   },
   {
     method: 'GET',
     pattern: '/snapshots/:id',
     auth: true,
-    handle: (ctx) => ok(getSnapshot(ctx.snapshots, param(ctx, 'id'))),
+    handle: (ctx) => ok(getSnapshot(ctx.store.snapshots(), param(ctx, 'id'))),
   },
   { method: 'GET', pattern: '/volumes', auth: true, handle: () => ok([]) },
   {

@@ -20,7 +20,8 @@ export interface StoreOptions {
   now: () => number;
   durations: TransitionDurations;
   quota: ResolvedQuota;
-  snapshots: readonly SnapshotWireDto[];
+  /** The organisation's snapshot catalogue; snapshots taken of sandboxes are appended to it. */
+  snapshots: SnapshotWireDto[];
   targets: readonly string[];
   dashboardUrl: string;
 }
@@ -132,6 +133,8 @@ const isBusy = (rec: SandboxRecord): boolean => rec.transition !== null && rec.s
 
 export class SandboxStore {
   private readonly records = new Map<string, SandboxRecord>();
+  /** Snapshots taken of sandboxes that are still `snapshotting`: id → when they become active. */
+  private readonly pendingSnapshots = new Map<string, number>();
 
   constructor(private readonly opts: StoreOptions) {}
 
@@ -145,6 +148,21 @@ export class SandboxStore {
     for (const [id, rec] of this.records) {
       if (settle(rec, now) === 'removed') this.records.delete(id);
     }
+    for (const [id, at] of this.pendingSnapshots) {
+      if (now < at) continue;
+      const snap = this.opts.snapshots.find((s) => s.id === id);
+      if (snap) {
+        snap.state = 'active';
+        snap.updatedAt = new Date(at).toISOString();
+      }
+      this.pendingSnapshots.delete(id);
+    }
+  }
+
+  /** The snapshot catalogue with due snapshot transitions applied. */
+  snapshots(): SnapshotWireDto[] {
+    this.tick();
+    return this.opts.snapshots;
   }
 
   all(): SandboxRecord[] {
@@ -154,6 +172,14 @@ export class SandboxStore {
 
   clear(): void {
     this.records.clear();
+    for (const id of this.pendingSnapshots.keys()) {
+      const i = this.opts.snapshots.findIndex((s) => s.id === id);
+      if (i >= 0) this.opts.snapshots.splice(i, 1);
+    }
+    this.pendingSnapshots.clear();
+    for (let i = this.opts.snapshots.length - 1; i >= 0; i--) {
+      if (this.opts.snapshots[i]?.sourceSandboxId) this.opts.snapshots.splice(i, 1);
+    }
   }
 
   list(query: ListQuery): ListPage {
@@ -244,6 +270,7 @@ export class SandboxStore {
 
   /** POST /sandbox. Returns the new record in `creating`. */
   create(rawBody: unknown): SandboxRecord {
+    this.tick();
     const body = asObject(rawBody ?? {}, 'body');
     const rawName = optString(body, 'name');
     const name = rawName === '' ? undefined : rawName;
@@ -345,6 +372,8 @@ export class SandboxStore {
       lastActivityAt: now,
       daemonVersion: '0.218.0',
       runnerId: runnerIdFor(target),
+      parentId: undefined,
+      buildLog: buildInfo ? `#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n` : undefined,
       transition: null,
     };
     beginTransition(rec, 'creating', now, this.opts.durations);
@@ -400,6 +429,9 @@ export class SandboxStore {
   delete(idOrName: string): SandboxRecord {
     const rec = this.find(idOrName);
     if (isBusy(rec)) throw stateChangeInProgress();
+    if (this.liveForks(rec.id).length > 0) {
+      throw badRequest('Sandbox has forks and cannot be deleted. Delete its forks first.');
+    }
     return this.destroy(rec);
   }
 
@@ -409,6 +441,196 @@ export class SandboxStore {
     rec.name = `DESTROYED_${rec.name}_${now}`;
     beginTransition(rec, 'destroying', now, this.opts.durations);
     return rec;
+  }
+
+  /** Forks of `id` that still exist (GET /sandbox/{id}/forks). */
+  liveForks(id: string): SandboxRecord[] {
+    this.tick();
+    return [...this.records.values()].filter((r) => r.parentId === id && r.desiredState !== 'destroyed');
+  }
+
+  /** GET /sandbox/{idOrName}/parent: 404 for a sandbox that is not a fork. */
+  parent(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    const parent = rec.parentId === undefined ? undefined : this.records.get(rec.parentId);
+    if (!parent || parent.state === 'destroyed') throw notFound(`Sandbox ${rec.id} has no parent`);
+    return parent;
+  }
+
+  private assertNameRule(name: string): void {
+    if (!NAME_RULE.test(name)) throw badRequest(`Invalid sandbox name "${name}": a name ${NAME_RULE_TEXT}`);
+  }
+
+  /**
+   * POST /sandbox/{idOrName}/fork `{name?}`: the source (started) passes through `forking`; the fork
+   * is a copy-on-write clone with the source's snapshot, env, labels, resources and intervals
+   * (not its buildInfo), answered in `creating` and started after the fork duration.
+   */
+  fork(idOrName: string, rawBody: unknown): SandboxRecord {
+    const body = asObject(rawBody ?? {}, 'body');
+    const rawName = optString(body, 'name');
+    const name = rawName === '' ? undefined : rawName;
+    if (name !== undefined) this.assertNameRule(name);
+    const src = this.find(idOrName);
+    if (isErrored(src)) throw badRequest('Sandbox is in an errored state');
+    if (src.transition !== null) throw stateChangeInProgress();
+    if (src.state !== 'started') throw badRequest('Sandbox must be started to be forked');
+    this.checkQuota(src);
+    const id = randomUUID();
+    const finalName = name ?? `${src.name}-fork-${id.slice(0, 8)}`;
+    this.assertNameFree(finalName);
+    const now = this.now();
+    beginTransition(src, 'forking', now, this.opts.durations);
+    const rec: SandboxRecord = {
+      ...src,
+      id,
+      name: finalName,
+      env: { ...src.env },
+      labels: { ...src.labels },
+      volumes: [],
+      buildInfo: undefined,
+      buildLog: undefined,
+      errorReason: undefined,
+      recoverable: undefined,
+      parentId: src.id,
+      createdAt: now,
+      updatedAt: now,
+      lastActivityAt: now,
+      transition: null,
+    };
+    beginTransition(rec, 'creating', now, this.opts.durations, this.opts.durations.fork);
+    this.records.set(id, rec);
+    return rec;
+  }
+
+  /**
+   * POST /sandbox/{idOrName}/snapshot `{name, includeMemory?}`: the sandbox goes `snapshotting` and
+   * back to where it was; the new snapshot (sourceSandboxId set) is `snapshotting` until it is
+   * `active`, which takes longer than the sandbox's part. A taken name is 409.
+   */
+  createSnapshot(idOrName: string, rawBody: unknown): SandboxRecord {
+    const body = asObject(rawBody, 'body');
+    const name = optString(body, 'name')?.trim();
+    if (!name) throw badRequest('name must be a string');
+    optBoolean(body, 'includeMemory');
+    const rec = this.find(idOrName);
+    if (isErrored(rec)) throw badRequest('Sandbox is in an errored state');
+    if (rec.transition !== null) throw stateChangeInProgress();
+    if (rec.state !== 'started' && rec.state !== 'stopped') {
+      throw badRequest('Sandbox must be started or stopped to create a snapshot');
+    }
+    if (this.opts.snapshots.some((s) => s.name === name)) {
+      throw conflict(`Snapshot with name "${name}" already exists`);
+    }
+    const now = this.now();
+    const at = new Date(now).toISOString();
+    const snapId = randomUUID();
+    this.opts.snapshots.push({
+      id: snapId,
+      organizationId: this.opts.organizationId,
+      general: false,
+      name,
+      state: 'snapshotting',
+      size: null,
+      entrypoint: null,
+      cpu: rec.cpu,
+      gpu: rec.gpu,
+      mem: rec.memory,
+      disk: rec.disk,
+      errorReason: null,
+      createdAt: at,
+      updatedAt: at,
+      lastUsedAt: null,
+      regionIds: [rec.target],
+      sourceSandboxId: rec.id,
+      sandboxClass: 'container',
+    });
+    this.pendingSnapshots.set(snapId, now + 2 * this.opts.durations.snapshot);
+    beginTransition(rec, 'snapshotting', now, this.opts.durations, undefined, rec.state);
+    rec.lastActivityAt = now;
+    return rec;
+  }
+
+  /**
+   * POST /sandbox/{idOrName}/resize `{cpu?, memory?, disk?}`. Started: only cpu/memory, only
+   * increases (hot resize). Stopped: anything, disk only growing. gpu is not a property.
+   */
+  resize(idOrName: string, rawBody: unknown): SandboxRecord {
+    const body = asObject(rawBody, 'body');
+    for (const key of Object.keys(body)) {
+      if (!['cpu', 'memory', 'disk'].includes(key)) throw badRequest(`property ${key} should not exist`);
+    }
+    const want = { cpu: optNumber(body, 'cpu'), memory: optNumber(body, 'memory'), disk: optNumber(body, 'disk') };
+    for (const [key, v] of Object.entries(want)) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw badRequest(`${key} must not be less than 1`);
+    }
+    if (want.cpu === undefined && want.memory === undefined && want.disk === undefined) {
+      throw badRequest('At least one of cpu, memory or disk must be specified');
+    }
+    const rec = this.find(idOrName);
+    if (isErrored(rec)) throw badRequest('Sandbox is in an errored state');
+    if (rec.transition !== null) throw stateChangeInProgress();
+    if (rec.state === 'started') {
+      if (want.disk !== undefined) throw badRequest('Disk resize requires a stopped sandbox');
+      if ((want.cpu !== undefined && want.cpu < rec.cpu) || (want.memory !== undefined && want.memory < rec.memory)) {
+        throw badRequest('Hot resize only supports increasing CPU and memory; stop the sandbox to decrease them');
+      }
+    } else if (rec.state === 'stopped') {
+      if (want.disk !== undefined && want.disk < rec.disk) throw badRequest('Disk size can only be increased');
+    } else {
+      throw badRequest('Sandbox must be started or stopped to be resized');
+    }
+    const next = { cpu: want.cpu ?? rec.cpu, memory: want.memory ?? rec.memory, disk: want.disk ?? rec.disk, gpu: rec.gpu };
+    if (rec.state === 'started') this.checkQuota(next, rec.id);
+    else this.checkQuota({ ...next, cpu: 0, memory: 0 }, rec.id);
+    const now = this.now();
+    const back = rec.state;
+    Object.assign(rec, { cpu: next.cpu, memory: next.memory, disk: next.disk });
+    beginTransition(rec, 'resizing', now, this.opts.durations, undefined, back);
+    rec.desiredState = 'resized';
+    return rec;
+  }
+
+  /** POST /sandbox/{idOrName}/public/{isPublic} */
+  setPublic(idOrName: string, raw: string): SandboxRecord {
+    if (raw !== 'true' && raw !== 'false') throw badRequest('Validation failed (boolean string is expected)');
+    const rec = this.find(idOrName);
+    rec.public = raw === 'true';
+    rec.updatedAt = this.now();
+    return rec;
+  }
+
+  /** POST /sandbox/{idOrName}/recover: only an errored sandbox the API marks recoverable. */
+  recover(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    if (!isErrored(rec)) throw badRequest('Sandbox is not in an errored state');
+    if (rec.recoverable !== true) throw badRequest('Sandbox error is not recoverable');
+    this.checkQuota(rec, rec.id);
+    const now = this.now();
+    rec.errorReason = undefined;
+    rec.recoverable = undefined;
+    beginTransition(rec, 'starting', now, this.opts.durations);
+    rec.lastActivityAt = now;
+    return rec;
+  }
+
+  /** POST /sandbox/{idOrName}/pause: started → pausing → paused (start resumes it). */
+  pause(idOrName: string): SandboxRecord {
+    const rec = this.find(idOrName);
+    if (isErrored(rec)) throw badRequest('Sandbox is in an errored state');
+    if (rec.transition !== null) throw stateChangeInProgress();
+    if (rec.state !== 'started') throw badRequest('Sandbox is not started');
+    const now = this.now();
+    beginTransition(rec, 'pausing', now, this.opts.durations);
+    rec.lastActivityAt = now;
+    return rec;
+  }
+
+  /** GET /sandbox/{idOrName}/build-logs: 404 for a sandbox not built from an image. */
+  buildLog(idOrName: string): string {
+    const rec = this.find(idOrName);
+    if (!rec.buildInfo) throw notFound(`Sandbox ${rec.id} has no build info`);
+    return rec.buildLog ?? '';
   }
 
   /** PUT /sandbox/{idOrName}/labels: replaces every label. */
@@ -470,7 +692,12 @@ export class SandboxStore {
       autoArchiveInterval: seed.autoArchiveInterval ?? 7 * 24 * 60,
       autoDeleteInterval: seed.autoDeleteInterval ?? -1,
       volumes: [],
-      buildInfo: undefined,
+      buildInfo:
+        seed.buildLog === undefined
+          ? undefined
+          : { snapshotRef: `daytona-build-${id.slice(0, 12)}:0.0.1`, createdAt, updatedAt: createdAt },
+      buildLog: seed.buildLog,
+      parentId: undefined,
       createdAt,
       updatedAt: Math.max(createdAt, toMs(seed.lastActivityAt, createdAt)),
       lastActivityAt: toMs(seed.lastActivityAt, createdAt),

@@ -31,7 +31,18 @@ export type SandboxStateName = (typeof SANDBOX_STATES)[number];
 export type DesiredStateName = 'destroyed' | 'started' | 'stopped' | 'resized' | 'archived' | 'paused';
 
 /** Kinds of lifecycle transition, each with its own configurable duration. */
-export type TransitionKind = 'create' | 'start' | 'stop' | 'archive' | 'restore' | 'resume' | 'delete';
+export type TransitionKind =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'archive'
+  | 'restore'
+  | 'resume'
+  | 'delete'
+  | 'fork'
+  | 'snapshot'
+  | 'resize'
+  | 'pause';
 
 /** A number sets every kind (restore defaults to 3× that, as restoring from archive is slower). */
 export type TransitionMsOption = number | Partial<Record<TransitionKind, number>>;
@@ -93,6 +104,10 @@ export interface SandboxRecord {
   lastActivityAt: number;
   daemonVersion: string;
   runnerId: string;
+  /** The sandbox this one was forked from (GET /sandbox/{id}/parent). */
+  parentId: string | undefined;
+  /** Text of GET /sandbox/{id}/build-logs (only sandboxes with buildInfo have one). */
+  buildLog: string | undefined;
   /** Set while the sandbox is in a transitional state: where it lands, and when (clock ms). */
   transition: { to: SandboxStateName | 'removed'; at: number } | null;
 }
@@ -118,6 +133,8 @@ export interface SeedSandbox {
   autoStopInterval?: number;
   autoArchiveInterval?: number;
   autoDeleteInterval?: number;
+  /** Build log text; gives the sandbox a buildInfo (as for one created from an image). */
+  buildLog?: string;
   /** ISO string or epoch ms. */
   createdAt?: string | number;
   lastActivityAt?: string | number;

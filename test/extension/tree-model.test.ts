@@ -14,12 +14,17 @@ function sandbox(name: string, state: SandboxState, labels: Record<string, strin
 
 test('menus offer only the actions a state allows', () => {
   const flags = (s: SandboxState) => contextValueFor(sandbox('x', s)).split(' ').filter((f) => f.startsWith('can-')).sort();
-  assert.deepEqual(flags('started'), ['can-delete', 'can-stop']);
-  assert.deepEqual(flags('stopped'), ['can-archive', 'can-delete', 'can-start']);
-  assert.deepEqual(flags('archived'), ['can-delete', 'can-start']);
+  assert.deepEqual(flags('started'), ['can-autostop', 'can-delete', 'can-fork', 'can-preview', 'can-resize', 'can-snapshot', 'can-stop']);
+  assert.deepEqual(flags('stopped'), ['can-archive', 'can-autostop', 'can-delete', 'can-resize', 'can-snapshot', 'can-start']);
+  assert.deepEqual(flags('archived'), ['can-autostop', 'can-delete', 'can-start']);
+  assert.deepEqual(flags('paused'), ['can-autostop', 'can-delete', 'can-start', 'can-stop']);
   assert.deepEqual(flags('starting'), ['can-delete']);
+  assert.deepEqual(flags('resizing'), ['can-delete']);
   assert.deepEqual(flags('destroying'), []);
+  assert.deepEqual(flags('error'), ['can-delete']);
   assert.match(contextValueFor(sandbox('x', 'error')), /\bstate-error\b/);
+  assert.match(contextValueFor(sandbox('x', 'build_failed')), /\bhas-build-log\b/);
+  assert.doesNotMatch(contextValueFor(sandbox('x', 'error')), /\bhas-build-log\b/);
 });
 
 test('state icons: coloured codicons, a spinner while transitioning', () => {

@@ -70,6 +70,10 @@ const BASES: Record<string, Obj[]> = {
   set_sandbox_labels: [{ sandbox: 'ghost-a', labels: { k: 'v' } }, { sandbox: 'ghost-a', labels: {}, replace: true, remove: ['old'] }],
   cleanup_sandboxes: [{ labels: { ghost: 'yes' } }, { states: ['stopped', 'archived'], project: 'ghost', idleMinutes: 10, dryRun: true, max: 5 }],
   list_snapshots: [{}, { name: 'python' }],
+  update_sandbox: [{ sandbox: 'ghost-a', cpu: 2 }, { sandbox: 'ghost-a', autoStopMinutes: 0, autoArchiveMinutes: 60, autoDeleteMinutes: -1, public: true, disk: 8 }],
+  fork_sandbox: [{ sandbox: 'ghost-a' }, { sandbox: 'ghost-a', name: 'ghost-fork', timeoutSeconds: 30 }],
+  snapshot_sandbox: [{ sandbox: 'ghost-a', name: 'ghost-snap' }],
+  get_preview_url: [{ sandbox: 'ghost-a', port: 3000 }, { sandbox: 'ghost-a', port: 8080, expiresInSeconds: 60, signed: false }],
 };
 
 const pollution = (): Obj[] => [
@@ -403,6 +407,10 @@ describe('fuzzing every tool through one server', () => {
         case 'set_sandbox_labels': args = { sandbox: gen.pick(refs), labels: { a: 'b' }, replace: gen.chance(0.5) }; break;
         case 'cleanup_sandboxes': args = gen.pick<Obj>([{ labels: { ghost: 'x' } }, { project: 'ghost', states: ['stopped', 'started', 'archived'] }, { labels: { ghost: 'y' }, dryRun: true }]); expect = 'ok'; break;
         case 'list_snapshots': args = gen.pick<Obj>([{}, { name: gen.pick(refs).trim() || 'x' }]); expect = 'ok'; break;
+        case 'update_sandbox': args = { sandbox: gen.pick(refs), autoStopMinutes: gen.int(100) }; break;
+        case 'fork_sandbox': args = { sandbox: gen.pick(refs) }; break;
+        case 'snapshot_sandbox': args = { sandbox: gen.pick(refs), name: `ghost-snap-${i}` }; break;
+        case 'get_preview_url': args = { sandbox: gen.pick(refs), port: 1 + gen.int(65535) }; break;
         default: args = { sandboxes: someRefs(), ...(gen.chance(0.3) ? { wait: false } : {}) };
       }
       cases.push({ tool, args, expect });

@@ -14,6 +14,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { waitFor } from '../reliability/util';
+import { TOOL_NAMES } from '../../src/core/tools';
 import { logLines, startHttpServer, type HttpServerProcess } from './helpers';
 
 let emu: Emulator;
@@ -47,7 +48,7 @@ describe('security: sessions end', () => {
     try {
       for (let i = 0; i < 40; i++) {
         const { client } = await connect(s);
-        assert.equal((await client.listTools()).tools.length, 10);
+        assert.equal((await client.listTools()).tools.length, TOOL_NAMES.length);
         served++;
         await client.close();
       }

@@ -12,6 +12,10 @@ import { deleteSandbox } from './delete_sandbox';
 import { setSandboxLabels } from './set_sandbox_labels';
 import { cleanupSandboxes } from './cleanup_sandboxes';
 import { listSnapshots } from './list_snapshots';
+import { updateSandboxTool } from './update_sandbox';
+import { forkSandboxTool } from './fork_sandbox';
+import { snapshotSandboxTool } from './snapshot_sandbox';
+import { getPreviewUrlTool } from './get_preview_url';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   listSandboxes,
@@ -24,6 +28,10 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   setSandboxLabels,
   cleanupSandboxes,
   listSnapshots,
+  updateSandboxTool,
+  forkSandboxTool,
+  snapshotSandboxTool,
+  getPreviewUrlTool,
 ];
 
 /** The bulk lifecycle tools by action; each carries its words (see lifecycle-tool.ts). */
@@ -35,7 +43,18 @@ export const LIFECYCLE_TOOLS: Readonly<Record<LifecycleAction, LifecycleTool>> =
 };
 
 // Hosts that call tools by hand (the editor's commands) import them from here, the registry.
-export { listSandboxes, getSandbox, createSandbox, setSandboxLabels, cleanupSandboxes, listSnapshots };
+export {
+  listSandboxes,
+  getSandbox,
+  createSandbox,
+  setSandboxLabels,
+  cleanupSandboxes,
+  listSnapshots,
+  updateSandboxTool,
+  forkSandboxTool,
+  snapshotSandboxTool,
+  getPreviewUrlTool,
+};
 
 export const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
 

@@ -5,7 +5,7 @@ export const startSandbox = lifecycleTool({
   name: 'start_sandbox',
   title: 'Start sandboxes',
   description:
-    'Start stopped, archived (slower) or paused sandboxes, in parallel; waits. Already started is success.',
+    'Start stopped, archived (slower), paused or recoverable errored sandboxes, in parallel; waits. Already started is success.',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   verb: 'start',
   ongoing: 'Starting',

@@ -1,0 +1,41 @@
+/**
+ * The one way a sandbox is forked (fork_sandbox, the editor's Fork… command): a copy-on-write clone
+ * with the same filesystem, waited for until started. Kept in one function so that rules about
+ * forks (labels recording where a fork came from, a limit on how many a call may create) have a
+ * single place to live.
+ */
+import { ToolError } from './errors';
+import type { DaytonaGateway } from './gateway';
+import { waitForState } from './lifecycle';
+import { itemRetryBudget } from './retry';
+import type { SandboxDetails } from './types';
+
+export interface ForkOptions {
+  /** Name of the fork; the API picks one when absent. */
+  name?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ForkResult {
+  source: SandboxDetails;
+  fork: SandboxDetails;
+}
+
+const STARTED = new Set(['started'] as const);
+
+/** Forks `ref` (id or name). The API forks started sandboxes only; anything else is refused before any write. */
+export async function forkSandbox(gateway: DaytonaGateway, ref: string, o: ForkOptions): Promise<ForkResult> {
+  const callOpts = { signal: o.signal, retryBudget: itemRetryBudget() };
+  const source = await gateway.get(ref, callOpts);
+  if (source.state !== 'started') {
+    throw new ToolError('invalid_state', `Cannot fork sandbox ${source.name}: it is ${source.state}; only a started sandbox can be forked.`, {
+      hint: source.state === 'stopped' || source.state === 'archived' || source.state === 'paused'
+        ? 'Start it first (start_sandbox), then fork it.'
+        : 'Wait until it is started (get_sandbox shows its state), then fork it.',
+    });
+  }
+  const created = await gateway.fork(source.id, o.name, callOpts);
+  const fork = await waitForState(gateway, created.id, STARTED, { timeoutMs: o.timeoutMs, signal: o.signal });
+  return { source, fork: fork ?? created };
+}

@@ -1,0 +1,102 @@
+/**
+ * What update_sandbox may change and in which state, checked before any API write: the API's resize
+ * rules (a running sandbox only grows CPU and memory; disk changes only while stopped and only
+ * grows; GPU never), then the writes in a fixed order (resize first, as it is the one that can fail
+ * on quota; then the intervals; then public).
+ */
+import { ToolError } from './errors';
+import type { CallOptions, DaytonaGateway, IntervalKind } from './gateway';
+import { waitUntilSettled } from './lifecycle';
+import type { Resources, SandboxDetails } from './types';
+
+export interface SandboxChanges {
+  cpu?: number;
+  memory?: number;
+  disk?: number;
+  autoStopMinutes?: number;
+  autoArchiveMinutes?: number;
+  autoDeleteMinutes?: number;
+  public?: boolean;
+}
+
+export const RESIZE_RULE =
+  'A started sandbox can only grow CPU and memory; disk changes only while stopped and only grows; GPU never changes.';
+
+/** The resources that differ from the sandbox's; throws invalid_state/invalid_input naming the rule. */
+export function resizeFor(s: SandboxDetails, c: SandboxChanges): Partial<Resources> {
+  const want: Partial<Resources> = {};
+  for (const key of ['cpu', 'memory', 'disk'] as const) {
+    const v = c[key];
+    if (v !== undefined && v !== s[key]) want[key] = v;
+  }
+  if (Object.keys(want).length === 0) return want;
+  if (s.state === 'started') {
+    if (want.disk !== undefined) {
+      throw new ToolError('invalid_state', `Cannot change the disk of ${s.name} while it is started (${RESIZE_RULE})`, {
+        hint: 'Stop it (stop_sandbox), then resize the disk, then start it again.',
+      });
+    }
+    const shrinks = (['cpu', 'memory'] as const).filter((k) => want[k] !== undefined && (want[k] as number) < s[k]);
+    if (shrinks.length) {
+      throw new ToolError('invalid_state', `Cannot lower ${shrinks.join(' and ')} of ${s.name} while it is started (${RESIZE_RULE})`, {
+        hint: 'Stop it (stop_sandbox) to lower CPU or memory, or ask for at least the current size.',
+      });
+    }
+  } else if (s.state === 'stopped') {
+    if (want.disk !== undefined && want.disk < s.disk) {
+      throw new ToolError('invalid_input', `Cannot shrink the disk of ${s.name} from ${s.disk} to ${want.disk} GiB (${RESIZE_RULE})`, {
+        hint: `Ask for at least ${s.disk} GiB, or create a new sandbox with a smaller disk.`,
+      });
+    }
+  } else {
+    throw new ToolError('invalid_state', `Cannot resize ${s.name}: it is ${s.state}; resizing needs a started or stopped sandbox.`, {
+      hint: s.state === 'archived' ? 'Start it (start_sandbox) first.' : 'Wait for it to settle (get_sandbox), then retry.',
+    });
+  }
+  return want;
+}
+
+const INTERVALS: ReadonlyArray<[keyof SandboxChanges & `auto${string}`, IntervalKind, keyof SandboxDetails]> = [
+  ['autoStopMinutes', 'autostop', 'autoStopMinutes'],
+  ['autoArchiveMinutes', 'autoarchive', 'autoArchiveMinutes'],
+  ['autoDeleteMinutes', 'autodelete', 'autoDeleteMinutes'],
+];
+
+export interface UpdateResult {
+  sandbox: SandboxDetails;
+  /** What was changed, in words ("cpu 1→2", "auto-stop 15→60 min"); empty when nothing differed. */
+  changed: string[];
+}
+
+/**
+ * Applies the changes to `ref`. Every rule is checked before the first write; values equal to the
+ * current ones are not sent. Waits for a resize to finish.
+ */
+export async function updateSandbox(
+  gateway: DaytonaGateway,
+  ref: string,
+  c: SandboxChanges,
+  o: { timeoutMs: number; signal?: AbortSignal },
+): Promise<UpdateResult> {
+  const callOpts: CallOptions = { signal: o.signal };
+  const s = await gateway.get(ref, callOpts);
+  const resize = resizeFor(s, c);
+  const intervals = INTERVALS.filter(([key, , field]) => c[key] !== undefined && c[key] !== s[field]);
+  const setPublic = c.public !== undefined && c.public !== s.public;
+  const changed: string[] = [];
+  if (Object.keys(resize).length) {
+    await gateway.resize(s.id, resize, callOpts);
+    await waitUntilSettled(gateway, s.id, { timeoutMs: o.timeoutMs, signal: o.signal });
+    for (const [k, v] of Object.entries(resize)) changed.push(`${k} ${s[k as keyof Resources]}→${v}${k === 'cpu' ? '' : ' GiB'}`);
+  }
+  for (const [key, kind, field] of intervals) {
+    await gateway.setInterval(s.id, kind, c[key] as number, callOpts);
+    changed.push(`${kind.replace('auto', 'auto-')} ${String(s[field])}→${String(c[key])} min`);
+  }
+  if (setPublic) {
+    await gateway.setPublic(s.id, c.public as boolean, callOpts);
+    changed.push(c.public ? 'now public' : 'now private');
+  }
+  const sandbox = changed.length ? await gateway.get(s.id, callOpts) : s;
+  return { sandbox, changed };
+}

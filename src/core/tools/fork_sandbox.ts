@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { forkSandbox } from '../fork';
+import { defineTool } from '../tool';
+import { sandboxName, sandboxRef, sandboxSummarySchema, timeoutSchema } from './schemas';
+import { sandboxLine } from './format';
+import { withClosestNames } from './suggest';
+
+export const forkSandboxTool = defineTool({
+  name: 'fork_sandbox',
+  title: 'Fork sandbox',
+  description: 'Copy a started sandbox with its files (copy-on-write); waits until the fork is started.',
+  input: z.strictObject({ sandbox: sandboxRef, name: sandboxName.optional(), timeoutSeconds: timeoutSchema }),
+  output: z.object({ sandbox: sandboxSummarySchema, sourceId: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(a, ctx) {
+    const gateway = await ctx.gateway();
+    ctx.progress(0, undefined, `Forking ${a.sandbox}…`);
+    const { source, fork } = await forkSandbox(gateway, a.sandbox, { name: a.name, timeoutMs: a.timeoutSeconds * 1000, signal: ctx.signal }).catch(
+      (e: unknown) => withClosestNames(gateway, a.sandbox, e, ctx.signal),
+    );
+    return {
+      data: { sandbox: fork, sourceId: source.id },
+      summary: `Forked ${source.name} as ${fork.name} (id ${fork.id}).\n${sandboxLine(fork)}`,
+      sandboxIds: [source.id, fork.id],
+    };
+  },
+});

@@ -1,0 +1,54 @@
+/**
+ * The pure parts of the editor's Fork…, Save as Snapshot…, Resize…, Auto-stop… and preview commands:
+ * what the input boxes accept and what they turn into for the tools. No vscode import: unit-tested.
+ * The tools check every rule again against the live API; these only give early, specific feedback.
+ */
+import type { SandboxDetails } from '../core/types';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** "2, 4, 10" (CPU, memory GiB, disk GiB) → only the values that differ from the sandbox's. */
+export function parseResize(text: string, s: SandboxDetails): Parsed<{ cpu?: number; memory?: number; disk?: number }> {
+  const parts = text.replace(/(cpus?|gib|gb)\b/gi, ' ').split(/[\s,/]+/).filter(Boolean);
+  const nums = parts.map(Number);
+  if (nums.length !== 3 || nums.some((n) => !Number.isInteger(n) || n < 1)) {
+    return { ok: false, error: 'Give three whole numbers: CPU, memory GiB, disk GiB (e.g. 2, 4, 10).' };
+  }
+  const [cpu, memory, disk] = nums as [number, number, number];
+  const value: { cpu?: number; memory?: number; disk?: number } = {};
+  if (cpu !== s.cpu) value.cpu = cpu;
+  if (memory !== s.memory) value.memory = memory;
+  if (disk !== s.disk) value.disk = disk;
+  if (!Object.keys(value).length) return { ok: false, error: 'That is the current size.' };
+  if (s.state === 'started') {
+    if (value.disk !== undefined) return { ok: false, error: 'Disk changes only while the sandbox is stopped: stop it first.' };
+    if ((value.cpu ?? s.cpu) < s.cpu || (value.memory ?? s.memory) < s.memory) {
+      return { ok: false, error: 'A running sandbox can only grow CPU and memory: stop it to lower them.' };
+    }
+  }
+  if (value.disk !== undefined && value.disk < s.disk) return { ok: false, error: `Disk only grows (now ${s.disk} GiB).` };
+  return { ok: true, value };
+}
+
+/** The current size as the Resize… box shows it. */
+export const sizeText = (s: SandboxDetails): string => `${s.cpu}, ${s.memory}, ${s.disk}`;
+
+export function parsePort(text: string): Parsed<number> {
+  const port = Number(text.trim());
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? { ok: true, value: port } : { ok: false, error: 'A port is a whole number from 1 to 65535.' };
+}
+
+/** Choices of the Auto-stop… picker, in minutes (0 = never). */
+export const AUTO_STOP_CHOICES: ReadonlyArray<{ label: string; minutes: number }> = [
+  { label: '15 minutes', minutes: 15 },
+  { label: '1 hour', minutes: 60 },
+  { label: '4 hours', minutes: 240 },
+  { label: '1 day', minutes: 1440 },
+  { label: 'Never', minutes: 0 },
+];
+
+/** Minutes typed for a custom auto-stop: a whole number 0–525600. */
+export function parseMinutes(text: string): Parsed<number> {
+  const n = Number(text.trim());
+  return Number.isInteger(n) && n >= 0 && n <= 525_600 ? { ok: true, value: n } : { ok: false, error: 'Minutes: a whole number from 0 (never) to 525600.' };
+}
