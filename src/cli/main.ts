@@ -14,8 +14,10 @@ const HELP = `daytona-mcp ${VERSION} — Daytona sandboxes for AI agents (MCP)
 Usage: daytona-mcp <command> [options]
 
 Commands:
-  start [--read-only] [--tools a,b] [--project NAME]
+  start [--read-only] [--tools a,b] [--project NAME] [--max-create N]
                       Serve the MCP tools on stdio (what agent configs launch).
+                      At most N sandboxes created per run (default 30, 0 = no
+                      limit; env DAYTONA_MCP_MAX_CREATE).
   start --http [--port N]
                       One shared background server on 127.0.0.1 (Streamable
                       HTTP, bearer token in ~/.daytona/mcp/http.json).

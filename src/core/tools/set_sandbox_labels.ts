@@ -11,7 +11,7 @@ export const setSandboxLabels = defineTool({
   input: z.strictObject({
     sandbox: sandboxRef,
     labels: labelsSchema.default({}),
-    replace: z.boolean().default(false).describe('labels becomes the whole set'),
+    replace: z.boolean().default(false),
     remove: z.array(z.string().min(1).max(63)).max(64, 'At most 64 keys.').default([]).describe('Keys to drop'),
   }),
   output: z.object({ id: z.string(), name: z.string(), labels: z.record(z.string(), z.string()) }),
