@@ -198,6 +198,18 @@ async function deleteAllStopped(s: CommandServices): Promise<void> {
   else if (!outcome.data.cancelled) void reportOutcome(cleanupOutcome(outcome.data as Parameters<typeof cleanupOutcome>[0]), s.log);
 }
 
+/** Every state a sandbox can be deleted from without waiting (running ones too: the modal names them). */
+const DELETABLE_STATES = ['started', 'stopped', 'archived', 'paused', 'error', 'build_failed'] as const;
+
+async function deleteAgentMade(s: CommandServices): Promise<void> {
+  // The provenance filter agents use too (byAgent); cleanup_sandboxes asks through the same modal.
+  const outcome = await runTool(s, cleanupSandboxes, { byAgent: true, states: [...DELETABLE_STATES] }, 'Deleting sandboxes made by agents…', 'delete the sandboxes made by agents');
+  void s.store.refresh();
+  if (!outcome) return;
+  if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: no sandbox was made by an agent through this MCP server.');
+  else if (!outcome.data.cancelled) void reportOutcome(cleanupOutcome(outcome.data as Parameters<typeof cleanupOutcome>[0]), s.log);
+}
+
 function dashboardUrl(apiUrl: string): string {
   try {
     return `${new URL(apiUrl).origin}/dashboard/sandboxes`;
@@ -225,6 +237,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'daytona.archiveSandbox': (item, selected) => lifecycle(s, 'archive', item, selected),
     'daytona.deleteSandbox': (item, selected) => lifecycle(s, 'delete', item, selected),
     'daytona.deleteAllStopped': () => deleteAllStopped(s),
+    'daytona.deleteAgentMade': () => deleteAgentMade(s),
     'daytona.copyId': async (item) => {
       const x = await one(item);
       if (!x) return;
