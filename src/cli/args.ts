@@ -87,3 +87,15 @@ export function maxCreateOption(flag: string | true | undefined, env: string | u
   if (env !== undefined && env.trim() !== '') return { max: parse(env, 'DAYTONA_MCP_MAX_CREATE'), from: 'DAYTONA_MCP_MAX_CREATE' };
   return { max: DEFAULT_MAX_CREATE, from: 'default' };
 }
+
+/** `--profile NAME` (else DAYTONA_PROFILE, read by resolveCredentials): the Daytona CLI profile to use. */
+export function profileOption(raw: string | true | undefined): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  if (!raw.trim()) throw new UsageError('--profile needs the name of a Daytona CLI profile.');
+  return raw.trim();
+}
+
+/** Refuses to go on with an unusable profile: the message names the existing ones. */
+export function checkProfile(c: { profileProblem?: string }): void {
+  if (c.profileProblem) throw new UsageError(c.profileProblem);
+}

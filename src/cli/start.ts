@@ -15,7 +15,7 @@ import { createMcpServer } from '../mcp/server';
 import { httpStatePath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
-import { maxCreateOption, parseArgs, portOption, toolsOption, UsageError } from './args';
+import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
 import { VERSION } from './version';
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
@@ -38,7 +38,7 @@ function msFromEnv(name: string): number | undefined {
 }
 
 export async function startCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port', 'max-create'] });
+  const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port', 'max-create', 'profile'] });
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
   const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
   // An empty --tools= or DAYTONA_MCP_TOOLS means "not set", not "no tools".
@@ -62,9 +62,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   }
 
   const requestTimeoutMs = requestTimeoutFromEnv(process.env.DAYTONA_MCP_REQUEST_TIMEOUT_MS);
-  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials(), requestTimeoutMs });
+  const profile = profileOption(args.options.get('profile'));
+  const creds = resolveCredentials({ profile });
+  checkProfile(creds); // an unknown profile is a configuration error: say which exist, before serving
+  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs });
   const audit = new AuditLog({ path: defaultAuditLogPath(), secrets: provider.secrets });
-  const creds = resolveCredentials();
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
   const audited = auditedGatewayProvider(provider.get, audit);
   const maxCreate = maxCreateOption(args.options.get('max-create'), process.env.DAYTONA_MCP_MAX_CREATE);
@@ -99,7 +101,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     audit.write('internal_error', { message: err instanceof Error ? err.message : String(err) });
   });
 
-  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
+  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, profile: creds.profile ?? null, organizationId: creds.organizationId ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
 
   if (http) {
     const token = httpToken();

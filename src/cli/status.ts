@@ -9,7 +9,7 @@ import { resolveCredentials } from '../core/credentials';
 import { stableServerPath } from '../core/daytona-home';
 import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
 import { checkApi } from './api-check';
-import { existingFolder, maxCreateOption, parseArgs } from './args';
+import { checkProfile, existingFolder, maxCreateOption, parseArgs, profileOption } from './args';
 import { VERSION } from './version';
 
 async function httpStatus(): Promise<string> {
@@ -20,8 +20,9 @@ async function httpStatus(): Promise<string> {
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['json'], values: ['workspace', 'max-create'] });
-  const creds = resolveCredentials();
+  const args = parseArgs(argv, { flags: ['json'], values: ['workspace', 'max-create', 'profile'] });
+  const creds = resolveCredentials({ profile: profileOption(args.options.get('profile')) });
+  checkProfile(creds);
   const workspace = args.options.get('workspace');
   const agents = await agentStatuses(defaultHostContext(typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : process.cwd()));
   const api = await checkApi(creds);
@@ -30,6 +31,8 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     version: VERSION,
     ok: api.outcome === 'ok',
     key: creds.origin,
+    profile: creds.profile ?? null,
+    organizationId: creds.organizationId ?? null,
     // An invalid URL is not repeated: it may be a key pasted into the wrong field.
     apiUrl: creds.apiUrlProblem ? null : creds.apiUrl,
     apiUrlFrom: creds.apiUrlOrigin ?? 'default',
@@ -58,6 +61,7 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
   const lines = [
     `daytona-mcp ${report.version}`,
     `API key:  ${report.key}`,
+    ...(report.organizationId ? [`Org:      ${report.organizationId} (token login)`] : []),
     `API:      ${report.apiUrl ?? `(invalid URL from ${report.apiUrlFrom})`}${report.target ? ` (target ${report.target})` : ''} — ${report.api}`,
     `Server:   ${report.server}`,
     `HTTP:     ${report.http}`,
