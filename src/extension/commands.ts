@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
-import type { Credentials } from '../core/credentials';
+import { daytonaCliConfigPath, listDaytonaCliProfiles, type Credentials } from '../core/credentials';
 import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
 import type { LifecycleAction, SandboxDetails, SandboxState } from '../core/types';
@@ -21,6 +21,7 @@ import { registerCommands as registerTable } from './register-command';
 import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
+import { profileItems } from './profile-model';
 
 export interface CommandServices extends RunnerHost {
   keys: KeyStore;
@@ -113,6 +114,8 @@ async function setApiKey(s: CommandServices): Promise<void> {
       if (choice !== 'Save') return;
     }
     await s.keys.set(candidate);
+    // A key just set is where the user means to act: a chosen CLI profile would otherwise still win.
+    if (readSettings().profile) await vscode.workspace.getConfiguration(SECTION).update('profile', undefined, vscode.ConfigurationTarget.Global);
     s.log.info('API key stored in secret storage');
     void vscode.window.showInformationMessage('Daytona: API key saved. Your sandboxes are loading.');
     await s.revealView();
@@ -210,6 +213,19 @@ async function deleteAgentMade(s: CommandServices): Promise<void> {
   else if (!outcome.data.cancelled) void reportOutcome(cleanupOutcome(outcome.data as Parameters<typeof cleanupOutcome>[0]), s.log);
 }
 
+/** "Daytona: Switch Profile…": a Daytona CLI profile, or the stored key; the tree, status bar and MCP server follow the setting. */
+async function switchProfile(s: CommandServices): Promise<void> {
+  const path = daytonaCliConfigPath();
+  const items = profileItems(listDaytonaCliProfiles(path), readSettings().profile, Boolean(s.keys.current));
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ ...i, label: `${i.label}${i.picked ? ' $(check)' : ''}` })),
+    { title: 'Daytona: act in which profile?', placeHolder: items.length > 1 ? `Daytona CLI profiles from ${path}` : `No Daytona CLI profiles in ${path} ("daytona login" adds one)` },
+  );
+  if (!picked) return;
+  await vscode.workspace.getConfiguration(SECTION).update('profile', picked.value || undefined, vscode.ConfigurationTarget.Global);
+  s.log.info(`switched to ${picked.value ? `Daytona CLI profile "${picked.value}"` : 'the stored key (else the first credential found)'}`);
+}
+
 function dashboardUrl(apiUrl: string): string {
   try {
     return `${new URL(apiUrl).origin}/dashboard/sandboxes`;
@@ -238,6 +254,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'daytona.deleteSandbox': (item, selected) => lifecycle(s, 'delete', item, selected),
     'daytona.deleteAllStopped': () => deleteAllStopped(s),
     'daytona.deleteAgentMade': () => deleteAgentMade(s),
+    'daytona.switchProfile': () => switchProfile(s),
     'daytona.copyId': async (item) => {
       const x = await one(item);
       if (!x) return;

@@ -15,6 +15,8 @@ export interface Settings {
   mcpTools: string[] | undefined;
   /** The editor-registered server's creation limit; undefined = the server's default. */
   mcpMaxCreate: number | undefined;
+  /** The Daytona CLI profile to act in ("Daytona: Switch Profile…"); undefined = the stored key, else first found. */
+  profile: string | undefined;
 }
 
 export function readSettings(): Settings {
@@ -31,6 +33,7 @@ export function readSettings(): Settings {
     mcpReadOnly: c.get<boolean>('mcp.readOnly') ?? false,
     mcpTools: tools.length ? tools : undefined,
     mcpMaxCreate: wholeNumber(c.get<number>('mcp.maxCreate')),
+    profile: str('profile'),
   };
 }
 
