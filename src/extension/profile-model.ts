@@ -15,6 +15,14 @@ export function whereText(c: Credentials): string | undefined {
   return { editor: 'API key (editor)', env: 'DAYTONA_API_KEY', 'credentials-file': 'credentials file' }[c.source];
 }
 
+/**
+ * The Sandboxes view's title: a one-view container shows the title but not the description, so a CLI
+ * profile goes into the title ("Sandboxes · work"); the description carries the organisation too.
+ */
+export function viewTitle(c: Credentials): string {
+  return c.source === 'daytona-cli' && c.profile ? `Sandboxes · ${c.profile}` : 'Sandboxes';
+}
+
 export interface ProfileItem {
   label: string;
   description: string;

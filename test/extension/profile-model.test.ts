@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listDaytonaCliProfiles, resolveCredentials } from '../../src/core/credentials';
-import { profileItems, whereText } from '../../src/extension/profile-model';
+import { profileItems, viewTitle, whereText } from '../../src/extension/profile-model';
 
 function cliConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cli-profiles-'));
@@ -37,6 +37,8 @@ test('where the editor acts: the profile and its organisation, or the key\'s sou
   assert.equal(whereText(resolveCredentials({ env, profile: 'team' })), 'team · org org-01234567…');
   assert.equal(whereText(resolveCredentials({ env, profile: 'nope' })), 'profile nope (unusable)');
   assert.equal(whereText(resolveCredentials({ env, explicit: { apiKey: 'k' } })), 'API key (editor)');
+  assert.equal(viewTitle(resolveCredentials({ env, profile: 'team' })), 'Sandboxes · team');
+  assert.equal(viewTitle(resolveCredentials({ env, explicit: { apiKey: 'k' } })), 'Sandboxes');
   // A chosen profile wins over the editor's key and DAYTONA_API_KEY.
   assert.equal(resolveCredentials({ env: { ...env, DAYTONA_API_KEY: 'x' }, explicit: { apiKey: 'k' }, profile: 'personal' }).apiKey, 'k1-secret');
   assert.match(resolveCredentials({ env, profile: 'empty' }).profileProblem ?? '', /holds no/);
