@@ -113,3 +113,18 @@ export function byAgentFilter(byAgent: boolean | undefined): { labels: Record<st
     accept: (labels) => byAgent === undefined || isAgentMade(labels) === byAgent,
   };
 }
+
+/**
+ * Labels an agent asks to set, with the provenance labels as they were: an agent can neither hide
+ * that it made a sandbox nor mark a person's sandbox as agent-made (a `byAgent` clean-up would then
+ * delete it). Other hosts (the editor, people) may change them.
+ */
+export function keepProvenance(origin: CallOrigin | undefined, before: Record<string, string>, next: Record<string, string>): Record<string, string> {
+  if (!origin) return next;
+  const out = { ...next };
+  for (const key of [MADE_BY_LABEL, CLIENT_LABEL]) {
+    if (before[key] === undefined) delete out[key];
+    else out[key] = before[key];
+  }
+  return out;
+}

@@ -70,6 +70,16 @@ describe('provenance', () => {
     assert.deepEqual(left.map((x) => x.name), ['made-by-hand']);
   });
 
+  test('an agent can neither strip the provenance labels nor put them on a person\'s sandbox', async () => {
+    const s = await spawnWith({ clientName: 'cursor' });
+    emu.seedSandbox({ name: 'mine', state: 'started', labels: { [MADE_BY_LABEL]: 'agent', [CLIENT_LABEL]: 'cursor' } });
+    emu.seedSandbox({ name: 'yours', state: 'started', labels: { owner: 'ana' } });
+    const stripped = await call(s, 'set_sandbox_labels', { sandbox: 'mine', labels: { team: 'x' }, replace: true, remove: [MADE_BY_LABEL] });
+    assert.deepEqual(data(stripped).labels, { team: 'x', [MADE_BY_LABEL]: 'agent', [CLIENT_LABEL]: 'cursor' });
+    const marked = await call(s, 'set_sandbox_labels', { sandbox: 'yours', labels: { [MADE_BY_LABEL]: 'agent' } });
+    assert.deepEqual(data(marked).labels, { owner: 'ana' });
+  });
+
   test('a copy made by an agent names its own client, not the source\'s', async () => {
     emu.seedSandbox({ name: 'src', state: 'started', labels: { [MADE_BY_LABEL]: 'agent', [CLIENT_LABEL]: 'other-client', team: 'x' } });
     const s = await spawnWith({ clientName: 'cursor' });
