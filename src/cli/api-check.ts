@@ -89,7 +89,10 @@ function classify(e: ToolError, c: Credentials): ApiCheck {
       outcome: 'unreachable',
       summary,
       problem: sentence(`Could not reach ${at} (from ${c.apiUrlOrigin ?? 'the default'}): ${e.message}`),
-      next: 'check that URL (Daytona Cloud: https://app.daytona.io/api; self-hosted: https://<host>/api) and your network or proxy; set DAYTONA_API_URL to use another URL.',
+      next: `check that URL (Daytona Cloud: https://app.daytona.io/api; self-hosted: https://<host>/api) and your network or proxy; ${
+        // A chosen profile brings its own URL (DAYTONA_API_URL does not override it).
+        c.profile && c.source === 'daytona-cli' ? `fix it in the Daytona CLI profile "${c.profile}" (daytona login).` : 'set DAYTONA_API_URL to use another URL.'
+      }`,
       error: e,
     };
   }

@@ -1,6 +1,7 @@
 /** A tiny argv parser (positionals, --flag, --key value, --key=value; unknown options are errors) and the options shared by the verbs. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_MAX_CREATE } from '../core/creation-guard';
 import { selectTools } from '../core/tools';
 
 export interface ParsedArgs {
@@ -70,4 +71,31 @@ export function portOption(raw: string | true | undefined, fallback: number, { a
   const lowest = anyFree ? 0 : 1;
   if (!Number.isInteger(port) || port < lowest || port > 65535) throw new UsageError(`--port takes a port number (${lowest}–65535).`);
   return port;
+}
+
+/**
+ * The creation limit of `start`: `--max-create N`, else DAYTONA_MCP_MAX_CREATE, else the default;
+ * 0 = unlimited. `from` says which, for `status` and the audit log.
+ */
+export function maxCreateOption(flag: string | true | undefined, env: string | undefined): { max: number; from: string } {
+  const parse = (raw: string, name: string) => {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 100_000) throw new UsageError(`${name} takes a whole number of sandboxes (0 = unlimited).`);
+    return n;
+  };
+  if (typeof flag === 'string') return { max: parse(flag, '--max-create'), from: '--max-create' };
+  if (env !== undefined && env.trim() !== '') return { max: parse(env, 'DAYTONA_MCP_MAX_CREATE'), from: 'DAYTONA_MCP_MAX_CREATE' };
+  return { max: DEFAULT_MAX_CREATE, from: 'default' };
+}
+
+/** `--profile NAME` (else DAYTONA_PROFILE, read by resolveCredentials): the Daytona CLI profile to use. */
+export function profileOption(raw: string | true | undefined): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  if (!raw.trim()) throw new UsageError('--profile needs the name of a Daytona CLI profile.');
+  return raw.trim();
+}
+
+/** Refuses to go on with an unusable profile: the message names the existing ones. */
+export function checkProfile(c: { profileProblem?: string }): void {
+  if (c.profileProblem) throw new UsageError(c.profileProblem);
 }

@@ -8,7 +8,7 @@ import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from
 import { writeCredentialsFile } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
-import { existingFolder, parseArgs, portOption, toolsOption, UsageError } from './args';
+import { checkProfile, existingFolder, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
   return { runtimePath: process.execPath, runAsNode: Boolean(process.versions.electron), serverSource: resolve(process.argv[1] ?? __filename) };
@@ -67,14 +67,16 @@ async function checkBeforeWriting(creds: Credentials, skip: boolean): Promise<st
 }
 
 export async function initCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port'] });
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port', 'profile'] });
   const [host, ...extra] = args.positionals;
   if (!host || !isHostId(host) || extra.length) {
     throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
   }
   const workspace = args.options.get('workspace');
   const dryRun = args.options.has('dry-run');
-  const creds = resolveCredentials();
+  const profile = profileOption(args.options.get('profile'));
+  const creds = resolveCredentials({ profile });
+  checkProfile(creds);
   const inline = args.options.has('inline-key');
   if (inline && !creds.apiKey) throw new UsageError('--inline-key needs DAYTONA_API_KEY (or another key source) to be set.');
 
@@ -101,6 +103,8 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       launch: currentLaunch(),
       readOnly: args.options.has('read-only'),
       tools,
+      // The agent's server uses that profile (its own key or token, URL and organisation).
+      profile,
       inlineKey: inline ? creds.apiKey : undefined,
       http,
       allowSecretInRepo: args.options.has('allow-secret-in-repo'),
@@ -111,7 +115,9 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
     throw err;
   }
   const out = [describeReport(report, dryRun)];
-  if (!dryRun && creds.source === 'env' && creds.apiKey && !inline) {
+  if (profile) {
+    out.push(`The server will use the ${creds.origin}; the entry says --profile ${profile}.`);
+  } else if (!dryRun && creds.source === 'env' && creds.apiKey && !inline) {
     const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: process.env.DAYTONA_API_URL, target: creds.target });
     out.push(`API key from DAYTONA_API_KEY ${written.changed ? 'saved' : 'already saved'} in ${written.path} (mode 0600); the config file holds no key.`);
   } else if (creds.source === 'daytona-cli') {

@@ -14,14 +14,18 @@ const HELP = `daytona-mcp ${VERSION} — Daytona sandboxes for AI agents (MCP)
 Usage: daytona-mcp <command> [options]
 
 Commands:
-  start [--read-only] [--tools a,b] [--project NAME]
+  start [--read-only] [--tools a,b] [--project NAME] [--max-create N]
+        [--profile NAME]
                       Serve the MCP tools on stdio (what agent configs launch).
+                      At most N sandboxes created per run (default 30, 0 = no
+                      limit; env DAYTONA_MCP_MAX_CREATE). --profile: that
+                      Daytona CLI profile (env DAYTONA_PROFILE).
   start --http [--port N]
                       One shared background server on 127.0.0.1 (Streamable
                       HTTP, bearer token in ~/.daytona/mcp/http.json).
   init <${HOST_IDS.join('|')}> [--workspace DIR] [--dry-run]
        [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
-       [--no-check] [--allow-secret-in-repo]
+       [--no-check] [--allow-secret-in-repo] [--profile NAME]
                       Register the server in that agent's config file (comments
                       and other servers are kept; a backup is written). The key
                       goes to ~/.daytona/mcp/credentials.json (0600), not the
@@ -31,7 +35,8 @@ Commands:
                       the call (offline). DIR must be an existing folder.
   config [agent] [--read-only] [--tools a,b]
                       Print the JSON to paste into an agent's config (no key).
-  status [--json]     Key source, API reachability, configured agents, log path.
+  status [--json] [--profile NAME]
+                      Key source, API reachability, configured agents, log path.
                       Exits 1 (with the next step) when the key is missing or
                       rejected or the API fails.
   logs [-f] [-n N]    Show (and follow) the audit log.
@@ -42,7 +47,8 @@ Commands:
   version             Print the version.
 
 Credentials (first found wins): DAYTONA_API_KEY (+ DAYTONA_API_URL, DAYTONA_TARGET),
-then ~/.daytona/mcp/credentials.json, then the Daytona CLI login (daytona login).
+then ~/.daytona/mcp/credentials.json, then the Daytona CLI's active profile (daytona
+login). --profile NAME / DAYTONA_PROFILE: only that CLI profile (key or token + organisation).
 Audit log: ~/.daytona/daytona-mcp.log (override with DAYTONA_MCP_LOG).
 `;
 

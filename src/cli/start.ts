@@ -9,12 +9,13 @@ import { auditedGatewayProvider } from '../core/audited-gateway';
 import { resolveCredentials } from '../core/credentials';
 import { registerSecrets } from '../core/scrub';
 import { createGatewayProvider } from '../core/gateway-provider';
+import { CreationLimit } from '../core/creation-guard';
 import { selectTools } from '../core/tools';
 import { createMcpServer } from '../mcp/server';
 import { httpStatePath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
-import { parseArgs, portOption, toolsOption, UsageError } from './args';
+import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
 import { VERSION } from './version';
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
@@ -37,7 +38,7 @@ function msFromEnv(name: string): number | undefined {
 }
 
 export async function startCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port'] });
+  const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port', 'max-create', 'profile'] });
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
   const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
   // An empty --tools= or DAYTONA_MCP_TOOLS means "not set", not "no tools".
@@ -61,12 +62,21 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   }
 
   const requestTimeoutMs = requestTimeoutFromEnv(process.env.DAYTONA_MCP_REQUEST_TIMEOUT_MS);
-  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials(), requestTimeoutMs });
+  const profile = profileOption(args.options.get('profile'));
+  const creds = resolveCredentials({ profile });
+  checkProfile(creds); // an unknown profile is a configuration error: say which exist, before serving
+  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs });
   const audit = new AuditLog({ path: defaultAuditLogPath(), secrets: provider.secrets });
-  const creds = resolveCredentials();
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
   const audited = auditedGatewayProvider(provider.get, audit);
-  const makeServer = () => createMcpServer({ tools, gateway: audited.get, version: VERSION, audit, defaults: { project } });
+  const maxCreate = maxCreateOption(args.options.get('max-create'), process.env.DAYTONA_MCP_MAX_CREATE);
+  // One counter for the process: every HTTP session draws on it too.
+  const creationLimit = new CreationLimit({
+    max: maxCreate.max,
+    howToRaise: '"start --max-create N", the DAYTONA_MCP_MAX_CREATE environment variable or the editor setting "daytona.mcp.maxCreate"',
+    onRefused: (fields) => audit.write('create_refused', { ...fields, reason: 'creation limit' }),
+  });
+  const makeServer = () => createMcpServer({ tools, gateway: audited.get, version: VERSION, audit, defaults: { project }, creationLimit });
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let stopping = false;
@@ -91,7 +101,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     audit.write('internal_error', { message: err instanceof Error ? err.message : String(err) });
   });
 
-  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null };
+  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, profile: creds.profile ?? null, organizationId: creds.organizationId ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
 
   if (http) {
     const token = httpToken();

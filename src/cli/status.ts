@@ -9,7 +9,7 @@ import { resolveCredentials } from '../core/credentials';
 import { stableServerPath } from '../core/daytona-home';
 import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
 import { checkApi } from './api-check';
-import { existingFolder, parseArgs } from './args';
+import { checkProfile, existingFolder, maxCreateOption, parseArgs, profileOption } from './args';
 import { VERSION } from './version';
 
 async function httpStatus(): Promise<string> {
@@ -20,15 +20,19 @@ async function httpStatus(): Promise<string> {
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['json'], values: ['workspace'] });
-  const creds = resolveCredentials();
+  const args = parseArgs(argv, { flags: ['json'], values: ['workspace', 'max-create', 'profile'] });
+  const creds = resolveCredentials({ profile: profileOption(args.options.get('profile')) });
+  checkProfile(creds);
   const workspace = args.options.get('workspace');
   const agents = await agentStatuses(defaultHostContext(typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : process.cwd()));
   const api = await checkApi(creds);
+  const limit = maxCreateOption(args.options.get('max-create'), process.env.DAYTONA_MCP_MAX_CREATE);
   const report = {
     version: VERSION,
     ok: api.outcome === 'ok',
     key: creds.origin,
+    profile: creds.profile ?? null,
+    organizationId: creds.organizationId ?? null,
     // An invalid URL is not repeated: it may be a key pasted into the wrong field.
     apiUrl: creds.apiUrlProblem ? null : creds.apiUrl,
     apiUrlFrom: creds.apiUrlOrigin ?? 'default',
@@ -39,6 +43,9 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     server: existsSync(stableServerPath()) ? stableServerPath() : `${stableServerPath()} (not installed; run init)`,
     http: await httpStatus(),
     log: defaultAuditLogPath(),
+    // The runaway guard a server started from this environment applies (per run; 0 = unlimited).
+    maxCreate: limit.max,
+    maxCreateFrom: limit.from,
     agents,
     // The same warnings the text output prints (unsafe folder modes, with the fix).
     warnings: daytonaFolderWarnings(),
@@ -54,10 +61,12 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
   const lines = [
     `daytona-mcp ${report.version}`,
     `API key:  ${report.key}`,
+    ...(report.organizationId ? [`Org:      ${report.organizationId} (token login)`] : []),
     `API:      ${report.apiUrl ?? `(invalid URL from ${report.apiUrlFrom})`}${report.target ? ` (target ${report.target})` : ''} — ${report.api}`,
     `Server:   ${report.server}`,
     `HTTP:     ${report.http}`,
     `Log:      ${report.log}`,
+    `Limit:    ${report.maxCreate ? `${report.maxCreate} sandboxes created per server run` : 'no creation limit'} (${report.maxCreateFrom}; raise with --max-create N or DAYTONA_MCP_MAX_CREATE, 0 = unlimited)`,
     'Agents:',
     ...agents.map((a) => `  ${a.agent.padEnd(15)} ${a.scope.padEnd(9)} ${describeAgent(a).padEnd(16)} ${a.path}`),
   ];

@@ -1,8 +1,10 @@
 /**
  * Where the Daytona API key comes from, in order: explicit settings passed by the host (the editor's
  * SecretStorage), the DAYTONA_* environment, our credentials file (written 0600 by "Init MCP" for
- * agents launched from config files), then the Daytona CLI's active profile. The key is carried in a
- * Credentials object and handed to the SDK; nothing here ever prints it.
+ * agents launched from config files), then the Daytona CLI's active profile. A profile chosen explicitly
+ * (`--profile`, DAYTONA_PROFILE, the editor's "daytona.profile") means that CLI profile and nothing
+ * else, with its own URL and organisation. The key is carried in a Credentials object and handed to
+ * the SDK; nothing here ever prints it.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -28,6 +30,10 @@ export interface Credentials {
   source: CredentialSource;
   /** Human-readable origin, e.g. the config file path. Never contains the key. */
   origin: string;
+  /** The Daytona CLI profile used (its name), when the credential came from one. */
+  profile?: string;
+  /** Set when an explicitly chosen profile cannot be used (unknown, or holds no credential): the whole message. */
+  profileProblem?: string;
 }
 
 /** Where the Daytona CLI keeps its login on this OS (see the CLI's config package). */
@@ -46,25 +52,69 @@ interface CliProfile {
   activeOrganizationId?: string;
 }
 
-/** Reads the CLI's active profile; undefined when there is none or it holds no credential. */
-export function readDaytonaCliLogin(path: string): Omit<Credentials, 'target'> | undefined {
-  let parsed: { activeProfile?: string; profiles?: CliProfile[] };
+/** What a CLI profile is, without its secret: for pickers, status and errors. */
+export interface CliProfileInfo {
+  id: string;
+  name: string;
+  apiUrl: string;
+  /** `key`: an API key; `token`: a browser login (JWT) acting in `organizationId`; `none`: no credential. */
+  login: 'key' | 'token' | 'none';
+  organizationId?: string;
+  active: boolean;
+}
+
+function readCliConfig(path: string): { activeProfile?: string; profiles: CliProfile[] } | undefined {
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as typeof parsed;
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { activeProfile?: string; profiles?: unknown };
+    return { activeProfile: typeof parsed.activeProfile === 'string' ? parsed.activeProfile : undefined, profiles: Array.isArray(parsed.profiles) ? (parsed.profiles as CliProfile[]).filter((p) => p && typeof p === 'object') : [] };
   } catch {
     return undefined;
   }
-  const profiles = Array.isArray(parsed.profiles) ? parsed.profiles : [];
-  const profile = profiles.find((p) => p.id === parsed.activeProfile) ?? (profiles.length === 1 ? profiles[0] : undefined);
-  if (!profile?.api) return undefined;
-  const apiUrl = profile.api.url || DEFAULT_API_URL;
-  const origin = `Daytona CLI profile "${profile.name ?? profile.id ?? 'default'}" (${path})`;
-  if (profile.api.key) return { apiKey: profile.api.key, apiUrl, source: 'daytona-cli', origin };
-  const token = typeof profile.api.token === 'string' ? profile.api.token : profile.api.token?.accessToken;
-  if (token && profile.activeOrganizationId) {
-    return { jwtToken: token, organizationId: profile.activeOrganizationId, apiUrl, source: 'daytona-cli', origin };
+}
+
+const profileName = (p: CliProfile): string => p.name || p.id || 'default';
+const tokenOf = (p: CliProfile): string | undefined => (typeof p.api?.token === 'string' ? p.api.token : p.api?.token?.accessToken) || undefined;
+
+/** The Daytona CLI's profiles (none when it is not logged in). */
+export function listDaytonaCliProfiles(path: string): CliProfileInfo[] {
+  const config = readCliConfig(path);
+  if (!config) return [];
+  return config.profiles.map((p) => ({
+    id: p.id ?? profileName(p),
+    name: profileName(p),
+    apiUrl: p.api?.url || DEFAULT_API_URL,
+    login: p.api?.key ? 'key' : tokenOf(p) && p.activeOrganizationId ? 'token' : 'none',
+    organizationId: p.activeOrganizationId || undefined,
+    active: p.id !== undefined && p.id === config.activeProfile,
+  }));
+}
+
+/**
+ * Reads a CLI profile: the one named (by name or id), else the active one. Undefined when there is
+ * no active profile with a credential; `{problem}` when the named one does not exist or holds none.
+ */
+export function readDaytonaCliLogin(path: string, wanted?: string): Omit<Credentials, 'target'> | { problem: string } | undefined {
+  const config = readCliConfig(path);
+  const profiles = config?.profiles ?? [];
+  const profile = wanted
+    ? (profiles.find((p) => p.name === wanted) ?? profiles.find((p) => p.id === wanted))
+    : (profiles.find((p) => p.id === config?.activeProfile) ?? (profiles.length === 1 ? profiles[0] : undefined));
+  if (wanted && !profile) {
+    const names = profiles.map(profileName);
+    return {
+      problem: `There is no Daytona CLI profile "${wanted}" in ${path}. ${names.length ? `Profiles: ${names.map((n) => `"${n}"`).join(', ')}.` : 'It has no profiles: log in with "daytona login".'}`,
+    };
   }
-  return undefined;
+  if (!profile?.api) return wanted ? { problem: `The Daytona CLI profile "${wanted}" holds no login; run "daytona login" in it.` } : undefined;
+  const apiUrl = profile.api.url || DEFAULT_API_URL;
+  const name = profileName(profile);
+  const origin = `Daytona CLI profile "${name}" (${path})`;
+  if (profile.api.key) return { apiKey: profile.api.key, apiUrl, source: 'daytona-cli', origin, profile: name };
+  const token = tokenOf(profile);
+  if (token && profile.activeOrganizationId) {
+    return { jwtToken: token, organizationId: profile.activeOrganizationId, apiUrl, source: 'daytona-cli', origin, profile: name };
+  }
+  return wanted ? { problem: `The Daytona CLI profile "${wanted}" holds no API key or token with an organisation; run "daytona login" in it.` } : undefined;
 }
 
 export interface ResolveOptions {
@@ -73,6 +123,8 @@ export interface ResolveOptions {
   explicit?: { apiKey?: string; apiUrl?: string; target?: string };
   cliConfigPath?: string;
   credentialsPath?: string;
+  /** A Daytona CLI profile chosen explicitly (`--profile`, the editor setting); else DAYTONA_PROFILE. */
+  profile?: string;
 }
 
 export function resolveCredentials(opts: ResolveOptions = {}): Credentials {
@@ -88,6 +140,15 @@ export function resolveCredentials(opts: ResolveOptions = {}): Credentials {
   const url = (stored?: { url?: string; origin: string }) =>
     withApiUrl(urlOverride ?? (stored?.url ? { url: stored.url, origin: stored.origin } : { url: DEFAULT_API_URL, origin: 'default' }));
 
+  const wantedProfile = (opts.profile ?? env.DAYTONA_PROFILE ?? '').trim();
+  if (wantedProfile) {
+    // A chosen profile is a whole place to act in: its key or token, URL and organisation.
+    const cliPath = opts.cliConfigPath ?? daytonaCliConfigPath(env);
+    const cli = readDaytonaCliLogin(cliPath, wantedProfile);
+    if (cli && !('problem' in cli)) return { ...cli, ...withApiUrl({ url: cli.apiUrl, origin: `"api.url" of the ${cli.origin}` }), target };
+    const problem = cli && 'problem' in cli ? cli.problem : `The Daytona CLI profile "${wantedProfile}" is unusable.`;
+    return { ...url(), target, source: 'none', origin: problem, profile: wantedProfile, profileProblem: problem };
+  }
   if (explicit.apiKey) {
     return { apiKey: explicit.apiKey, ...url(), target, source: 'editor', origin: 'editor SecretStorage' };
   }
@@ -107,7 +168,7 @@ export function resolveCredentials(opts: ResolveOptions = {}): Credentials {
   }
   const cliPath = opts.cliConfigPath ?? daytonaCliConfigPath(env);
   const cli = readDaytonaCliLogin(cliPath);
-  if (cli) return { ...cli, ...url({ url: cli.apiUrl, origin: `"api.url" of the ${cli.origin}` }), target };
+  if (cli && !('problem' in cli)) return { ...cli, ...url({ url: cli.apiUrl, origin: `"api.url" of the ${cli.origin}` }), target };
   const why = file.problem ? `the credentials file is unusable: ${file.problem}` : 'none configured';
   return { ...url(), target, source: 'none', origin: why };
 }

@@ -47,6 +47,9 @@ export function createGatewayProvider(o: GatewayProviderOptions): ManagedGateway
       lastSecrets = [creds.apiKey, creds.jwtToken].filter((s): s is string => Boolean(s));
       const badUrl = apiUrlError(creds);
       if (badUrl) throw badUrl; // before the SDK, whose own message is a bare "Invalid URL"
+      if (creds.profileProblem) {
+        throw new ToolError('auth', creds.profileProblem, { hint: 'Choose one of those profiles (--profile, DAYTONA_PROFILE or the editor setting "daytona.profile"), or log in with "daytona login".' });
+      }
       if (!hasCredential(creds)) {
         throw new ToolError('auth', `No Daytona API key found (${creds.origin}).`);
       }

@@ -4,6 +4,7 @@
  * (the MCP server, the editor's commands) supply a ToolContext and decide how to present results.
  */
 import type { z } from 'zod';
+import type { CallOrigin, CreationLimit } from './creation-guard';
 import type { GatewayProvider } from './gateway';
 
 export interface ToolAnnotations {
@@ -24,6 +25,10 @@ export interface ToolContext {
   confirm(message: string): Promise<ConfirmAnswer>;
   /** Host defaults, e.g. the editor's default project label. */
   defaults: { project?: string };
+  /** Set by a host serving agents (the MCP server): who asks. Sandboxes it makes carry provenance labels. */
+  origin?: CallOrigin;
+  /** The host's per-process creation limit (core/creation-guard.ts); none = unlimited. */
+  creationLimit?: CreationLimit;
 }
 
 export interface ToolOutcome<O> {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { defaultAuditLogPath } from '../core/audit-log';
-import type { Credentials } from '../core/credentials';
+import { daytonaCliConfigPath, listDaytonaCliProfiles, type Credentials } from '../core/credentials';
 import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
 import type { LifecycleAction, SandboxDetails, SandboxState } from '../core/types';
@@ -22,6 +22,7 @@ import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
 import { changeCommands } from './change-commands';
+import { profileItems } from './profile-model';
 
 export interface CommandServices extends RunnerHost {
   keys: KeyStore;
@@ -114,6 +115,8 @@ async function setApiKey(s: CommandServices): Promise<void> {
       if (choice !== 'Save') return;
     }
     await s.keys.set(candidate);
+    // A key just set is where the user means to act: a chosen CLI profile would otherwise still win.
+    if (readSettings().profile) await vscode.workspace.getConfiguration(SECTION).update('profile', undefined, vscode.ConfigurationTarget.Global);
     s.log.info('API key stored in secret storage');
     void vscode.window.showInformationMessage('Daytona: API key saved. Your sandboxes are loading.');
     await s.revealView();
@@ -199,6 +202,31 @@ async function deleteAllStopped(s: CommandServices): Promise<void> {
   else if (!outcome.data.cancelled) void reportOutcome(cleanupOutcome(outcome.data as Parameters<typeof cleanupOutcome>[0]), s.log);
 }
 
+/** Every state a sandbox can be deleted from without waiting (running ones too: the modal names them). */
+const DELETABLE_STATES = ['started', 'stopped', 'archived', 'paused', 'error', 'build_failed'] as const;
+
+async function deleteAgentMade(s: CommandServices): Promise<void> {
+  // The provenance filter agents use too (byAgent); cleanup_sandboxes asks through the same modal.
+  const outcome = await runTool(s, cleanupSandboxes, { byAgent: true, states: [...DELETABLE_STATES] }, 'Deleting sandboxes made by agents…', 'delete the sandboxes made by agents');
+  void s.store.refresh();
+  if (!outcome) return;
+  if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: no sandbox was made by an agent through this MCP server.');
+  else if (!outcome.data.cancelled) void reportOutcome(cleanupOutcome(outcome.data as Parameters<typeof cleanupOutcome>[0]), s.log);
+}
+
+/** "Daytona: Switch Profile…": a Daytona CLI profile, or the stored key; the tree, status bar and MCP server follow the setting. */
+async function switchProfile(s: CommandServices): Promise<void> {
+  const path = daytonaCliConfigPath();
+  const items = profileItems(listDaytonaCliProfiles(path), readSettings().profile, Boolean(s.keys.current));
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ ...i, label: `${i.label}${i.picked ? ' $(check)' : ''}` })),
+    { title: 'Daytona: act in which profile?', placeHolder: items.length > 1 ? `Daytona CLI profiles from ${path}` : `No Daytona CLI profiles in ${path} ("daytona login" adds one)` },
+  );
+  if (!picked) return;
+  await vscode.workspace.getConfiguration(SECTION).update('profile', picked.value || undefined, vscode.ConfigurationTarget.Global);
+  s.log.info(`switched to ${picked.value ? `Daytona CLI profile "${picked.value}"` : 'the stored key (else the first credential found)'}`);
+}
+
 function dashboardUrl(apiUrl: string): string {
   try {
     return `${new URL(apiUrl).origin}/dashboard/sandboxes`;
@@ -226,6 +254,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'daytona.archiveSandbox': (item, selected) => lifecycle(s, 'archive', item, selected),
     'daytona.deleteSandbox': (item, selected) => lifecycle(s, 'delete', item, selected),
     'daytona.deleteAllStopped': () => deleteAllStopped(s),
+    'daytona.deleteAgentMade': () => deleteAgentMade(s),
+    'daytona.switchProfile': () => switchProfile(s),
     'daytona.copyId': async (item) => {
       const x = await one(item);
       if (!x) return;

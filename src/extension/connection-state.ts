@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { hasCredential, type Credentials } from '../core/credentials';
 import { ToolError } from '../core/errors';
+import { viewTitle, whereText } from './profile-model';
 import type { SandboxStore } from './sandbox-store';
 import type { StatusBar } from './status-bar';
 import { showToolError } from './tool-runner';
@@ -35,6 +36,9 @@ export class ConnectionState implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
     void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
     view.message = store.status.kind === 'error' ? `${store.status.error.message}` : undefined;
+    // The view's title says where the tree acts: profile (and organisation) or the key's source.
+    view.title = viewTitle(c);
+    view.description = whereText(c);
     view.badge = store.runningCount ? { value: store.runningCount, tooltip: `${store.runningCount} running` } : undefined;
     this.h.statusBar.update();
   }

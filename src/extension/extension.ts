@@ -18,6 +18,7 @@ import { SandboxStore } from './sandbox-store';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import { whereText } from './profile-model';
 import type { RunnerHost } from './tool-runner';
 import { WalkthroughSync } from './walkthrough-sync';
 import { daytonaFolderWarnings, folderWarningNotice } from '../core/file-trust';
@@ -44,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
 
   const credentials = (apiKey = keys.current): Credentials => {
     const s = readSettings();
-    return resolveCredentials({ explicit: { apiKey, apiUrl: s.apiUrl, target: s.target } });
+    return resolveCredentials({ explicit: { apiKey, apiUrl: s.apiUrl, target: s.target }, profile: s.profile });
   };
   provider = createGatewayProvider({ resolveCredentials: () => credentials() });
   const gateways = provider;
@@ -59,7 +60,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   });
   const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const statusBar = new StatusBar(store, () => hasCredential(credentials()));
+  const statusBar = new StatusBar(store, () => hasCredential(credentials()), () => {
+    const c = credentials();
+    return { text: whereText(c), profile: c.source === 'daytona-cli' || Boolean(c.profileProblem) };
+  });
   const walkthrough = new WalkthroughSync(context.globalState, view);
   const mcp = wireMcp({ log, extensionPath: context.extensionPath, store, credentials: () => credentials(), onInitialised: () => void walkthrough.mcpInitialised() });
   const connection = new ConnectionState({ store, view, statusBar, log, credentials: () => credentials() });
@@ -108,6 +112,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       if (e.affectsConfiguration(`${SECTION}.groupBy`)) tree.refresh();
       if (e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) store.reset();
       if (e.affectsConfiguration(`${SECTION}.mcp`) || e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) mcp.registration.refresh();
+      if (e.affectsConfiguration(`${SECTION}.profile`)) {
+        // Another place to act in: the tree, the status bar and the registered MCP server follow.
+        log.info(`profile switched; now using ${credentials().origin}`);
+        mcp.registration.refresh();
+        connection.keyChanged();
+        store.reset();
+        return;
+      }
       connection.sync();
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => toolContext(signal))),

@@ -104,9 +104,14 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
       launch: launch(h.extensionPath),
       readOnly: settings.mcpReadOnly,
       tools: settings.mcpTools,
+      maxCreate: settings.mcpMaxCreate,
+      // The profile the editor acts in is the one the agent's server uses.
+      profile: settings.profile,
     });
     let keyNote = '';
-    if ((creds.source === 'editor' || creds.source === 'env') && creds.apiKey) {
+    if (settings.profile) {
+      keyNote = ` The server uses the Daytona CLI profile "${settings.profile}".`;
+    } else if ((creds.source === 'editor' || creds.source === 'env') && creds.apiKey) {
       const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: settings.apiUrl, target: settings.target });
       keyNote = ` The key is in ${written.path} (readable only by you), not in the config.`;
     } else if (creds.source === 'none') {

@@ -29,7 +29,7 @@ export function serverLaunch(extensionPath: string): { command: string; args: st
   const s = readSettings();
   return {
     command: process.execPath,
-    args: [bundledServerPath(extensionPath), ...entryArgs({ readOnly: s.mcpReadOnly, tools: s.mcpTools })],
+    args: [bundledServerPath(extensionPath), ...entryArgs({ readOnly: s.mcpReadOnly, tools: s.mcpTools, maxCreate: s.mcpMaxCreate, profile: s.profile })],
     env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
   };
 }

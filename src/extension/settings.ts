@@ -13,6 +13,10 @@ export interface Settings {
   groupBy: GroupBy;
   mcpReadOnly: boolean;
   mcpTools: string[] | undefined;
+  /** The editor-registered server's creation limit; undefined = the server's default. */
+  mcpMaxCreate: number | undefined;
+  /** The Daytona CLI profile to act in ("Daytona: Switch Profile…"); undefined = the stored key, else first found. */
+  profile: string | undefined;
 }
 
 export function readSettings(): Settings {
@@ -28,7 +32,13 @@ export function readSettings(): Settings {
     groupBy: (c.get<string>('groupBy') as GroupBy) ?? 'state',
     mcpReadOnly: c.get<boolean>('mcp.readOnly') ?? false,
     mcpTools: tools.length ? tools : undefined,
+    mcpMaxCreate: wholeNumber(c.get<number>('mcp.maxCreate')),
+    profile: str('profile'),
   };
+}
+
+function wholeNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
 /** The project label for new sandboxes: the setting, else the first workspace folder's name. */

@@ -6,7 +6,12 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('daytona.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly store: SandboxStore, private readonly hasKey: () => boolean) {
+  /** `where`: the profile / organisation acted in (see profile-model.ts); `profile`: whether it is a CLI profile (shown in the text too). */
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly hasKey: () => boolean,
+    private readonly where: () => { text: string | undefined; profile: boolean } = () => ({ text: undefined, profile: false }),
+  ) {
     this.item.name = 'Daytona';
     this.subscription = store.onDidChange(() => this.update());
     this.update();
@@ -34,6 +39,10 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private set(text: string, tooltip: string, command: string, warn: boolean): void {
+    const where = this.where();
+    // The first tooltip line stays the accessible name; where we act is the second line.
+    if (where.text) tooltip = `${tooltip}\nActing in: ${where.text} ("Daytona: Switch Profile…" changes it)`;
+    if (where.text && where.profile) text = `${text} · ${where.text}`;
     this.item.text = text;
     // Screen readers (and the end-to-end tests) read this instead of the codicon text.
     this.item.accessibilityInformation = { label: tooltip.split('\n')[0]!.replace(/ — .*/, '') };

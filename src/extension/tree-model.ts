@@ -2,6 +2,7 @@
  * What the tree shows for a sandbox and a group, as plain data (no vscode import): label,
  * description, codicon and colour, the contextValue that menus match on, and a Markdown tooltip.
  */
+import { CLIENT_LABEL, isAgentMade, MADE_BY_LABEL } from '../core/creation-guard';
 import { ageOf, timeAgo } from '../core/relative-time';
 import { PROJECT_LABEL, TRANSITIONAL_STATES, visibleLabels, type SandboxDetails, type SandboxState } from '../core/types';
 
@@ -62,7 +63,8 @@ export function idleText(s: SandboxDetails, now: number = Date.now()): string | 
 
 export function present(s: SandboxDetails, now: number = Date.now()): ItemPresentation {
   const resources = `${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB`;
-  const labels = visibleLabels(s.labels);
+  const byAgent = isAgentMade(s.labels);
+  const labels = visibleLabels(s.labels).filter(([k]) => k !== MADE_BY_LABEL && k !== CLIENT_LABEL);
   const tooltip = [
     `**${escapeMd(s.name)}** — ${s.state}`,
     '',
@@ -74,13 +76,15 @@ export function present(s: SandboxDetails, now: number = Date.now()): ItemPresen
     `| snapshot | ${escapeMd(s.snapshot ?? (s.dockerfile ? 'built from image' : '—'))} |`,
     `| last activity | ${timeAgo(s.lastActivityAt, now)} |`,
     `| created | ${timeAgo(s.createdAt, now)} |`,
+    ...(byAgent ? [`| made by | an agent via MCP (client: ${escapeMd(s.labels[CLIENT_LABEL] ?? 'unknown')}) |`] : []),
     `| auto-stop | ${s.autoStopMinutes === 0 ? 'never' : `${s.autoStopMinutes ?? '?'} min`} |`,
     ...(labels.length ? [`| labels | ${labels.map(([k, v]) => `\`${escapeMd(k)}=${escapeMd(v)}\``).join(' ')} |`] : []),
     ...(s.errorReason ? ['', `$(error) ${escapeMd(s.errorReason)}`] : []),
   ].join('\n');
   return {
     label: s.name,
-    description: [s.state, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
+    // "agent": made by an agent through our MCP server (the tooltip names its client).
+    description: [s.state, byAgent ? 'agent' : undefined, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
     icon: stateIcon(s.state),
     contextValue: contextValueFor(s),
     tooltip,

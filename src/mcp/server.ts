@@ -20,6 +20,7 @@ import { redactArguments, type AuditLog } from '../core/audit-log';
 import { ToolError } from '../core/errors';
 import { invokeTool } from '../core/invoke';
 import { scrubValue } from '../core/scrub';
+import type { CreationLimit } from '../core/creation-guard';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
 import { toJsonSchema } from './schema';
@@ -40,6 +41,8 @@ export interface McpServerOptions {
   version: string;
   audit?: AuditLog;
   defaults?: ToolContext['defaults'];
+  /** The process-wide creation limit, shared by every session (core/creation-guard.ts). */
+  creationLimit?: CreationLimit;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -162,6 +165,9 @@ function contextFor(server: Server, o: McpServerOptions, extra: Extra): { ctx: T
     gateway: o.gateway,
     signal: extra.signal,
     defaults: o.defaults ?? {},
+    // An agent asks, through its MCP client: what it creates is labelled with the client's name.
+    origin: { client: server.getClientVersion()?.name },
+    creationLimit: o.creationLimit,
     progress(done, total, message) {
       if (progressToken === undefined || extra.signal.aborted) return;
       const params = { progressToken, progress: done, total, message };

@@ -42,6 +42,10 @@ export interface InitOptions {
   scope?: 'global' | 'workspace';
   readOnly?: boolean;
   tools?: string[];
+  /** `start --max-create N` (omitted: the server's default). */
+  maxCreate?: number;
+  /** `start --profile NAME`: the Daytona CLI profile the server uses. */
+  profile?: string;
   /** Explicit opt-in: put the key into the agent's config file. */
   inlineKey?: string;
   /** Register the shared HTTP server (url + bearer header) instead of a stdio command. */
@@ -82,8 +86,14 @@ export function gitWorkTreeOf(dir: string): string | undefined {
   }
 }
 
-export function entryArgs(o: Pick<InitOptions, 'readOnly' | 'tools'>): string[] {
-  return ['start', ...(o.readOnly ? ['--read-only'] : []), ...(o.tools?.length ? ['--tools', o.tools.join(',')] : [])];
+export function entryArgs(o: Pick<InitOptions, 'readOnly' | 'tools' | 'maxCreate' | 'profile'>): string[] {
+  return [
+    'start',
+    ...(o.readOnly ? ['--read-only'] : []),
+    ...(o.tools?.length ? ['--tools', o.tools.join(',')] : []),
+    ...(o.maxCreate !== undefined ? ['--max-create', String(o.maxCreate)] : []),
+    ...(o.profile ? ['--profile', o.profile] : []),
+  ];
 }
 
 export async function initHost(o: InitOptions): Promise<InitReport> {

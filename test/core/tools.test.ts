@@ -61,6 +61,12 @@ describe('create_sandbox', () => {
     assert.equal(stateOf('alpha'), 'started');
   });
 
+  test('a host without an origin (the editor\'s tree, the CLI) makes no agent-made sandboxes', async () => {
+    const out = await call(createSandbox, { name: 'by-hand', project: 'api', wait: false });
+    assert.deepEqual(out.data.sandboxes[0].labels, { project: 'api' });
+    assert.deepEqual(emu.sandboxes().find((s) => s.name === 'by-hand')!.labels, { project: 'api' });
+  });
+
   test('wait=false returns at once in a transitional state', async () => {
     const out = await call(createSandbox, { name: 'quick', wait: false });
     assert.notEqual(out.data.sandboxes[0].state, 'started');

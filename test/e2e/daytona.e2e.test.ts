@@ -3,7 +3,7 @@
 // API: stands in for Windsurf) — driven in Chromium, talking to the Daytona API emulator. Screenshots of
 // every step land in test-results/e2e/. Prerequisites missing is a failure when E2E_REQUIRED=1 (CI).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -146,7 +146,8 @@ for (const version of versions) {
         version,
         vsixPath: VSIX,
         // No DAYTONA_API_KEY and an empty HOME: the extension starts without any credential.
-        env: { HOME: home, DAYTONA_API_URL: emu.url, E2E_API_KEY: SENTINEL_KEY },
+        // DAYTONA_CONFIG_DIR: the Daytona CLI's config (profiles), empty until scenario 14 writes one.
+        env: { HOME: home, DAYTONA_API_URL: emu.url, E2E_API_KEY: SENTINEL_KEY, DAYTONA_CONFIG_DIR: join(home, 'daytona-cli') },
         userSettings: { 'daytona.autoRefreshSeconds': 2 },
       });
       wb = await openWorkbench(server);
@@ -366,6 +367,64 @@ for (const version of versions) {
       assert.equal(result.failed, 0, summary);
       assert.equal(result.passed, 5, summary);
     });
+    scenario('14. Switch Profile…: the tree, its title and the status bar follow the Daytona CLI profile and its organisation', async () => {
+      const WORK_KEY = 'work-profile-key-Jd72Kq';
+      const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlMmUifQ.ZTJlLXRva2Vu';
+      const ORG = 'org-e2e-4b1d9c';
+      const work = await startEmulator({ apiKeys: [WORK_KEY], seed: [{ name: 'work-box', state: 'started' }] });
+      const sso = await startEmulator({ apiKeys: [TOKEN], organizationId: ORG, seed: [{ name: 'sso-box', state: 'stopped' }] });
+      try {
+        // Start from the stored key (also when this scenario runs on its own).
+        await runCommand(wb.page, 'Daytona: Set API Key');
+        await typeInQuickInput(wb.page, SENTINEL_KEY);
+        await waitForNotification(wb.page, /API key saved/);
+        if (!(await viewPane(wb.page, VIEW).isVisible())) await openActivityBarContainer(wb.page, 'Daytona');
+        await treeRow(wb.page, 'storefront-api', VIEW).waitFor({ timeout: 20_000 });
+        // Then the Daytona CLI logs in to two more places.
+        mkdirSync(join(home, 'daytona-cli'), { recursive: true });
+        writeFileSync(join(home, 'daytona-cli', 'config.json'), JSON.stringify({
+          activeProfile: 'p-work',
+          profiles: [
+            { id: 'p-work', name: 'work', api: { url: work.url, key: WORK_KEY } },
+            { id: 'p-sso', name: 'team-sso', api: { url: sso.url, token: { accessToken: TOKEN } }, activeOrganizationId: ORG },
+          ],
+        }));
+        const sidebarTitles = async () => (await wb.page.locator('#workbench\\.parts\\.sidebar').locator('.composite.title, .pane-header').allTextContents()).join(' | ');
+
+        await runCommand(wb.page, 'Daytona: Switch Profile…');
+        const offered = await quickInputItems(wb.page);
+        // Each item's label (the rows also carry the profile's URL as their detail).
+        const labels = offered.map((l) => l.trim()).filter((l) => !l.startsWith('http') && !l.startsWith('The key set'));
+        assert.deepEqual(labels, ['work', 'team-sso', 'Stored API key'], offered.join(' | '));
+        await pickQuickInputItem(wb.page, 'work');
+        await treeRow(wb.page, 'work-box', VIEW).waitFor({ timeout: 20_000 });
+        await treeRow(wb.page, 'storefront-api', VIEW).waitFor({ state: 'detached', timeout: 20_000 });
+        assert.match((await until(async () => (/work/.test(await sidebarTitles()) ? sidebarTitles() : undefined))) ?? await sidebarTitles(), /work/);
+        await wb.page.locator('.statusbar-item', { hasText: /work/ }).first().waitFor({ timeout: 10_000 });
+        await shot('14a-profile-work');
+
+        await runCommand(wb.page, 'Daytona: Switch Profile…');
+        await pickQuickInputItem(wb.page, 'team-sso');
+        await treeRow(wb.page, 'sso-box', VIEW).waitFor({ timeout: 20_000 });
+        await treeRow(wb.page, 'work-box', VIEW).waitFor({ state: 'detached', timeout: 20_000 });
+        const titles = (await until(async () => (/team-sso · org/.test(await sidebarTitles()) ? sidebarTitles() : undefined))) ?? await sidebarTitles();
+        assert.match(titles, /team-sso · org org-e2e-4b1d/);
+        // The token login acts in its organisation, as the Daytona CLI does.
+        const listed = sso.stats().requests.filter((r) => r.path.startsWith('/api/sandbox'));
+        assert.ok(listed.length > 0);
+        assert.ok(listed.every((r) => r.organizationId === ORG), JSON.stringify(listed));
+        await shot('14b-profile-team-sso');
+
+        await runCommand(wb.page, 'Daytona: Switch Profile…');
+        await pickQuickInputItem(wb.page, 'Stored API key');
+        await treeRow(wb.page, 'storefront-api', VIEW).waitFor({ timeout: 20_000 });
+        await treeRow(wb.page, 'sso-box', VIEW).waitFor({ state: 'detached', timeout: 20_000 });
+        assert.ok(await until(async () => (/profile switched; now using editor SecretStorage/.test(daytonaLog()) ? true : undefined)), 'the output channel names the source');
+      } finally {
+        await work.close();
+        await sso.close();
+      }
+    });
   });
 }
 
@@ -511,5 +570,6 @@ for (const version of versions) {
       await tab.waitFor({ state: 'detached', timeout: 10_000 });
       assert.equal(await wb.page.locator('.monaco-dialog-box').count(), 0, 'no save prompt');
     });
+
   });
 }

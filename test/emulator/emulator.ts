@@ -156,7 +156,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    const finish = stats.begin(method, path);
+    const org = req.headers['x-daytona-organization-id'];
+    const finish = stats.begin(method, path, typeof org === 'string' ? org : undefined);
     let routeKey = `${method} (unmatched)`;
     res.on('close', () => finish(routeKey, res.writableFinished ? res.statusCode : 0));
 

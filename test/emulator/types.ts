@@ -187,6 +187,8 @@ export interface RequestLogEntry {
   status: number;
   /** Epoch ms (real time) when the request arrived. */
   at: number;
+  /** The `X-Daytona-Organization-ID` header the client sent (token logins), if any. */
+  organizationId?: string;
   ms: number;
 }
 

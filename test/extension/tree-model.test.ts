@@ -71,3 +71,13 @@ test('relative times: "idle 3 d" for sandboxes at rest, "2 h ago" in tooltips, n
   assert.equal(present({ ...sandbox('fresh', 'stopped'), lastActivityAt: at(20_000) }, now).description, 'stopped · 2 CPU/4 GiB/8 GiB · us');
   assert.match(present(sandbox('never', 'stopped'), now).tooltip, /\| last activity \| — \|/);
 });
+
+test('agent-made sandboxes say so in the description; the tooltip names the client', () => {
+  const p = present(sandbox('bot', 'started', { 'daytona-mcp.made-by': 'agent', 'daytona-mcp.client': 'cursor-vscode', project: 'shop' }));
+  assert.equal(p.description, 'started · agent · 2 CPU/4 GiB/8 GiB · us');
+  assert.match(p.tooltip, /\| made by \| an agent via MCP \(client: cursor\\-vscode\) \|/);
+  assert.doesNotMatch(p.tooltip, /daytona-mcp\.client=/, 'shown once, in its own row');
+  const byHand = present(sandbox('hand', 'started', { project: 'shop' }));
+  assert.doesNotMatch(byHand.description, /agent/);
+  assert.doesNotMatch(byHand.tooltip, /made by/);
+});

@@ -29,6 +29,8 @@ export async function spawnServer(opts: {
   args?: string[];
   capabilities?: ClientCapabilities;
   home?: string;
+  /** The name the client gives in `initialize` (default "contract-test"). */
+  clientName?: string;
 } = {}): Promise<SpawnedServer> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'daytona-mcp-home-'));
@@ -42,7 +44,7 @@ export async function spawnServer(opts: {
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const client = new Client({ name: 'contract-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
+  const client = new Client({ name: opts.clientName ?? 'contract-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
   await client.connect(transport);
   // Tap the transport to see the raw stream, in arrival order.
   const received: Array<Record<string, unknown>> = [];

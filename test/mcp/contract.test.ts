@@ -122,7 +122,8 @@ describe('tools end to end', () => {
     assert.doesNotMatch(JSON.stringify(got), /hunter2/);
 
     const labelled = await callTool('set_sandbox_labels', { sandbox: box.id, labels: { owner: 'ana' } });
-    assert.deepEqual(data(labelled).labels, { project: 'demo', owner: 'ana' });
+    // Made through MCP: the provenance labels are there too (README "Provenance").
+    assert.deepEqual(data(labelled).labels, { project: 'demo', owner: 'ana', 'daytona-mcp.made-by': 'agent', 'daytona-mcp.client': 'contract-test' });
 
     for (const [tool, state] of [['stop_sandbox', 'stopped'], ['archive_sandbox', 'archived'], ['start_sandbox', 'started'], ['delete_sandbox', 'destroyed']] as const) {
       const r = await callTool(tool, { sandboxes: ['e2e-box'] });

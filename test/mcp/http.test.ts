@@ -80,6 +80,22 @@ test('two agents share one server over Streamable HTTP on loopback', async () =>
   await Promise.all([a.close(), b.close()]);
 });
 
+test('the creation limit is per process: sessions draw on one count (a loop cannot escape by reconnecting)', async () => {
+  const [a, b] = await Promise.all([connect(), connect()]);
+  type R = { isError?: boolean; content: Array<{ text?: string }> };
+  const ok = (await a.callTool({ name: 'create_sandbox', arguments: { name: 'loop-a', count: 20, wait: false } })) as R;
+  assert.equal(ok.isError, undefined, JSON.stringify(ok.content));
+  const posts = () => emu.stats().requests.filter((r) => r.method === 'POST' && r.path === '/api/sandbox').length;
+  const before = posts();
+  const refused = (await b.callTool({ name: 'create_sandbox', arguments: { name: 'loop-b', count: 11, wait: false } })) as R;
+  assert.equal(refused.isError, true);
+  assert.match(refused.content[0]!.text!, /at most 30 sandboxes per run.*20 created so far, 11 more requested, 10 left/);
+  assert.equal(posts(), before);
+  // Labelled with each session's client name.
+  assert.ok(emu.sandboxes().filter((s) => s.name.startsWith('loop-a')).every((s) => s.labels['daytona-mcp.client'] === 'http-test'));
+  await Promise.all([a.close(), b.close()]);
+});
+
 test('requests without the right token, from a foreign Host or Origin, or too large are refused', async () => {
   const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
   const good = { authorization: `Bearer ${state.token}` };

@@ -22,3 +22,23 @@ test('--port: one validator; 0 (any free port) only where the caller binds it', 
   }
   assert.throws(() => portOption(undefined, 70000), UsageError);
 });
+
+test('client names become valid label values; the creation limit admits or refuses whole', async () => {
+  const { clientLabelValue, CreationLimit, admitCreation } = await import('../../src/core/creation-guard');
+  assert.equal(clientLabelValue('Visual Studio Code'), 'Visual-Studio-Code');
+  assert.equal(clientLabelValue('  --claude-ai/desktop!! '), 'claude-ai-desktop');
+  assert.equal(clientLabelValue('x'.repeat(100)).length, 63);
+  assert.equal(clientLabelValue('***'), 'unknown');
+  assert.equal(clientLabelValue(undefined), 'unknown');
+  const refused: number[] = [];
+  const limit = new CreationLimit({ max: 3, howToRaise: '--max-create N', onRefused: (f) => refused.push(f.requested) });
+  const ctx = { origin: { client: 'c' }, creationLimit: limit };
+  assert.deepEqual(admitCreation(ctx, 'create_sandbox', 2).labels, { 'daytona-mcp.made-by': 'agent', 'daytona-mcp.client': 'c' });
+  assert.throws(() => admitCreation(ctx, 'create_sandbox', 2), /at most 3 sandboxes.*1 left/);
+  assert.equal(limit.created, 2);
+  admitCreation(ctx, 'create_sandbox', 1).release(1);
+  assert.equal(limit.created, 2);
+  assert.deepEqual(refused, [2]);
+  assert.deepEqual(admitCreation({}, 'create_sandbox', 99).labels, {}, 'no origin, no limit: the editor and the CLI');
+  assert.doesNotThrow(() => new CreationLimit({ max: 0, howToRaise: '' }).reserve('create_sandbox', 1e6));
+});

@@ -4,8 +4,9 @@ import { toToolError } from '../errors';
 import { scanAll } from '../pagination';
 import { itemRetryBudget } from '../retry';
 import { defineTool } from '../tool';
+import { byAgentFilter } from '../creation-guard';
 import { PROJECT_LABEL, type SandboxDetails } from '../types';
-import { errorSchema, labelsSchema, projectSchema, stateFilter, stateOut, STATES_IN_WORDS } from './schemas';
+import { byAgentSchema, errorSchema, labelsSchema, projectSchema, stateFilter, stateOut, STATES_IN_WORDS } from './schemas';
 import { allNames, count, sandboxesCount } from './format';
 import { sameProject, whatExists } from './suggest';
 
@@ -17,12 +18,13 @@ export const cleanupSandboxes = defineTool({
   title: 'Clean up sandboxes',
   description:
     'Delete all sandboxes matching states (default stopped; running only if "started" listed), project, labels, ' +
-    'idleMinutes. dryRun=true first, show the user; they may be asked to confirm.',
+    'idleMinutes, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm.',
   input: z.strictObject({
     states: z.array(stateFilter).min(1).default(['stopped']).describe(STATES_IN_WORDS),
     project: projectSchema.optional(),
     labels: labelsSchema.optional(),
-    idleMinutes: z.number().int().min(0).max(5_256_000).optional().describe('No activity for this long'),
+    byAgent: byAgentSchema,
+    idleMinutes: z.number().int().min(0).max(5_256_000).optional().describe('Idle at least'),
     dryRun: z.boolean().default(false).describe('Only list what would go'),
     max: z.number().int().min(1).max(1000).default(500),
   }),
@@ -38,12 +40,14 @@ export const cleanupSandboxes = defineTool({
   async handler(a, ctx) {
     const gateway = await ctx.gateway();
     // The project is matched here, in any case; the API's label filter is exact.
-    const labels = { ...a.labels };
+    const byAgent = byAgentFilter(a.byAgent);
+    const labels = { ...a.labels, ...byAgent.labels };
     const idleBefore = a.idleMinutes === undefined ? undefined : Date.now() - a.idleMinutes * 60_000;
     const { items, truncated } = await scanAll(gateway, {
       api: { states: [...new Set(a.states)], labels: Object.keys(labels).length ? labels : undefined },
       accept: (s) => {
         if (!a.states.includes(s.state)) return false; // defence in depth: never trust a filter we did not check
+        if (!byAgent.accept(s.labels)) return false;
         if (a.project && !sameProject(s.labels[PROJECT_LABEL], a.project)) return false;
         if (idleBefore === undefined) return true;
         const last = Date.parse(s.lastActivityAt ?? s.updatedAt ?? s.createdAt ?? '');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { mapSettled } from '../async';
+import { admitCreation, CLIENT_LABEL, MADE_BY_LABEL } from '../creation-guard';
 import { ToolError, toToolError } from '../errors';
 import type { DaytonaGateway } from '../gateway';
 import { waitForState } from '../lifecycle';
@@ -67,7 +68,8 @@ function origin(a: Input, source: SandboxDetails | undefined): Pick<CreateParams
 /** Settings of `copyFrom` first, then the explicit arguments on top. */
 function buildParams(a: Input, source: SandboxDetails | undefined, defaultProject: string | undefined): Omit<CreateParams, 'name'> {
   const labels: Record<string, string> = { ...(source?.labels ?? {}) };
-  delete labels[LANGUAGE_LABEL];
+  // Bookkeeping of the source, not settings: the copy says who made the copy (admitCreation).
+  for (const k of [LANGUAGE_LABEL, MADE_BY_LABEL, CLIENT_LABEL]) delete labels[k];
   const project = a.project ?? (source ? undefined : defaultProject);
   Object.assign(labels, a.labels ?? {}, project ? { [PROJECT_LABEL]: project } : {});
   const pick = <T>(explicit: T | undefined, copied: T | null | undefined): T | undefined => explicit ?? copied ?? undefined;
@@ -123,10 +125,21 @@ export const createSandbox = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(a, ctx) {
-    const gateway = await ctx.gateway();
-    const source = a.copyFrom ? await gateway.get(a.copyFrom, { signal: ctx.signal }) : undefined;
-    const params = buildParams(a, source, ctx.defaults.project);
-    const names = namesFor(a, params.labels[PROJECT_LABEL]);
+    // Refused whole, before any API call, when it would pass the creation limit.
+    const admitted = admitCreation(ctx, 'create_sandbox', a.count);
+    let params: Omit<CreateParams, 'name'>;
+    let names: string[];
+    let gateway: DaytonaGateway;
+    try {
+      gateway = await ctx.gateway();
+      const source = a.copyFrom ? await gateway.get(a.copyFrom, { signal: ctx.signal }) : undefined;
+      params = buildParams(a, source, ctx.defaults.project);
+      Object.assign(params.labels, admitted.labels);
+      names = namesFor(a, params.labels[PROJECT_LABEL]);
+    } catch (err) {
+      admitted.release(a.count);
+      throw err;
+    }
     let done = 0;
     const settled = await mapSettled(
       names,
@@ -146,6 +159,7 @@ export const createSandbox = defineTool({
     const sandboxes: SandboxDetails[] = [];
     const failed: Array<{ name: string; error: ReturnType<ToolError['toJSON']> }> = [];
     settled.forEach((r, i) => (r.ok ? sandboxes.push(r.value) : failed.push({ name: names[i] as string, error: toToolError(r.error).toJSON() })));
+    admitted.release(failed.length);
     const lines = [
       sandboxes.length ? `Created ${sandboxesCount(sandboxes.length)}${a.wait ? '' : ' (not waiting for them to start)'}:` : 'No sandbox was created.',
       ...sandboxes.map((s) => sandboxLine(s)),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { admitCreation } from '../creation-guard';
 import { forkSandbox } from '../fork';
 import { defineTool } from '../tool';
 import { sandboxName, sandboxRef, sandboxSummarySchema, timeoutSchema } from './schemas';
@@ -13,9 +14,14 @@ export const forkSandboxTool = defineTool({
   output: z.object({ sandbox: sandboxSummarySchema, sourceId: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(a, ctx) {
-    const gateway = await ctx.gateway();
+    // A fork is a creation: the runaway guard counts it and an agent's fork carries provenance labels.
+    const admission = admitCreation(ctx, 'fork_sandbox', 1);
+    const gateway = await ctx.gateway().catch((e: unknown) => {
+      admission.release(1);
+      throw e;
+    });
     ctx.progress(0, undefined, `Forking ${a.sandbox}…`);
-    const { source, fork } = await forkSandbox(gateway, a.sandbox, { name: a.name, timeoutMs: a.timeoutSeconds * 1000, signal: ctx.signal }).catch(
+    const { source, fork } = await forkSandbox(gateway, a.sandbox, { name: a.name, timeoutMs: a.timeoutSeconds * 1000, signal: ctx.signal, admission }).catch(
       (e: unknown) => withClosestNames(gateway, a.sandbox, e, ctx.signal),
     );
     return {

@@ -50,7 +50,7 @@ export type LifecycleTool = ReturnType<typeof lifecycleTool>;
 export function lifecycleTool(spec: LifecycleToolSpec) {
   const base = z.strictObject({ sandboxes: sandboxRefs, wait: waitSchema, timeoutSeconds: timeoutSchema });
   const input = spec.force
-    ? base.extend({ force: z.boolean().default(false).describe('Stop at once, not gracefully') })
+    ? base.extend({ force: z.boolean().default(false).describe('Not graceful') })
     : base.extend({});
   const words: LifecycleWords = { action: spec.action, verb: spec.verb, pastTense: spec.pastTense, ongoing: spec.ongoing };
   const tool = defineTool({

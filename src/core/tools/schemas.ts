@@ -40,7 +40,7 @@ export const stateFilter = z
     return STATE_ALIASES[key] ?? key;
   })
   .pipe(stateSchema);
-export const STATES_IN_WORDS = '"started", "stopped", "archived", "error", … (any API state)';
+export const STATES_IN_WORDS = '"started", "stopped", "archived", … (any API state)';
 /**
  * A state in results: the 22 values are spelled out once, in the inputs that filter by state
  * (list_sandboxes, cleanup_sandboxes), not again in every output schema.
@@ -65,7 +65,10 @@ export const envSchema = z
     message: 'Environment variable names are letters, digits and "_", not starting with a digit.',
   })
   .refine((o) => Object.keys(o).length <= 200, { message: 'At most 200 environment variables.' })
-  .describe('{"NAME": "value"}; values never echoed or logged');
+  .describe('{"NAME": "value"}; values never echoed');
+
+/** The provenance filter of list_sandboxes and cleanup_sandboxes (core/creation-guard.ts labels). */
+export const byAgentSchema = z.boolean().optional();
 
 export const projectSchema = z
   .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keepProvenance } from '../creation-guard';
 import { defineTool } from '../tool';
 import { labelsSchema, sandboxRef } from './schemas';
 import { withClosestNames } from './suggest';
@@ -11,7 +12,7 @@ export const setSandboxLabels = defineTool({
   input: z.strictObject({
     sandbox: sandboxRef,
     labels: labelsSchema.default({}),
-    replace: z.boolean().default(false).describe('labels becomes the whole set'),
+    replace: z.boolean().default(false),
     remove: z.array(z.string().min(1).max(63)).max(64, 'At most 64 keys.').default([]).describe('Keys to drop'),
   }),
   output: z.object({ id: z.string(), name: z.string(), labels: z.record(z.string(), z.string()) }),
@@ -21,7 +22,7 @@ export const setSandboxLabels = defineTool({
     const sandbox = await gateway.get(a.sandbox, { signal: ctx.signal }).catch((e: unknown) => withClosestNames(gateway, a.sandbox, e, ctx.signal));
     const next: Record<string, string> = a.replace ? { ...a.labels } : { ...sandbox.labels, ...a.labels };
     for (const key of a.remove) delete next[key];
-    const labels = await gateway.replaceLabels(sandbox.id, next, { signal: ctx.signal });
+    const labels = await gateway.replaceLabels(sandbox.id, keepProvenance(ctx.origin, sandbox.labels, next), { signal: ctx.signal });
     const text = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
     return { data: { id: sandbox.id, name: sandbox.name, labels }, summary: `Labels of ${sandbox.name} (id ${sandbox.id}): ${text}`, sandboxIds: [sandbox.id] };
   },
