@@ -2,10 +2,35 @@
 import { existsSync } from 'node:fs';
 import { readServerEntries } from './config-edit';
 import { buildStdioEntry, isOfficialDaytonaEntry, SERVER_NAME } from './entry';
-import { HOSTS, HOST_IDS, type HostContext, type HostId } from './hosts';
+import { HOSTS, HOST_IDS, type FileExists, type HostContext, type HostId } from './hosts';
+import { renderTomlTable } from './toml-text';
 import { stableServerPath } from '../core/daytona-home';
 import { entryArgs, type ServerLaunch } from './install';
 import type { JsonObject } from './json';
+
+/** The paste-able text for a host: JSON with its wrapper, or Codex's TOML table. */
+export function configSnippetText(host: HostId, launch: Pick<ServerLaunch, 'runtimePath' | 'runAsNode'>, o: { readOnly?: boolean; tools?: string[] } = {}): string {
+  const snippet = configSnippet(host, launch, o);
+  if (HOSTS[host].format !== 'toml') return `${JSON.stringify(snippet, null, 2)}\n`;
+  const servers = snippet[HOSTS[host].topKey] as JsonObject;
+  return renderTomlTable([HOSTS[host].topKey, SERVER_NAME], servers[SERVER_NAME] as JsonObject, '\n');
+}
+
+export interface HostChoice {
+  host: HostId;
+  /** This editor is that host. */
+  here: boolean;
+  /** The host's own folder exists (HOSTS[id].detectInstalled). */
+  installed: boolean;
+}
+
+/** Every host for a picker: this editor first, then the ones found installed, then the rest (table order within each). */
+export function hostChoices(ctx: HostContext, here?: HostId, exists?: FileExists): HostChoice[] {
+  const rank = (c: HostChoice) => (c.here ? 0 : c.installed ? 1 : 2);
+  return HOST_IDS.map((host) => ({ host, here: host === here, installed: HOSTS[host].detectInstalled(ctx.env, ctx.platform, exists) })).sort(
+    (a, b) => rank(a) - rank(b),
+  );
+}
 
 /** The paste-able JSON for a host, wrapper included, launching the stable copy; never a key. */
 export function configSnippet(host: HostId, launch: Pick<ServerLaunch, 'runtimePath' | 'runAsNode'>, o: { readOnly?: boolean; tools?: string[] } = {}): JsonObject {
@@ -33,7 +58,7 @@ export async function agentStatuses(ctx: HostContext): Promise<AgentStatus[]> {
         continue;
       }
       try {
-        const entries = await readServerEntries(loc.path, HOSTS[host].topKey);
+        const entries = await readServerEntries(loc.path, HOSTS[host].topKey, undefined, HOSTS[host].format);
         const officialEntry = Object.entries(entries).some(([n, v]) => isOfficialDaytonaEntry(n, v));
         out.push({ ...base, officialEntry, state: entries[SERVER_NAME] ? 'configured' : 'not configured' });
       } catch (err) {
