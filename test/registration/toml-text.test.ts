@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { parse as parseToml } from 'smol-toml';
 import { headerPath, readTomlEntries, removeFromToml, upsertInToml } from '../../src/registration/toml-text';
 import { RegistrationError } from '../../src/registration/errors';
+import { AGENT_FILES } from './fixtures';
 
 /** Plain objects (smol-toml's tables have a null prototype). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads arbitrary nested tables
@@ -13,31 +14,7 @@ const parse = (text: string): Doc => JSON.parse(JSON.stringify(parseToml(text)))
 const target = { topKey: 'mcp_servers', name: 'daytona', file: '/home/me/.codex/config.toml' };
 const ENTRY = { command: '/usr/bin/node', args: ['/home/me/.daytona/mcp/daytona-mcp.js', 'start'] };
 
-/** A config as Codex users keep it: comments, profiles, other servers, a multi-line string with a fake header. */
-export const CODEX_CONFIG = [
-  '# Codex settings',
-  'model = "gpt-5-codex"',
-  'approval_policy = "on-request" # ask first',
-  '',
-  '[profiles.deep]',
-  'model_reasoning_effort = "high"',
-  'notes = """',
-  '[mcp_servers.daytona]',
-  'this line is inside a string',
-  '"""',
-  '',
-  '# the GitHub server',
-  '[mcp_servers.github]',
-  'command = "docker"',
-  "args = ['run', '-i', 'ghcr.io/github/github-mcp-server']",
-  '',
-  '[mcp_servers.github.env]',
-  'GITHUB_TOKEN_FILE = "/home/me/.gh"',
-  '',
-  '[tui]',
-  'notifications = true',
-  '',
-].join('\n');
+const CODEX_CONFIG = AGENT_FILES.codex;
 
 test('header lines: bare, quoted and spaced keys; anything else is not a header', () => {
   assert.deepEqual(headerPath('[mcp_servers.daytona]'), ['mcp_servers', 'daytona']);
