@@ -68,6 +68,19 @@ test('Claude Code: `claude mcp list` starts the entry init wrote (empty HOME and
   }
 });
 
+test('Claude Code: `claude mcp get daytona` in the folder reads the project-scope .mcp.json init --workspace wrote', async () => {
+  const claude = ensureAgentCli('claude');
+  const home = mkdtempSync(join(tmpdir(), 'judge-claude-ws-'));
+  const ws = mkdtempSync(join(tmpdir(), 'judge-claude-proj-'));
+  assert.equal((await runCli(home, ['init', 'claude-code', '--workspace', ws], withKey())).status, 0);
+  const get = await judge(claude, ['mcp', 'get', 'daytona'], home, ws);
+  assert.match(get.out, /Scope: Project config \(shared via \.mcp\.json\)/, get.out);
+  assert.match(get.out, new RegExp(`Command: ${escape(process.execPath)}\n`));
+  assert.match(get.out, new RegExp(`Args: ${escape(join(home, '.daytona', 'mcp', 'daytona-mcp.js'))} start\n`));
+  // A project server waits for the user's approval before Claude Code starts it (its own rule).
+  assert.match(get.out, /Pending approval/);
+});
+
 test('Gemini CLI: `gemini mcp list` in a trusted folder reports Connected, for the user file and the folder file', async () => {
   const gemini = ensureAgentCli('gemini');
   const home = mkdtempSync(join(tmpdir(), 'judge-gemini-'));
