@@ -192,9 +192,8 @@ function tomlKey(key: string): string {
 }
 
 function tomlString(s: string): string {
-  // JSON string escapes are valid TOML basic-string escapes, except that TOML has no \u2028-style
-  // surprises to worry about and needs control characters escaped, which JSON.stringify does.
-  return JSON.stringify(s);
+  // JSON's escapes are TOML basic-string escapes; TOML also forbids a raw DEL, which JSON leaves as is.
+  return JSON.stringify(s).replace(/\x7f/g, '\\u007F');
 }
 
 function tomlValue(v: JsonValue): string {

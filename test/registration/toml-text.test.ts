@@ -52,7 +52,7 @@ test('replacing our table (and its env sub-table) keeps the comments and tables 
 test('empty file, file without a final newline, strings that need escaping', () => {
   assert.equal(upsertInToml('', target, ENTRY).newText, '[mcp_servers.daytona]\ncommand = "/usr/bin/node"\nargs = ["/home/me/.daytona/mcp/daytona-mcp.js", "start"]\n');
   assert.ok(upsertInToml('x = 1', target, ENTRY).newText.startsWith('x = 1\n\n[mcp_servers.daytona]\n'));
-  const odd = { command: 'C:\\Program Files\\node.exe', args: ['a "quoted" \u0001 arg'] };
+  const odd = { command: 'C:\\Program Files\\node.exe', args: ['a "quoted" \u0001 arg \u007f', 'ünï\u2028cödé\ttab'] };
   assert.deepEqual((parse(upsertInToml('', target, odd).newText) as Doc).mcp_servers.daytona, odd);
 });
 
