@@ -123,6 +123,24 @@ test('--workspace: Claude Code writes .mcp.json, Gemini CLI .gemini/settings.jso
   }
 });
 
+test('--http: Claude Code and Gemini CLI get the shared server URL and header; Codex and Zed are refused, nothing written', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-http-agents-'));
+  for (const [agent, urlKey] of [['claude-code', 'url'], ['gemini', 'httpUrl']] as const) {
+    const r = await runCli(home, ['init', agent, '--http'], withKey());
+    assert.equal(r.status, 0, r.stderr);
+    const entry = (await readWrittenEntry(agent, userFile(agent, home))) as unknown as Record<string, unknown>;
+    assert.match(String(entry[urlKey]), /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    assert.match(String((entry.headers as Record<string, string>).Authorization), /^Bearer \S+$/);
+    assert.equal(statSync(userFile(agent, home)).mode & 0o777, 0o600, 'a file holding the token is private');
+  }
+  for (const agent of ['codex', 'zed'] as const) {
+    const r = await runCli(home, ['init', agent, '--http'], withKey());
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, new RegExp(`${HOSTS[agent].displayName} does not load remote MCP servers .*leave out --http`));
+    assert.ok(!existsSync(userFile(agent, home)));
+  }
+});
+
 test('config codex prints the TOML table; status lists the new agents', async () => {
   const home = mkdtempSync(join(tmpdir(), 'config-codex-'));
   const c = await runCli(home, ['config', 'codex'], withKey());
