@@ -20,6 +20,8 @@ export interface HostEnv {
   XDG_CONFIG_HOME?: string;
   /** Codex keeps its config in $CODEX_HOME (default ~/.codex). */
   CODEX_HOME?: string;
+  /** Claude Code keeps its user file in $CLAUDE_CONFIG_DIR/.claude.json when set (default ~/.claude.json). */
+  CLAUDE_CONFIG_DIR?: string;
 }
 
 export interface HostContext {
@@ -237,6 +239,13 @@ function zedConfigDir(env: HostEnv, platform: NodeJS.Platform): string | undefin
   return base === undefined ? undefined : p.join(base, 'zed');
 }
 
+/** Claude Code's user file: $CLAUDE_CONFIG_DIR/.claude.json when set and absolute, else ~/.claude.json. */
+function claudeCodeUserFile(env: HostEnv, platform: NodeJS.Platform): string | undefined {
+  const custom = nonEmpty(env.CLAUDE_CONFIG_DIR);
+  if (custom !== undefined && pathFor(platform).isAbsolute(custom)) return pathFor(platform).join(custom, '.claude.json');
+  return underHome(env, platform, '.claude.json');
+}
+
 /** A user file plus, with a workspace folder, the project file relative to it. */
 function userAndProject(ctx: HostContext, user: string | undefined, project: string[]): ConfigLocation[] {
   const out: ConfigLocation[] = [];
@@ -255,7 +264,7 @@ const claudeCode: HostTarget = {
   // .mcp.json expands ${VAR}, not ${env:VAR}; ~/.claude.json does not expand at all.
   supportsEnvInterpolation: false,
   supportsHttp: true,
-  configPaths: (ctx) => userAndProject(ctx, underHome(ctx.env, ctx.platform, '.claude.json'), ['.mcp.json']),
+  configPaths: (ctx) => userAndProject(ctx, claudeCodeUserFile(ctx.env, ctx.platform), ['.mcp.json']),
   // What `claude mcp add -s user` writes (type first); env only when there is one.
   stdioEntry: (s) => withEnv({ type: 'stdio', command: s.command, args: [...s.args] }, s.env),
   httpEntry: (s) => withHeaders({ type: 'http', url: s.url }, s.headers),
@@ -263,10 +272,9 @@ const claudeCode: HostTarget = {
     `Start a new Claude Code session (or run /mcp in a running one); "claude mcp list" shows "${name}" as Connected. ` +
     'A project-scope server in .mcp.json asks for approval the first time.',
   detectInstalled(env, platform, exists = defaultExists) {
-    return ['.claude.json', '.claude'].some((f) => {
-      const path = underHome(env, platform, f);
-      return path !== undefined && exists(path);
-    });
+    const user = claudeCodeUserFile(env, platform);
+    const dir = underHome(env, platform, '.claude');
+    return [user, dir].some((path) => path !== undefined && exists(path));
   },
 };
 
@@ -355,8 +363,8 @@ export function scopeFor(id: HostId, workspaceNamed: boolean): ConfigScope {
 
 /** Convenience for callers outside tests: the real platform and environment. */
 export function defaultHostContext(workspaceDir?: string): HostContext {
-  const { HOME, USERPROFILE, APPDATA, XDG_CONFIG_HOME, CODEX_HOME } = process.env;
-  const ctx: HostContext = { platform: process.platform, env: { HOME, USERPROFILE, APPDATA, XDG_CONFIG_HOME, CODEX_HOME } };
+  const { HOME, USERPROFILE, APPDATA, XDG_CONFIG_HOME, CODEX_HOME, CLAUDE_CONFIG_DIR } = process.env;
+  const ctx: HostContext = { platform: process.platform, env: { HOME, USERPROFILE, APPDATA, XDG_CONFIG_HOME, CODEX_HOME, CLAUDE_CONFIG_DIR } };
   if (workspaceDir !== undefined) ctx.workspaceDir = workspaceDir;
   return ctx;
 }

@@ -68,6 +68,8 @@ test('Claude Code paths: ~/.claude.json (user scope) and .mcp.json in the projec
   assert.deepEqual(paths('claude-code', linux), ['global:/home/ann/.claude.json']);
   assert.deepEqual(paths('claude-code', { ...mac, workspaceDir: '/Users/ann/p' }), ['global:/Users/ann/.claude.json', 'workspace:/Users/ann/p/.mcp.json']);
   assert.deepEqual(paths('claude-code', win), ['global:C:\\Users\\ann\\.claude.json']);
+  assert.deepEqual(paths('claude-code', { platform: 'linux', env: { HOME: '/home/ann', CLAUDE_CONFIG_DIR: '/cc' } }), ['global:/cc/.claude.json']);
+  assert.deepEqual(paths('claude-code', { platform: 'linux', env: { HOME: '/home/ann', CLAUDE_CONFIG_DIR: 'rel' } }), ['global:/home/ann/.claude.json']);
 });
 
 test('Codex paths: $CODEX_HOME/config.toml, default ~/.codex', () => {
