@@ -114,4 +114,9 @@ test('Codex CLI: `codex mcp get daytona` parses the table init wrote, alone and 
     // The user's own server is still read as they wrote it.
     if (home.includes('kept')) assert.match((await judge(codex, ['mcp', 'get', 'github'], home, home)).out, /command: docker/);
   }
+  // With --inline-key the table gets an inline env table, which Codex reads (and masks).
+  const inline = mkdtempSync(join(tmpdir(), 'judge-codex-inline-'));
+  assert.equal((await runCli(inline, ['init', 'codex', '--inline-key'], withKey())).status, 0);
+  const get = await judge(codex, ['mcp', 'get', 'daytona'], inline, inline);
+  assert.match(get.out, /env: DAYTONA_API_KEY=\*+/, get.out);
 });
