@@ -48,7 +48,7 @@ async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostI
   const here = currentHost();
   const ctx = defaultHostContext(workspaceDir());
   type Item = vscode.QuickPickItem & { host: HostId | 'editor'; rank: number };
-  const items: Item[] = hostChoices(ctx, here === 'other' ? undefined : here).map(({ host: id, here: isHere, installed }, rank) => ({
+  const items: Item[] = hostChoices(ctx, here === 'other' ? undefined : here, { path: process.env.PATH }).map(({ host: id, here: isHere, installed }, rank) => ({
     host: id,
     label: `${isHere ? '$(star-full) ' : ''}${HOSTS[id].displayName}`,
     description: [isHere ? 'this editor' : '', installed ? 'detected' : ''].filter(Boolean).join(' · '),

@@ -72,6 +72,8 @@ export interface HostTarget {
   httpEntry(server: HttpServer): JsonObject | undefined;
   /** What the user must do after the file changed, for the server called `serverName`. */
   nextSteps(serverName: string): string;
+  /** Commands that mean the host is installed when found on PATH (agents installed but never run yet). */
+  readonly binaries?: readonly string[];
   /** Heuristic: the host's own folder exists. False negatives are fine; the caller can still offer it. */
   detectInstalled(env: HostEnv, platform: NodeJS.Platform, exists?: FileExists): boolean;
 }
@@ -264,6 +266,7 @@ const claudeCode: HostTarget = {
   // .mcp.json expands ${VAR}, not ${env:VAR}; ~/.claude.json does not expand at all.
   supportsEnvInterpolation: false,
   supportsHttp: true,
+  binaries: ['claude'],
   configPaths: (ctx) => userAndProject(ctx, claudeCodeUserFile(ctx.env, ctx.platform), ['.mcp.json']),
   // What `claude mcp add -s user` writes (type first); env only when there is one.
   stdioEntry: (s) => withEnv({ type: 'stdio', command: s.command, args: [...s.args] }, s.env),
@@ -284,6 +287,7 @@ const codex: HostTarget = {
   topKey: 'mcp_servers',
   format: 'toml',
   scopes: ['global'],
+  binaries: ['codex'],
   supportsEnvInterpolation: false,
   // Codex reaches remote servers with a bearer token from an environment variable, not a header value.
   supportsHttp: false,
@@ -309,6 +313,7 @@ const gemini: HostTarget = {
   scopeLabels: { global: 'All folders (~/.gemini/settings.json)', workspace: 'This folder (.gemini/settings.json)' },
   supportsEnvInterpolation: false,
   supportsHttp: true,
+  binaries: ['gemini'],
   configPaths: (ctx) => userAndProject(ctx, underHome(ctx.env, ctx.platform, '.gemini', 'settings.json'), ['.gemini', 'settings.json']),
   stdioEntry: (s) => withEnv({ command: s.command, args: [...s.args] }, s.env),
   // Gemini CLI's Streamable HTTP key is httpUrl (url means SSE).
@@ -327,6 +332,8 @@ const zed: HostTarget = {
   topKey: 'context_servers',
   format: 'jsonc',
   scopes: ['global'],
+  // Some Linux packages name the CLI zeditor.
+  binaries: ['zed', 'zeditor'],
   supportsEnvInterpolation: false,
   supportsHttp: false,
   configPaths(ctx) {
@@ -349,6 +356,17 @@ export const HOST_IDS: readonly HostId[] = ['claude', 'claude-code', 'codex', 'g
 
 export function isHostId(value: string): value is HostId {
   return (HOST_IDS as readonly string[]).includes(value);
+}
+
+/** Whether a file called `name` is in one of PATH's absolute folders (Windows: also with .exe/.cmd/.bat). */
+export function onPath(name: string, path: string | undefined, platform: NodeJS.Platform, exists: FileExists = defaultExists): boolean {
+  if (path === undefined || path === '') return false;
+  const p = pathFor(platform);
+  const suffixes = platform === 'win32' ? ['.exe', '.cmd', '.bat', ''] : [''];
+  return path
+    .split(platform === 'win32' ? ';' : ':')
+    .filter((dir) => dir !== '' && p.isAbsolute(dir))
+    .some((dir) => suffixes.some((s) => exists(p.join(dir, name + s))));
 }
 
 /**

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readServerEntries } from './config-edit';
 import { buildStdioEntry, isOfficialDaytonaEntry, SERVER_NAME } from './entry';
-import { HOSTS, HOST_IDS, type FileExists, type HostContext, type HostId } from './hosts';
+import { HOSTS, HOST_IDS, onPath, type FileExists, type HostContext, type HostId } from './hosts';
 import { renderTomlTable } from './toml-text';
 import { stableServerPath } from '../core/daytona-home';
 import { entryArgs, type ServerLaunch } from './install';
@@ -24,12 +24,15 @@ export interface HostChoice {
   installed: boolean;
 }
 
-/** Every host for a picker: this editor first, then the ones found installed, then the rest (table order within each). */
-export function hostChoices(ctx: HostContext, here?: HostId, exists?: FileExists): HostChoice[] {
+/**
+ * Every host for a picker: this editor first, then the ones found installed (their folder exists, or
+ * their command is on `path`), then the rest, in table order within each.
+ */
+export function hostChoices(ctx: HostContext, here?: HostId, opts: { exists?: FileExists; path?: string } = {}): HostChoice[] {
   const rank = (c: HostChoice) => (c.here ? 0 : c.installed ? 1 : 2);
-  return HOST_IDS.map((host) => ({ host, here: host === here, installed: HOSTS[host].detectInstalled(ctx.env, ctx.platform, exists) })).sort(
-    (a, b) => rank(a) - rank(b),
-  );
+  const installed = (host: HostId) =>
+    HOSTS[host].detectInstalled(ctx.env, ctx.platform, opts.exists) || (HOSTS[host].binaries ?? []).some((b) => onPath(b, opts.path, ctx.platform, opts.exists));
+  return HOST_IDS.map((host) => ({ host, here: host === here, installed: installed(host) })).sort((a, b) => rank(a) - rank(b));
 }
 
 /** The paste-able JSON for a host, wrapper included, launching the stable copy; never a key. */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { parse as parseToml } from 'smol-toml';
 import { upsertServerEntry } from '../../src/registration/config-edit';
 import { buildStdioEntry } from '../../src/registration/entry';
-import { defaultHostContext, HOST_IDS, HOSTS, homeDir, isHostId, scopeFor, type HostContext } from '../../src/registration/hosts';
+import { defaultHostContext, HOST_IDS, HOSTS, homeDir, isHostId, onPath, scopeFor, type HostContext } from '../../src/registration/hosts';
 import { hostChoices } from '../../src/registration/report';
 
 const mac: HostContext = { platform: 'darwin', env: { HOME: '/Users/ann' } };
@@ -114,8 +114,15 @@ test('scopes come from the table: init without --workspace uses the first, --wor
 
 test('picker order: this editor, then installed hosts, then the rest, in table order', () => {
   const present = new Set(['/home/ann/.codex', '/home/ann/.gemini']);
-  const order = hostChoices(linux, 'cursor', (p) => present.has(p)).map((c) => `${c.host}${c.here ? '*' : ''}${c.installed ? '+' : ''}`);
-  assert.deepEqual(order, ['cursor*', 'codex+', 'gemini+', 'claude', 'claude-code', 'zed', 'windsurf', 'vscode']);
+  const order = (o: Parameters<typeof hostChoices>[2]) => hostChoices(linux, 'cursor', o).map((c) => `${c.host}${c.here ? '*' : ''}${c.installed ? '+' : ''}`);
+  assert.deepEqual(order({ exists: (p) => present.has(p) }), ['cursor*', 'codex+', 'gemini+', 'claude', 'claude-code', 'zed', 'windsurf', 'vscode']);
+  // A command on PATH counts too (installed but never run): zeditor is Zed on some Linux packages.
+  present.add('/opt/bin/zeditor').add('/usr/local/bin/claude');
+  assert.deepEqual(order({ exists: (p) => present.has(p), path: 'rel/bin::/opt/bin:/usr/local/bin' }), [
+    'cursor*', 'claude-code+', 'codex+', 'gemini+', 'zed+', 'claude', 'windsurf', 'vscode',
+  ]);
+  assert.equal(onPath('codex', 'C:\\tools;D:\\npm', 'win32', (p) => p === 'D:\\npm\\codex.cmd'), true);
+  assert.equal(onPath('claude', 'rel', 'linux', () => true), false, 'relative PATH entries are ignored');
 });
 
 test('unknown home: global locations are left out rather than guessed', () => {
