@@ -72,21 +72,28 @@ function splitLines(body: string): Line[] {
   return out;
 }
 
-/** Which multi-line string (if any) is still open at the end of `text`, given the one open at its start. */
-function openStringAfter(text: string, open: '"""' | "'''" | undefined): '"""' | "'''" | undefined {
+interface ScanState {
+  /** The multi-line string still open, if any. */
+  open: '"""' | "'''" | undefined;
+  /** Brackets of a multi-line array still open (a line inside one is never a table header). */
+  depth: number;
+}
+
+/** The state after `text`, given the state at its start: strings and comments are skipped. */
+function scanLine(text: string, start: ScanState): ScanState {
   let i = 0;
-  let state = open;
+  let { open, depth } = start;
   while (i < text.length) {
-    if (state !== undefined) {
-      if (state === '"""' && text[i] === '\\') {
+    if (open !== undefined) {
+      if (open === '"""' && text[i] === '\\') {
         i += 2;
         continue;
       }
-      if (text.startsWith(state, i)) {
+      if (text.startsWith(open, i)) {
         // A closing delimiter may be followed by up to two more quotes that belong to the string.
         let j = i + 3;
-        while (text[j] === state[0] && j < i + 5) j++;
-        state = undefined;
+        while (text[j] === open[0] && j < i + 5) j++;
+        open = undefined;
         i = j;
         continue;
       }
@@ -94,9 +101,9 @@ function openStringAfter(text: string, open: '"""' | "'''" | undefined): '"""' |
       continue;
     }
     const c = text[i];
-    if (c === '#') return undefined;
+    if (c === '#') break;
     if (text.startsWith('"""', i) || text.startsWith("'''", i)) {
-      state = text.slice(i, i + 3) as '"""' | "'''";
+      open = text.slice(i, i + 3) as ScanState['open'];
       i += 3;
       continue;
     }
@@ -106,9 +113,11 @@ function openStringAfter(text: string, open: '"""' | "'''" | undefined): '"""' |
       i = j + 1;
       continue;
     }
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
     i++;
   }
-  return state;
+  return { open, depth };
 }
 
 /** The key path of a `[a.b."c"]` or `[[a.b]]` header line; undefined for any other line. */
@@ -162,12 +171,12 @@ interface Section {
 
 function sections(lines: Line[]): Section[] {
   const out: Section[] = [];
-  let open: '"""' | "'''" | undefined;
+  let state: ScanState = { open: undefined, depth: 0 };
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!.text;
-    const path = open === undefined ? headerPath(text) : undefined;
+    const path = state.open === undefined && state.depth === 0 ? headerPath(text) : undefined;
     if (path !== undefined) out.push({ path, first: i, last: i });
-    open = openStringAfter(text, open);
+    state = scanLine(text, state);
   }
   // A section runs to the line before the next header, minus the blank lines and comments that
   // lead into that header (they describe the next table, not ours).

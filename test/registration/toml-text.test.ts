@@ -49,6 +49,13 @@ test('replacing our table (and its env sub-table) keeps the comments and tables 
   assert.deepEqual((parse(plan.newText) as Doc).mcp_servers.daytona, entry);
 });
 
+test('lines inside a multi-line array are never taken for table headers', () => {
+  const before = '[mcp_servers.daytona]\ncommand = "old"\nargs = [\n  "a", # [not.a.header]\n]\nmatrix = [\n  [1],\n[2]\n]\n\n[other]\nm = [\n[3],\n]\n';
+  const plan = upsertInToml(before, target, ENTRY);
+  assert.equal(plan.newText, `[mcp_servers.daytona]\ncommand = "/usr/bin/node"\nargs = ["/home/me/.daytona/mcp/daytona-mcp.js", "start"]\n\n[other]\nm = [\n[3],\n]\n`);
+  assert.deepEqual(parse(plan.newText).other, { m: [[3]] });
+});
+
 test('empty file, file without a final newline, strings that need escaping', () => {
   assert.equal(upsertInToml('', target, ENTRY).newText, '[mcp_servers.daytona]\ncommand = "/usr/bin/node"\nargs = ["/home/me/.daytona/mcp/daytona-mcp.js", "start"]\n');
   assert.ok(upsertInToml('x = 1', target, ENTRY).newText.startsWith('x = 1\n\n[mcp_servers.daytona]\n'));
