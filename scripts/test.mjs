@@ -15,6 +15,8 @@ function findTests(dir) {
 const filters = process.argv.slice(2);
 const files = findTests('test')
   .filter((f) => !f.startsWith('test/e2e/')) // real-editor tests: npm run test:e2e
+  // The agents' own CLIs (hundreds of MB from npm): npm run test:judges, or name them.
+  .filter((f) => !f.startsWith('test/judges/') || filters.length > 0)
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {

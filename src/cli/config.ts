@@ -1,6 +1,6 @@
-/** `config [agent]`: the exact JSON to paste into an agent's config, with its wrapper and no key. */
+/** `config [agent]`: the exact JSON (TOML for Codex) to paste into an agent's config, with its wrapper and no key. */
 import { stableServerPath } from '../core/daytona-home';
-import { configSnippet, HOSTS, HOST_IDS, isHostId } from '../registration';
+import { configSnippetText, HOSTS, HOST_IDS, isHostId } from '../registration';
 import { parseArgs, toolsOption, UsageError } from './args';
 import { currentLaunch } from './init';
 
@@ -8,8 +8,7 @@ export function configCommand(argv: readonly string[]): void {
   const args = parseArgs(argv, { flags: ['read-only'], values: ['tools'] });
   const [host = 'cursor', ...extra] = args.positionals;
   if (!isHostId(host) || extra.length) throw new UsageError(`config takes one optional agent: ${HOST_IDS.join(', ')}.`);
-  const json = configSnippet(host, currentLaunch(), { readOnly: args.options.has('read-only'), tools: toolsOption(args.options.get('tools')) });
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(configSnippetText(host, currentLaunch(), { readOnly: args.options.has('read-only'), tools: toolsOption(args.options.get('tools')) }));
   const where = HOSTS[host].configPaths({ platform: process.platform, env: process.env, workspaceDir: '<workspace>' }).map((l) => l.path);
   process.stderr.write(
     `Paste into ${where.join(' or ')}.\n` +

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
 import { writeCredentialsFile } from '../core/daytona-home';
-import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOST_IDS, httpToken, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
+import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOSTS, HOST_IDS, httpToken, scopeFor, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
 import { checkProfile, existingFolder, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
 
@@ -80,7 +80,12 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   const inline = args.options.has('inline-key');
   if (inline && !creds.apiKey) throw new UsageError('--inline-key needs DAYTONA_API_KEY (or another key source) to be set.');
 
-  const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : host === 'vscode' ? process.cwd() : undefined;
+  const scope = scopeFor(host, typeof workspace === 'string');
+  if (typeof workspace === 'string' && scope !== 'workspace') {
+    throw new UsageError(`${HOSTS[host].displayName} has no per-folder config file; leave out --workspace.`);
+  }
+  // A host whose only file lives in the folder (VS Code) uses the current one when none is named.
+  const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : scope === 'workspace' ? process.cwd() : undefined;
   const tools = toolsOption(args.options.get('tools'));
   let checked: string | undefined;
   try {
@@ -99,7 +104,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
     report = await initHost({
       host,
       ctx: defaultHostContext(workspaceDir),
-      scope: typeof workspace === 'string' || host === 'vscode' ? 'workspace' : 'global',
+      scope,
       launch: currentLaunch(),
       readOnly: args.options.has('read-only'),
       tools,

@@ -34,7 +34,8 @@ Commands:
                       refused, an unreachable API only warns; --no-check skips
                       the call (offline). DIR must be an existing folder.
   config [agent] [--read-only] [--tools a,b]
-                      Print the JSON to paste into an agent's config (no key).
+                      Print the JSON (TOML for codex) to paste into an agent's
+                      config (no key).
   status [--json] [--profile NAME]
                       Key source, API reachability, configured agents, log path.
                       Exits 1 (with the next step) when the key is missing or

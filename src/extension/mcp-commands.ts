@@ -9,12 +9,14 @@ import type { Credentials } from '../core/credentials';
 import { stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import {
   agentStatuses,
-  configSnippet,
+  configSnippetText,
   defaultHostContext,
   HOSTS,
-  HOST_IDS,
+  hostChoices,
   initHost,
   RegistrationError,
+  type ConfigScope,
+  type HostContext,
   type HostId,
 } from '../registration';
 import { currentHost } from './mcp-host-api';
@@ -42,21 +44,17 @@ function launch(extensionPath: string) {
 
 const workspaceDir = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
 
-async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostId | 'editor'; scope?: 'global' | 'workspace' } | undefined> {
+async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostId | 'editor'; scope?: ConfigScope } | undefined> {
   const here = currentHost();
   const ctx = defaultHostContext(workspaceDir());
   type Item = vscode.QuickPickItem & { host: HostId | 'editor'; rank: number };
-  const items: Item[] = HOST_IDS.map((id) => {
-    const installed = HOSTS[id].detectInstalled(ctx.env, ctx.platform);
-    const isHere = id === here;
-    return {
-      host: id,
-      label: `${isHere ? '$(star-full) ' : ''}${HOSTS[id].displayName}`,
-      description: [isHere ? 'this editor' : '', installed ? 'detected' : ''].filter(Boolean).join(' · '),
-      detail: HOSTS[id].configPaths(ctx).map((l) => l.path).join('  or  ') || 'needs an open workspace folder',
-      rank: isHere ? 0 : installed ? 1 : 2,
-    };
-  });
+  const items: Item[] = hostChoices(ctx, here === 'other' ? undefined : here, { path: process.env.PATH }).map(({ host: id, here: isHere, installed }, rank) => ({
+    host: id,
+    label: `${isHere ? '$(star-full) ' : ''}${HOSTS[id].displayName}`,
+    description: [isHere ? 'this editor' : '', installed ? 'detected' : ''].filter(Boolean).join(' · '),
+    detail: HOSTS[id].configPaths(ctx).map((l) => l.path).join('  or  ') || 'needs an open workspace folder',
+    rank,
+  }));
   if (h.registration.mode !== 'none') {
     items.push({
       host: 'editor',
@@ -68,17 +66,30 @@ async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostI
   }
   const picked = await vscode.window.showQuickPick(items.sort((a, b) => a.rank - b.rank), { title, matchOnDetail: true });
   if (!picked) return undefined;
-  if (picked.host === 'editor' || picked.host === 'claude' || picked.host === 'windsurf') return { host: picked.host, scope: 'global' };
-  if (picked.host === 'vscode') return { host: 'vscode', scope: 'workspace' };
-  if (!workspaceDir()) return { host: 'cursor', scope: 'global' };
-  const scope = await vscode.window.showQuickPick(
-    [
-      { label: 'All projects', description: '~/.cursor/mcp.json', scope: 'global' as const },
-      { label: 'This workspace', description: '.cursor/mcp.json', scope: 'workspace' as const },
-    ],
-    { title: 'Cursor: where should the server be registered?' },
+  if (picked.host === 'editor') return { host: 'editor' };
+  return pickScope(picked.host, ctx);
+}
+
+/** The host's scopes as the table lists them (HOSTS[id].scopes); asks only when there is a choice. */
+async function pickScope(id: HostId, ctx: HostContext): Promise<{ host: HostId; scope: ConfigScope } | undefined> {
+  const host = HOSTS[id];
+  const available = host.configPaths(ctx);
+  const scopes = host.scopes.filter((s) => available.some((l) => l.scope === s));
+  if (scopes.length === 0) {
+    // initHost explains what is missing (an open folder, a home folder).
+    return { host: id, scope: host.scopes[0]! };
+  }
+  if (scopes.length === 1) return { host: id, scope: scopes[0]! };
+  const fallback: Record<ConfigScope, string> = { global: 'All projects', workspace: 'This workspace' };
+  const choice = await vscode.window.showQuickPick(
+    scopes.map((scope) => ({
+      label: host.scopeLabels?.[scope] ?? fallback[scope],
+      description: available.find((l) => l.scope === scope)?.path,
+      scope,
+    })),
+    { title: `${host.displayName}: where should the server be registered?` },
   );
-  return scope ? { host: 'cursor', scope: scope.scope } : undefined;
+  return choice ? { host: id, scope: choice.scope } : undefined;
 }
 
 export async function initMcp(h: McpCommandHost): Promise<void> {
@@ -136,8 +147,10 @@ export async function showMcpConfig(h: McpCommandHost): Promise<void> {
   const choice = await pickHost('Daytona: Show MCP Config for', h);
   if (!choice || choice.host === 'editor') return;
   const s = readSettings();
-  const json = configSnippet(choice.host, launch(h.extensionPath), { readOnly: s.mcpReadOnly, tools: s.mcpTools });
-  const doc = await vscode.workspace.openTextDocument({ language: 'jsonc', content: `// Paste into ${HOSTS[choice.host].displayName}'s MCP config. Run "Daytona: Init MCP" once so that\n// ${stableServerPath()} exists. No API key is included.\n${JSON.stringify(json, null, 2)}\n` });
+  const text = configSnippetText(choice.host, launch(h.extensionPath), { readOnly: s.mcpReadOnly, tools: s.mcpTools });
+  const toml = HOSTS[choice.host].format === 'toml';
+  const c = toml ? '#' : '//';
+  const doc = await vscode.workspace.openTextDocument({ language: toml ? 'toml' : 'jsonc', content: `${c} Paste into ${HOSTS[choice.host].displayName}'s MCP config. Run "Daytona: Init MCP" once so that\n${c} ${stableServerPath()} exists. No API key is included.\n${text}` });
   await vscode.window.showTextDocument(doc);
 }
 

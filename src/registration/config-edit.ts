@@ -11,9 +11,9 @@ import * as nodePath from 'node:path';
 import { writeBackups } from './backups';
 import { mapFsError, RegistrationError } from './errors';
 import type { JsonObject, JsonValue } from './json';
-import { readEntriesFromText, type TextFormat } from './jsonc-text';
+import type { TextFormat } from './jsonc-text';
 import { lineDiff } from './line-diff';
-import { planRemove, planUpsert, type EntryPlan } from './official-entry';
+import { planRemove, planUpsert, readEntries, type EntryPlan, type FileFormat } from './official-entry';
 
 /** The file-system calls used here; tests replace some of them to simulate failures. */
 export type FileSystem = Pick<
@@ -26,6 +26,8 @@ interface CommonOptions {
   path: string;
   topKey: string;
   name: string;
+  /** The file's syntax; default JSON with comments. */
+  format?: FileFormat;
   /** Compute the result (including diff and newText) without touching the disk. */
   dryRun?: boolean;
   fs?: Partial<FileSystem>;
@@ -234,12 +236,12 @@ async function apply(
 /** Adds or replaces `name` under `topKey`; a no-op (nothing written, no backup) when already equal. */
 export async function upsertServerEntry(opts: UpsertOptions): Promise<EditResult> {
   const target = { topKey: opts.topKey, name: opts.name, file: opts.path, ...(opts.defaultFormat ? { defaultFormat: opts.defaultFormat } : {}) };
-  return apply(io(opts.fs), opts, (raw) => planUpsert(raw, target, opts.entry));
+  return apply(io(opts.fs), opts, (raw) => planUpsert(raw, target, opts.entry, opts.format));
 }
 
 /** Removes `name` under `topKey` if present; refuses to remove the official Daytona CLI entry. */
 export async function removeServerEntry(opts: RemoveOptions): Promise<EditResult> {
-  return apply(io(opts.fs), opts, (raw) => planRemove(raw, { topKey: opts.topKey, name: opts.name, file: opts.path }));
+  return apply(io(opts.fs), opts, (raw) => planRemove(raw, { topKey: opts.topKey, name: opts.name, file: opts.path }, opts.format));
 }
 
 /** The server entries under `topKey`; {} when the file or the key is missing. */
@@ -247,7 +249,8 @@ export async function readServerEntries(
   path: string,
   topKey = 'mcpServers',
   fsOverrides?: Partial<FileSystem>,
+  format: FileFormat = 'jsonc',
 ): Promise<Record<string, JsonValue>> {
   const current = await readCurrent(io(fsOverrides), path, path);
-  return current.bytes === undefined ? {} : readEntriesFromText(current.bytes.toString('utf8'), topKey, path);
+  return current.bytes === undefined ? {} : readEntries(current.bytes.toString('utf8'), topKey, path, format);
 }

@@ -44,8 +44,8 @@ export function buildHttpEntry(opts: HttpEntryOptions): JsonObject {
   if (entry === undefined) {
     throw new RegistrationError(
       'unsupported',
-      `${host.displayName} does not load remote MCP servers from its config file; register the local (stdio) server ` +
-        'instead, or add the URL in the app itself (Claude Desktop: Settings → Connectors).',
+      `${host.displayName} does not load remote MCP servers from its config file this way; register the local (stdio) server ` +
+        `instead (leave out --http)${opts.hostId === 'claude' ? ', or add the URL in the app itself (Settings → Connectors)' : ''}.`,
     );
   }
   return entry;

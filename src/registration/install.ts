@@ -38,7 +38,7 @@ export interface InitOptions {
   host: HostId;
   ctx: HostContext;
   launch: ServerLaunch;
-  /** Only with scope workspace: the folder whose .cursor/.vscode file to edit. */
+  /** Default: the host's first scope (HOSTS[host].scopes). */
   scope?: 'global' | 'workspace';
   readOnly?: boolean;
   tools?: string[];
@@ -99,7 +99,7 @@ export function entryArgs(o: Pick<InitOptions, 'readOnly' | 'tools' | 'maxCreate
 export async function initHost(o: InitOptions): Promise<InitReport> {
   const host = HOSTS[o.host];
   const locations = host.configPaths(o.ctx);
-  const wanted = o.scope ?? (host.scopes.includes('global') ? 'global' : 'workspace');
+  const wanted = o.scope ?? host.scopes[0]!;
   const location = locations.find((l) => l.scope === wanted);
   if (!location) {
     throw new RegistrationError(
@@ -122,6 +122,6 @@ export async function initHost(o: InitOptions): Promise<InitReport> {
       });
   const secret = Boolean(o.http || o.inlineKey);
   if (secret && location.scope === 'workspace' && !o.allowSecretInRepo) refuseSecretInRepo(location.path);
-  const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, name: SERVER_NAME, entry, dryRun: o.dryRun, secret });
+  const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, format: host.format, name: SERVER_NAME, entry, dryRun: o.dryRun, secret });
   return { host: o.host, displayName: host.displayName, configPath: location.path, scope: location.scope, edit, serverPath, nextSteps: host.nextSteps(SERVER_NAME) };
 }

@@ -8,6 +8,15 @@ import { isOfficialDaytonaEntry } from './entry';
 import { RegistrationError } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { readEntriesFromText, removeFromText, upsertInText, type EntryTarget, type TextPlan } from './jsonc-text';
+import { readTomlEntries, removeFromToml, upsertInToml } from './toml-text';
+
+/** How the file is written: JSON with comments (most hosts) or TOML (Codex). */
+export type FileFormat = 'jsonc' | 'toml';
+
+/** The server entries under `topKey` of a config text in either format. */
+export function readEntries(raw: string, topKey: string, file: string, format: FileFormat = 'jsonc') {
+  return format === 'toml' ? readTomlEntries(raw, topKey, file) : readEntriesFromText(raw, topKey, file);
+}
 
 export interface EntryPlan extends TextPlan {
   /** The official `daytona-mcp` server is configured in the same file. */
@@ -26,20 +35,20 @@ function refuseOfficial(target: EntryTarget, previous: JsonValue | undefined, ve
   }
 }
 
-function officialEntryIn(raw: string, target: EntryTarget): boolean {
-  return Object.entries(readEntriesFromText(raw, target.topKey, target.file)).some(([name, value]) => isOfficialDaytonaEntry(name, value));
+function officialEntryIn(raw: string, target: EntryTarget, format: FileFormat): boolean {
+  return Object.entries(readEntries(raw, target.topKey, target.file, format)).some(([name, value]) => isOfficialDaytonaEntry(name, value));
 }
 
 /** Adds or replaces our entry, refusing to touch the official one. */
-export function planUpsert(raw: string, target: EntryTarget, entry: JsonObject): EntryPlan {
-  const plan = upsertInText(raw, target, entry);
+export function planUpsert(raw: string, target: EntryTarget, entry: JsonObject, format: FileFormat = 'jsonc'): EntryPlan {
+  const plan = format === 'toml' ? upsertInToml(raw, target, entry) : upsertInText(raw, target, entry);
   refuseOfficial(target, plan.previousEntry, 'overwritten');
-  return { ...plan, officialEntryPresent: officialEntryIn(raw, target) };
+  return { ...plan, officialEntryPresent: officialEntryIn(raw, target, format) };
 }
 
 /** Removes our entry if present, refusing to remove the official one. */
-export function planRemove(raw: string, target: EntryTarget): EntryPlan {
-  const plan = removeFromText(raw, target);
+export function planRemove(raw: string, target: EntryTarget, format: FileFormat = 'jsonc'): EntryPlan {
+  const plan = format === 'toml' ? removeFromToml(raw, target) : removeFromText(raw, target);
   if (plan.changed) refuseOfficial(target, plan.previousEntry, 'removed');
-  return { ...plan, officialEntryPresent: officialEntryIn(raw, target) };
+  return { ...plan, officialEntryPresent: officialEntryIn(raw, target, format) };
 }

@@ -318,6 +318,8 @@ for (const version of versions) {
       const hasProvider = version === 'new';
       assert.equal(items.some((i) => /This editor, built in/.test(i)), hasProvider, items.join(' | '));
       assert.ok(items.some((i) => /Claude Desktop/.test(i)) && items.some((i) => /Windsurf/.test(i)));
+      // The agents outside editors, from the same host table.
+      for (const agent of [/Claude Code/, /Codex CLI/, /Gemini CLI/, /Zed/]) assert.ok(items.some((i) => agent.test(i)), `${agent} in ${items.join(' | ')}`);
       await shot('05a-init-mcp-targets');
       await pickQuickInputItem(wb.page, /VS Code/);
       await waitForNotification(wb.page, /Created .*\.vscode\/mcp\.json/);

@@ -9,10 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { runCli, unreachableApiUrl } from '../helpers/run-cli';
+import { listToolsAndSandboxes } from '../helpers/launch-entry';
 import { OTHER_KEY, SENTINEL_KEY } from '../helpers/secrets';
 import { TOOL_NAMES } from '../../src/core/tools';
 import { HOST_IDS } from '../../src/registration/hosts';
@@ -30,19 +29,6 @@ const configPaths = (home: string) => ({
   windsurf: join(home, '.codeium', 'windsurf', 'mcp_config.json'),
   claude: join(home, '.config', 'Claude', 'claude_desktop_config.json'),
 });
-
-/** Launches an mcpServers entry exactly as written, with nothing but PATH and HOME. */
-async function listToolsAndSandboxes(entry: { command: string; args: string[]; env?: Record<string, string> }, home: string) {
-  const client = new Client({ name: 'as-configured', version: '1' });
-  await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/usr/bin:/bin', HOME: home, ...entry.env }, stderr: 'ignore' }));
-  try {
-    const tools = (await client.listTools()).tools.map((t) => t.name);
-    const listed = await client.callTool({ name: 'list_sandboxes', arguments: {} });
-    return { tools, listed: listed as { isError?: boolean; structuredContent?: { sandboxes: Array<{ name: string }> } } };
-  } finally {
-    await client.close();
-  }
-}
 
 for (const host of ['cursor', 'claude', 'windsurf'] as const) {
   test(`init ${host}: valid config, launches as written with a minimal PATH, no key in the file, idempotent`, async () => {
