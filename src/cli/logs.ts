@@ -1,6 +1,6 @@
 /** `logs [-f] [--lines N]`: the audit log, optionally followed as it grows (and across rotation). */
 import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
-import { defaultAuditLogPath } from '../core/audit-log';
+import { auditLogPath } from '../core/daytona-home';
 import { parseArgs, UsageError } from './args';
 
 export async function logsCommand(argv: readonly string[]): Promise<void> {
@@ -8,7 +8,7 @@ export async function logsCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(normalized, { flags: ['follow'], values: ['lines'] });
   const lines = Number(args.options.get('lines') ?? 50);
   if (!Number.isInteger(lines) || lines < 0) throw new UsageError('--lines takes a whole number.');
-  const path = defaultAuditLogPath();
+  const path = auditLogPath();
   if (!existsSync(path) && !args.options.has('follow')) {
     process.stdout.write(`No audit log yet at ${path}; it appears when an agent first starts the server.\n`);
     return;

@@ -4,7 +4,7 @@
  * stderr and the audit log. The process exits promptly when the client closes stdin or on a signal.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { AuditLog, defaultAuditLogPath } from '../core/audit-log';
+import { AuditLog } from '../core/audit-log';
 import { auditedGatewayProvider } from '../core/audited-gateway';
 import { resolveCredentials } from '../core/credentials';
 import { registerSecrets } from '../core/scrub';
@@ -12,7 +12,7 @@ import { createGatewayProvider } from '../core/gateway-provider';
 import { CreationLimit } from '../core/creation-guard';
 import { selectTools } from '../core/tools';
 import { createMcpServer } from '../mcp/server';
-import { httpStatePath } from '../core/daytona-home';
+import { httpStatePath, auditLogPath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
 import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
@@ -66,7 +66,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const creds = resolveCredentials({ profile });
   checkProfile(creds); // an unknown profile is a configuration error: say which exist, before serving
   const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs });
-  const audit = new AuditLog({ path: defaultAuditLogPath(), secrets: provider.secrets });
+  const audit = new AuditLog({ path: auditLogPath(), secrets: provider.secrets });
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
   const audited = auditedGatewayProvider(provider.get, audit);
   const maxCreate = maxCreateOption(args.options.get('max-create'), process.env.DAYTONA_MCP_MAX_CREATE);

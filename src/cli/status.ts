@@ -4,9 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { daytonaFolderWarnings } from '../core/file-trust';
-import { defaultAuditLogPath } from '../core/audit-log';
 import { resolveCredentials } from '../core/credentials';
-import { stableServerPath } from '../core/daytona-home';
+import { stableServerPath, auditLogPath } from '../core/daytona-home';
 import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
 import { checkApi } from './api-check';
 import { checkProfile, existingFolder, maxCreateOption, parseArgs, profileOption } from './args';
@@ -42,7 +41,7 @@ export async function statusCommand(argv: readonly string[]): Promise<void> {
     next: api.next ?? null,
     server: existsSync(stableServerPath()) ? stableServerPath() : `${stableServerPath()} (not installed; run init)`,
     http: await httpStatus(),
-    log: defaultAuditLogPath(),
+    log: auditLogPath(),
     // The runaway guard a server started from this environment applies (per run; 0 = unlimited).
     maxCreate: limit.max,
     maxCreateFrom: limit.from,

@@ -8,9 +8,6 @@ import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdir
 import { dirname } from 'node:path';
 import { REDACTED, scrub } from './scrub';
 
-/** Where the log lives by default is part of the ~/.daytona layout (daytona-home.ts). */
-export { auditLogPath as defaultAuditLogPath } from './daytona-home';
-
 export interface AuditLogOptions {
   path: string;
   /** Rotate when the file would grow past this many bytes. */

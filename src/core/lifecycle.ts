@@ -118,6 +118,9 @@ export interface ActionOptions extends WaitOptions {
   force?: boolean;
 }
 
+/** The state a sandbox is in while an action runs (what a caller shows until the API reports another). */
+export const ONGOING_STATE: Readonly<Record<LifecycleAction, SandboxState>> = { start: 'starting', stop: 'stopping', archive: 'archiving', delete: 'destroying' };
+
 /**
  * Brings one sandbox to the action's target state: no-op when already there, waits out a
  * transition in progress, refuses clearly where the API would, otherwise sends the request and
@@ -174,8 +177,7 @@ export async function performAction(
     case 'delete': await gateway.delete(sandbox.id, callOpts); break;
   }
   if (!opts.wait) {
-    const expected: Record<LifecycleAction, SandboxState> = { start: 'starting', stop: 'stopping', archive: 'archiving', delete: 'destroying' };
-    return { sandbox, changed: true, state: expected[action] };
+    return { sandbox, changed: true, state: ONGOING_STATE[action] };
   }
   const final = await waitFor(spec.done);
   return { sandbox: final ?? sandbox, changed: true, state: final?.state ?? 'destroyed' };

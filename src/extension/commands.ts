@@ -4,11 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { defaultAuditLogPath } from '../core/audit-log';
+import { auditLogPath } from '../core/daytona-home';
 import { daytonaCliConfigPath, listDaytonaCliProfiles, type Credentials } from '../core/credentials';
 import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
-import type { LifecycleAction, SandboxDetails, SandboxState } from '../core/types';
+import { ONGOING_STATE } from '../core/lifecycle';
+import type { LifecycleAction, SandboxDetails } from '../core/types';
 import { cleanupSandboxes, createSandbox, LIFECYCLE_TOOLS, listSandboxes, listSnapshots } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { detailsUri } from './details-document';
@@ -38,7 +39,6 @@ type Action = LifecycleAction;
 /** The tree item's context flag that allows the action (see tree-model.ts). */
 const actionFlag = (action: Action) => `can-${action}`;
 /** Shown in the tree from the moment the action is requested (deletes are left alone: the row goes when the API says). */
-const ACTION_TRANSITION: Partial<Record<Action, SandboxState>> = { start: 'starting', stop: 'stopping', archive: 'archiving' };
 
 function selectedSandboxes(item: unknown, selected: unknown): SandboxDetails[] {
   const nodes = (Array.isArray(selected) && selected.length ? selected : item ? [item] : []) as Node[];
@@ -78,7 +78,8 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   const ids = targets.map((x) => x.id);
   const tool = LIFECYCLE_TOOLS[action];
   const { verb, ongoing, pastTense } = tool.lifecycle;
-  const shown = ACTION_TRANSITION[action];
+  // A delete's row goes away; the others show their spinner until the API reports the next state.
+  const shown = action === 'delete' ? undefined : ONGOING_STATE[action];
   if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), shown);
   const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`);
   void s.store.settleTransition(ids);
@@ -273,7 +274,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       await vscode.window.showTextDocument(doc, { preview: true });
     },
     'daytona.showMcpLog': async () => {
-      const path = defaultAuditLogPath();
+      const path = auditLogPath();
       if (!existsSync(path)) {
         void vscode.window.showInformationMessage(`Daytona: no MCP activity yet; the audit log will appear at ${path}.`);
         return;

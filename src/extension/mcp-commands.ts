@@ -4,9 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { defaultAuditLogPath } from '../core/audit-log';
 import type { Credentials } from '../core/credentials';
-import { stableServerPath, writeCredentialsFile } from '../core/daytona-home';
+import { stableServerPath, writeCredentialsFile, auditLogPath } from '../core/daytona-home';
 import {
   agentStatuses,
   configSnippetText,
@@ -163,7 +162,7 @@ export async function statusFacts(h: McpCommandHost): Promise<StatusFacts> {
     target: creds.target,
     editor: h.registration.mode === 'vscode-provider' ? 'registered (MCP server definition provider)' : h.registration.mode === 'cursor-api' ? 'registered (Cursor MCP API)' : 'no built-in MCP API; use Init MCP for file-based agents',
     stableServer: existsSync(stableServerPath()) ? stableServerPath() : undefined,
-    auditLog: defaultAuditLogPath(),
+    auditLog: auditLogPath(),
     agents: await agentStatuses(defaultHostContext(workspaceDir())),
   };
 }

@@ -4,14 +4,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AuditLog, redactArguments, defaultAuditLogPath } from '../../src/core/audit-log';
+import { AuditLog, redactArguments } from '../../src/core/audit-log';
+import { auditLogPath } from '../../src/core/daytona-home';
 import { SENTINEL_KEY } from '../helpers/secrets';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'audit-'));
 
 test('default path is ~/.daytona/daytona-mcp.log, DAYTONA_MCP_LOG overrides', () => {
-  assert.equal(defaultAuditLogPath({ HOME: '/h' }), '/h/.daytona/daytona-mcp.log');
-  assert.equal(defaultAuditLogPath({ HOME: '/h', DAYTONA_MCP_LOG: '/x/y.log' }), '/x/y.log');
+  assert.equal(auditLogPath({ HOME: '/h' }), '/h/.daytona/daytona-mcp.log');
+  assert.equal(auditLogPath({ HOME: '/h', DAYTONA_MCP_LOG: '/x/y.log' }), '/x/y.log');
 });
 
 test('creates folder 0700 and file 0600, one JSON object per line, secrets scrubbed', () => {
