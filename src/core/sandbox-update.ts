@@ -7,17 +7,10 @@
 import { ToolError } from './errors';
 import type { CallOptions, DaytonaGateway, IntervalKind } from './gateway';
 import { waitUntilSettled } from './lifecycle';
-import type { Resources, SandboxDetails } from './types';
+import type { Resources, SandboxDetails, SandboxSettings } from './types';
 
-export interface SandboxChanges {
-  cpu?: number;
-  memory?: number;
-  disk?: number;
-  autoStopMinutes?: number;
-  autoArchiveMinutes?: number;
-  autoDeleteMinutes?: number;
-  public?: boolean;
-}
+/** The settings a call asks to change (absent = keep). */
+export type SandboxChanges = SandboxSettings;
 
 export const RESIZE_RULE =
   'A started sandbox can only grow CPU and memory; disk changes only while stopped and only grows; GPU never changes.';

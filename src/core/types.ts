@@ -93,7 +93,18 @@ export interface ListQuery {
   cursor?: string;
 }
 
-export interface CreateParams {
+/** What can be set at creation and changed later (update_sandbox): size, idle intervals, public preview. */
+export interface SandboxSettings {
+  cpu?: number;
+  memory?: number;
+  disk?: number;
+  autoStopMinutes?: number;
+  autoArchiveMinutes?: number;
+  autoDeleteMinutes?: number;
+  public?: boolean;
+}
+
+export interface CreateParams extends SandboxSettings {
   name?: string;
   /** Exclusive with dockerfile; resources then come from the snapshot. */
   snapshot?: string;
@@ -101,14 +112,7 @@ export interface CreateParams {
   dockerfile?: string;
   language?: string;
   labels: Record<string, string>;
-  cpu?: number;
-  memory?: number;
-  disk?: number;
-  autoStopMinutes?: number;
-  autoArchiveMinutes?: number;
-  autoDeleteMinutes?: number;
   env?: Record<string, string>;
-  public?: boolean;
 }
 
 /** What resize changes: whole CPUs, GiB of memory and disk. */
