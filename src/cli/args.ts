@@ -88,6 +88,11 @@ export function maxCreateOption(flag: string | true | undefined, env: string | u
   return { max: DEFAULT_MAX_CREATE, from: 'default' };
 }
 
+/** `--max-create N` of `init` / `config`: written into the agent's entry; absent = the server's own default. */
+export function entryMaxCreate(flag: string | true | undefined): number | undefined {
+  return flag === undefined ? undefined : maxCreateOption(flag === true ? '' : flag, undefined).max;
+}
+
 /** `--profile NAME` (else DAYTONA_PROFILE, read by resolveCredentials): the Daytona CLI profile to use. */
 export function profileOption(raw: string | true | undefined): string | undefined {
   if (typeof raw !== 'string') return undefined;

@@ -1,14 +1,21 @@
 /** `config [agent]`: the exact JSON (TOML for Codex) to paste into an agent's config, with its wrapper and no key. */
 import { stableServerPath } from '../core/daytona-home';
 import { configSnippetText, HOSTS, HOST_IDS, isHostId } from '../registration';
-import { parseArgs, toolsOption, UsageError } from './args';
+import { entryMaxCreate, parseArgs, profileOption, toolsOption, UsageError } from './args';
 import { currentLaunch } from './init';
 
 export function configCommand(argv: readonly string[]): void {
-  const args = parseArgs(argv, { flags: ['read-only'], values: ['tools'] });
+  const args = parseArgs(argv, { flags: ['read-only'], values: ['tools', 'profile', 'max-create'] });
   const [host = 'cursor', ...extra] = args.positionals;
   if (!isHostId(host) || extra.length) throw new UsageError(`config takes one optional agent: ${HOST_IDS.join(', ')}.`);
-  process.stdout.write(configSnippetText(host, currentLaunch(), { readOnly: args.options.has('read-only'), tools: toolsOption(args.options.get('tools')) }));
+  process.stdout.write(
+    configSnippetText(host, currentLaunch(), {
+      readOnly: args.options.has('read-only'),
+      tools: toolsOption(args.options.get('tools')),
+      profile: profileOption(args.options.get('profile')),
+      maxCreate: entryMaxCreate(args.options.get('max-create')),
+    }),
+  );
   const where = HOSTS[host].configPaths({ platform: process.platform, env: process.env, workspaceDir: '<workspace>' }).map((l) => l.path);
   process.stderr.write(
     `Paste into ${where.join(' or ')}.\n` +

@@ -8,7 +8,7 @@ import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from
 import { writeCredentialsFile } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOSTS, HOST_IDS, httpToken, scopeFor, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
-import { checkProfile, existingFolder, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
+import { checkProfile, entryMaxCreate, existingFolder, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
   return { runtimePath: process.execPath, runAsNode: Boolean(process.versions.electron), serverSource: resolve(process.argv[1] ?? __filename) };
@@ -67,7 +67,7 @@ async function checkBeforeWriting(creds: Credentials, skip: boolean): Promise<st
 }
 
 export async function initCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port', 'profile'] });
+  const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port', 'profile', 'max-create'] });
   const [host, ...extra] = args.positionals;
   if (!host || !isHostId(host) || extra.length) {
     throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
@@ -87,6 +87,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   // A host whose only file lives in the folder (VS Code) uses the current one when none is named.
   const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : scope === 'workspace' ? process.cwd() : undefined;
   const tools = toolsOption(args.options.get('tools'));
+  const maxCreate = entryMaxCreate(args.options.get('max-create'));
   let checked: string | undefined;
   try {
     checked = await checkBeforeWriting(creds, args.options.has('no-check'));
@@ -110,6 +111,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       tools,
       // The agent's server uses that profile (its own key or token, URL and organisation).
       profile,
+      maxCreate,
       inlineKey: inline ? creds.apiKey : undefined,
       http,
       allowSecretInRepo: args.options.has('allow-secret-in-repo'),

@@ -25,7 +25,7 @@ Commands:
                       HTTP, bearer token in ~/.daytona/mcp/http.json).
   init <${HOST_IDS.join('|')}> [--workspace DIR] [--dry-run]
        [--read-only] [--tools a,b] [--inline-key] [--http [--port N]]
-       [--no-check] [--allow-secret-in-repo] [--profile NAME]
+       [--no-check] [--allow-secret-in-repo] [--profile NAME] [--max-create N]
                       Register the server in that agent's config file (comments
                       and other servers are kept; a backup is written). The key
                       goes to ~/.daytona/mcp/credentials.json (0600), not the
@@ -33,7 +33,7 @@ Commands:
                       first (one API call): a rejected key or wrong URL is
                       refused, an unreachable API only warns; --no-check skips
                       the call (offline). DIR must be an existing folder.
-  config [agent] [--read-only] [--tools a,b]
+  config [agent] [--read-only] [--tools a,b] [--profile NAME] [--max-create N]
                       Print the JSON (TOML for codex) to paste into an agent's
                       config (no key).
   status [--json] [--profile NAME]

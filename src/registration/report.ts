@@ -5,11 +5,14 @@ import { buildStdioEntry, isOfficialDaytonaEntry, SERVER_NAME } from './entry';
 import { HOSTS, HOST_IDS, onPath, type FileExists, type HostContext, type HostId } from './hosts';
 import { renderTomlTable } from './toml-text';
 import { stableServerPath } from '../core/daytona-home';
-import { entryArgs, type ServerLaunch } from './install';
+import { entryArgs, type InitOptions, type ServerLaunch } from './install';
+
+/** What an entry's arguments say besides the server itself (entryArgs). */
+type EntryOptions = Pick<InitOptions, 'readOnly' | 'tools' | 'maxCreate' | 'profile'>;
 import type { JsonObject } from './json';
 
 /** The paste-able text for a host: JSON with its wrapper, or Codex's TOML table. */
-export function configSnippetText(host: HostId, launch: Pick<ServerLaunch, 'runtimePath' | 'runAsNode'>, o: { readOnly?: boolean; tools?: string[] } = {}): string {
+export function configSnippetText(host: HostId, launch: Pick<ServerLaunch, 'runtimePath' | 'runAsNode'>, o: EntryOptions = {}): string {
   const snippet = configSnippet(host, launch, o);
   if (HOSTS[host].format !== 'toml') return `${JSON.stringify(snippet, null, 2)}\n`;
   const servers = snippet[HOSTS[host].topKey] as JsonObject;
@@ -36,7 +39,7 @@ export function hostChoices(ctx: HostContext, here?: HostId, opts: { exists?: Fi
 }
 
 /** The paste-able JSON for a host, wrapper included, launching the stable copy; never a key. */
-export function configSnippet(host: HostId, launch: Pick<ServerLaunch, 'runtimePath' | 'runAsNode'>, o: { readOnly?: boolean; tools?: string[] } = {}): JsonObject {
+export function configSnippet(host: HostId, launch: Pick<ServerLaunch, 'runtimePath' | 'runAsNode'>, o: EntryOptions = {}): JsonObject {
   const entry = buildStdioEntry({ hostId: host, runtimePath: launch.runtimePath, runAsNode: launch.runAsNode, serverPath: stableServerPath(), args: entryArgs(o) });
   return { [HOSTS[host].topKey]: { [SERVER_NAME]: entry } };
 }

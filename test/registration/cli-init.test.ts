@@ -125,6 +125,22 @@ test('config prints the paste-able JSON with its wrapper and no key; status repo
   assert.match(s.stdout, /Cursor\s+global\s+configured/);
 });
 
+test('init and config write the creation limit and the profile into the entry; a bad limit exits 2 and writes nothing', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-limit-'));
+  assert.equal((await cli(home, ['init', 'cursor', '--max-create', '5'], withKey())).status, 0);
+  const entry = parse(readFileSync(configPaths(home).cursor, 'utf8')).mcpServers.daytona;
+  assert.deepEqual(entry.args.slice(1), ['start', '--max-create', '5']);
+  const c = await cli(home, ['config', 'cursor', '--profile', 'work', '--max-create', '0'], withKey());
+  assert.equal(c.status, 0, c.stderr);
+  const args: string[] = JSON.parse(c.stdout).mcpServers.daytona.args.slice(1);
+  assert.ok(args.join(' ').includes('--max-create 0') && args.join(' ').includes('--profile work'), args.join(' '));
+  const other = mkdtempSync(join(tmpdir(), 'init-limit-bad-'));
+  const bad = await cli(other, ['init', 'cursor', '--max-create', 'lots'], withKey());
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--max-create takes a whole number of sandboxes \(0 = unlimited\)/);
+  assert.equal(existsSync(configPaths(other).cursor), false);
+});
+
 test('a credentials file others can read is refused, with the fix in the error', async () => {
   const home = mkdtempSync(join(tmpdir(), 'init-perm-'));
   assert.equal((await cli(home, ['init', 'cursor'], withKey())).status, 0);
