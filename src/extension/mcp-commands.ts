@@ -2,6 +2,7 @@
  * "Daytona: Init MCP", "Daytona: Show MCP Config" and "Daytona: MCP Status": the palette twins of
  * the CLI's init / config / status, sharing src/registration with it.
  */
+import { whereText } from './profile-model';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import type { Credentials } from '../core/credentials';
@@ -157,6 +158,7 @@ export async function showMcpConfig(h: McpCommandHost): Promise<void> {
 export async function statusFacts(h: McpCommandHost): Promise<StatusFacts> {
   const creds = h.credentials();
   return {
+    where: whereText(creds),
     keyOrigin: creds.origin,
     apiUrl: creds.apiUrl,
     target: creds.target,

@@ -21,6 +21,8 @@ export function describeStore(store: StoreView): string {
 }
 
 export interface StatusFacts {
+  /** Where the editor acts: CLI profile and organisation, or the key's source (profile-model whereText). */
+  where: string | undefined;
   keyOrigin: string;
   apiUrl: string;
   target: string | undefined;
@@ -36,6 +38,7 @@ export function statusMarkdown(facts: StatusFacts, store: StoreView): string {
   const lines = [
     '# Daytona MCP status',
     '',
+    `- **Acting as**: ${facts.where ?? 'no credential yet (Set API Key, or log in with the Daytona CLI)'}`,
     `- **API key**: ${facts.keyOrigin}`,
     `- **API**: ${facts.apiUrl}${facts.target ? ` (target ${facts.target})` : ''} — ${describeStore(store)}`,
     `- **This editor**: ${facts.editor}`,

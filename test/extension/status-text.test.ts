@@ -23,6 +23,7 @@ after(async () => {
 });
 
 const facts: StatusFacts = {
+  where: 'work · org 5d2e9a71-1c2…',
   keyOrigin: 'the editor (secret storage)',
   apiUrl: 'http://127.0.0.1/api',
   target: 'us',
@@ -43,6 +44,8 @@ test('the page gives the store\'s counts, equal to the tree\'s, also right after
   await store.refresh();
   const page = statusMarkdown(facts, store);
   assert.match(page, /^# Daytona MCP status\n/);
+  assert.match(page, /- \*\*Acting as\*\*: work · org 5d2e9a71-1c2…\n/);
+  assert.match(statusMarkdown({ ...facts, where: undefined }, store), /- \*\*Acting as\*\*: no credential yet \(Set API Key, or log in with the Daytona CLI\)/);
   assert.match(page, /- \*\*API\*\*: http:\/\/127\.0\.0\.1\/api \(target us\) — reachable; 4 sandboxes, 2 running\n/);
   assert.match(page, /not installed yet \(run Init MCP\)/);
 
