@@ -110,6 +110,26 @@ async function clickDialogButton(page: Page, label: string): Promise<void> {
   await clickUntil(button, async () => !(await button.isVisible()), { what: `dialog button "${label}"` });
 }
 
+/** A scenario whose failure prints the step, a screenshot path and the tails of the editor's logs. */
+function scenarioOf(version: string, editor: () => { wb: Workbench; server: CodeServer }) {
+  return (name: string, fn: () => Promise<void>) =>
+    test(name, { skip: missing }, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        const { wb, server } = editor();
+        const shotPath = await screenshot(wb.page, `daytona-${version}-FAILED-${name.slice(0, 40)}`).catch(() => '(no screenshot)');
+        const tail = (text: string) => text.split('\n').slice(-40).join('\n');
+        const logs = filesUnder(server.logsDir).filter((f) => /exthost\.log$|Daytona\.log$/.test(f));
+        console.error(
+          `[e2e] ${version}: step "${name}" failed\n  screenshot: ${shotPath}\n--- code-server output (tail) ---\n${tail(server.serverLog())}` +
+            logs.map((f) => `\n--- ${f} (tail) ---\n${tail(readFileSync(f, 'utf8'))}`).join(''),
+        );
+        throw err;
+      }
+    });
+}
+
 for (const version of versions) {
   describe(`Daytona extension in code-server "${version}"`, { timeout: 600_000 }, () => {
     let emu: Emulator;
@@ -121,22 +141,7 @@ for (const version of versions) {
     /** The Daytona output channel as the editor wrote it to its log folder. */
     const daytonaLog = () => filesUnder(server.logsDir).filter((f) => /Daytona\.log$/.test(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
 
-    /** A scenario whose failure prints the step, a screenshot path and the tails of the editor's logs. */
-    const scenario = (name: string, fn: () => Promise<void>) =>
-      test(name, { skip: missing }, async () => {
-        try {
-          await fn();
-        } catch (err) {
-          const shotPath = await screenshot(wb.page, `daytona-${version}-FAILED-${name.slice(0, 40)}`).catch(() => '(no screenshot)');
-          const tail = (text: string) => text.split('\n').slice(-40).join('\n');
-          const exthost = filesUnder(server.logsDir).filter((f) => /exthost\.log$|Daytona\.log$/.test(f));
-          console.error(
-            `[e2e] ${version}: step "${name}" failed\n  screenshot: ${shotPath}\n--- code-server output (tail) ---\n${tail(server.serverLog())}` +
-              exthost.map((f) => `\n--- ${f} (tail) ---\n${tail(readFileSync(f, 'utf8'))}`).join(''),
-          );
-          throw err;
-        }
-      });
+    const scenario = scenarioOf(version, () => ({ wb, server }));
 
     before(async () => {
       if (missing) return;
@@ -443,18 +448,7 @@ for (const version of versions) {
     const stateOf = (name: string) => emu.sandboxes().find((s) => s.name === name)?.state;
     const statusBar = (text: string) => wb.page.locator(`.part.statusbar [aria-label="${text}"]`).first();
 
-    const scenario = (name: string, fn: () => Promise<void>) =>
-      test(name, { skip: missing }, async () => {
-        try {
-          await fn();
-        } catch (err) {
-          const shotPath = await screenshot(wb.page, `daytona-${version}-FAILED-${name.slice(0, 40)}`).catch(() => '(no screenshot)');
-          const tail = (text: string) => text.split('\n').slice(-40).join('\n');
-          const logs = filesUnder(server.logsDir).filter((f) => /exthost\.log$|Daytona\.log$/.test(f));
-          console.error(`[e2e] ${version}: step "${name}" failed\n  screenshot: ${shotPath}` + logs.map((f) => `\n--- ${f} (tail) ---\n${tail(readFileSync(f, 'utf8'))}`).join(''));
-          throw err;
-        }
-      });
+    const scenario = scenarioOf(version, () => ({ wb, server }));
 
     before(async () => {
       if (missing) return;
