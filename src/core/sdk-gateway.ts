@@ -309,10 +309,11 @@ class SdkGateway implements DaytonaGateway {
     try {
       await this.call(true, opts, (cfg) => this.api.deleteSandbox(id, undefined, cfg));
     } catch (err) {
-      // A lost answer (reset, timeout, 5xx) or a retry that finds it gone (404) says nothing about
-      // whether the first request worked: ask the API before reporting.
+      // A lost answer (reset, timeout, 5xx), or a retry that finds it gone (404) or still on its way
+      // out (refused: a state change in progress — the first request's), says nothing about whether
+      // the first request worked: ask the API before reporting.
       const e = toToolError(err);
-      if (!['not_found', 'network', 'timeout'].includes(e.kind) || opts?.signal?.aborted) throw e;
+      if (!['not_found', 'network', 'timeout', 'invalid_state', 'conflict'].includes(e.kind) || opts?.signal?.aborted) throw e;
       if (await this.isGone(id, opts)) return;
       throw e;
     }

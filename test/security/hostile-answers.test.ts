@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { assertErrorResult, callTool, dataOf, textOf } from '../reliability/util';
 import { serverBehindHostileApi } from './hostile-api';
 
-const rig = serverBehindHostileApi();
+// Deletes take a minute here, so the retry of a delete whose answer was lost always meets the sandbox
+// still destroying (the API refuses: a state change in progress) — never by luck of timing.
+const rig = serverBehindHostileApi({ transitionMs: { delete: 60_000 } });
 
 describe('security: truthful results under hostile answers', () => {
   test('a delete whose answer was lost is reported deleted, not not_found', async () => {

@@ -8,7 +8,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
-import { startEmulator, type Emulator } from '../emulator/emulator';
+import { startEmulator, type Emulator, type TransitionMsOption } from '../emulator/emulator';
 import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
 
@@ -107,10 +107,10 @@ export interface HostileRig {
  * For one test file: the emulator, this proxy in front of it, and our MCP server spawned with the proxy
  * as its API URL; started before the file's tests and closed after them.
  */
-export function serverBehindHostileApi(): HostileRig {
+export function serverBehindHostileApi(opts: { transitionMs?: TransitionMsOption } = {}): HostileRig {
   const rig = {} as { emu: Emulator; hostile: HostileApi; server: SpawnedServer };
   before(async () => {
-    rig.emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 30 });
+    rig.emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: opts.transitionMs ?? 30 });
     rig.hostile = await startHostileApi(new URL(rig.emu.url).origin);
     rig.server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: `${rig.hostile.url}/api` } });
   });
