@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { SandboxDetails, SandboxState } from '../core/types';
-import { forkSandboxTool, getPreviewUrlTool, getSandbox, snapshotSandboxTool, updateSandboxTool } from '../core/tools';
+import { TOOLS } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { AUTO_STOP_CHOICES, parseMinutes, parsePort, parseResize, sizeText } from './change-input';
 import type { SandboxStore } from './sandbox-store';
@@ -40,7 +40,7 @@ async function fork(s: ChangeServices, x: SandboxDetails): Promise<void> {
   });
   if (name === undefined) return;
   await change(s, x, 'forking', () =>
-    runTool(s, forkSandboxTool, { sandbox: x.id, ...(name.trim() ? { name: name.trim() } : {}) }, `Forking ${x.name}…`, `fork ${x.name}`),
+    runTool(s, TOOLS.forkSandboxTool, { sandbox: x.id, ...(name.trim() ? { name: name.trim() } : {}) }, `Forking ${x.name}…`, `fork ${x.name}`),
   );
 }
 
@@ -52,7 +52,7 @@ async function snapshot(s: ChangeServices, x: SandboxDetails): Promise<void> {
     validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,254}$/.test(v.trim()) ? undefined : 'Letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit.'),
   });
   if (!name?.trim()) return;
-  await change(s, x, 'snapshotting', () => runTool(s, snapshotSandboxTool, { sandbox: x.id, name: name.trim() }, `Saving ${x.name} as ${name.trim()}…`, `save ${x.name} as a snapshot`));
+  await change(s, x, 'snapshotting', () => runTool(s, TOOLS.snapshotSandboxTool, { sandbox: x.id, name: name.trim() }, `Saving ${x.name} as ${name.trim()}…`, `save ${x.name} as a snapshot`));
 }
 
 async function resize(s: ChangeServices, x: SandboxDetails): Promise<void> {
@@ -69,7 +69,7 @@ async function resize(s: ChangeServices, x: SandboxDetails): Promise<void> {
   if (text === undefined) return;
   const parsed = parseResize(text, x);
   if (!parsed.ok) return;
-  await change(s, x, 'resizing', () => runTool(s, updateSandboxTool, { sandbox: x.id, ...parsed.value }, `Resizing ${x.name}…`, `resize ${x.name}`));
+  await change(s, x, 'resizing', () => runTool(s, TOOLS.updateSandboxTool, { sandbox: x.id, ...parsed.value }, `Resizing ${x.name}…`, `resize ${x.name}`));
 }
 
 async function autoStop(s: ChangeServices, x: SandboxDetails): Promise<void> {
@@ -94,7 +94,7 @@ async function autoStop(s: ChangeServices, x: SandboxDetails): Promise<void> {
     if (!r?.ok) return;
     minutes = r.value;
   }
-  await change(s, x, undefined, () => runTool(s, updateSandboxTool, { sandbox: x.id, autoStopMinutes: minutes }, `Setting auto-stop of ${x.name}…`, `set the auto-stop of ${x.name}`));
+  await change(s, x, undefined, () => runTool(s, TOOLS.updateSandboxTool, { sandbox: x.id, autoStopMinutes: minutes }, `Setting auto-stop of ${x.name}…`, `set the auto-stop of ${x.name}`));
 }
 
 async function preview(s: ChangeServices, x: SandboxDetails, open: boolean): Promise<void> {
@@ -109,7 +109,7 @@ async function preview(s: ChangeServices, x: SandboxDetails, open: boolean): Pro
   });
   const port = text === undefined ? undefined : parsePort(text);
   if (!port?.ok) return;
-  const outcome = await runTool(s, getPreviewUrlTool, { sandbox: x.id, port: port.value }, `Getting a preview URL for port ${port.value} of ${x.name}…`, `get a preview URL for ${x.name}`);
+  const outcome = await runTool(s, TOOLS.getPreviewUrlTool, { sandbox: x.id, port: port.value }, `Getting a preview URL for port ${port.value} of ${x.name}…`, `get a preview URL for ${x.name}`);
   if (!outcome) return;
   const { url, expiresAt } = outcome.data as { url: string; expiresAt: string | null };
   if (open) {
@@ -121,7 +121,7 @@ async function preview(s: ChangeServices, x: SandboxDetails, open: boolean): Pro
 }
 
 async function buildLog(s: ChangeServices, x: SandboxDetails): Promise<void> {
-  const outcome = await runTool(s, getSandbox, { sandbox: x.id }, `Reading the build log of ${x.name}…`, `read the build log of ${x.name}`);
+  const outcome = await runTool(s, TOOLS.getSandbox, { sandbox: x.id }, `Reading the build log of ${x.name}…`, `read the build log of ${x.name}`);
   if (!outcome) return;
   const tail = (outcome.data as { buildLogTail?: string | null }).buildLogTail;
   const content = tail
