@@ -10,7 +10,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { CLI, spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { callTool as callOn, CLI, dataOf as data, serverPool, spawnServer, textOf as text, type SpawnedServer } from '../helpers/mcp-client';
+import { waitFor } from '../helpers/wait';
 import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
 import { ALL_TOOLS, TOOL_NAMES } from '../../src/core/tools';
 
@@ -19,31 +20,18 @@ const READ_ONLY_NAMES = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map(
 
 let emu: Emulator;
 let server: SpawnedServer;
-const spawned: SpawnedServer[] = [];
+const servers = serverPool(() => emu.url);
+const spawnWith = servers.spawn;
 
-async function spawnWith(opts: Parameters<typeof spawnServer>[0] = {}): Promise<SpawnedServer> {
-  const s = await spawnServer({ ...opts, env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, ...opts.env } });
-  spawned.push(s);
-  return s;
-}
-
-async function callTool(name: string, args: Record<string, unknown>, s = server): Promise<CallToolResult> {
-  return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
-}
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const data = (r: CallToolResult) => r.structuredContent as any;
+/** Calls a tool on the server of the suite, or on `s`. */
+const callTool = (name: string, args: Record<string, unknown>, s = server): Promise<CallToolResult> => callOn(s, name, args);
 
 before(async () => {
   emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
   server = await spawnWith();
 });
 after(async () => {
-  for (const s of spawned) {
-    await s.close();
-    assertNoSecret(s.stderr(), 'server stderr');
-    assertNoSecret(s.log(), 'audit log');
-  }
+  await servers.closeAll();
   await emu.close();
 });
 beforeEach(() => emu.reset('none'));
@@ -87,8 +75,7 @@ describe('discovery', () => {
   });
 
   test('starts and lists tools without any API key; a call then explains how to set one', async () => {
-    const s = await spawnServer({ env: {} });
-    spawned.push(s);
+    const s = servers.add(await spawnServer({ env: {} }));
     assert.equal((await s.client.listTools()).tools.length, TOOL_NAMES.length);
     const r = await callTool('list_sandboxes', {}, s);
     assert.equal(r.isError, true);
@@ -339,12 +326,4 @@ function runCli(args: string[], stdin: string, env: Record<string, string> = {})
     p.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
     p.stdin.end(stdin);
   });
-}
-
-async function waitFor(cond: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
