@@ -5,12 +5,12 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { callTool as callOn, CLI, dataOf as data, serverPool, spawnServer, textOf as text, type SpawnedServer } from '../helpers/mcp-client';
+import { callTool as callOn, dataOf as data, serverPool, spawnServer, textOf as text, type SpawnedServer } from '../helpers/mcp-client';
+import { runCliWithInput } from '../helpers/run-cli';
 import { waitFor } from '../helpers/wait';
 import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
 import { ALL_TOOLS, TOOL_NAMES } from '../../src/core/tools';
@@ -315,15 +315,5 @@ describe('audit log and process hygiene', () => {
   });
 });
 
-function runCli(args: string[], stdin: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: '/usr/bin:/bin', HOME: server.home, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c));
-    p.stderr.on('data', (c: Buffer) => (stderr += c));
-    p.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
-    p.stdin.end(stdin);
-  });
-}
+/** The CLI with the suite server's HOME, `stdin` piped in. */
+const runCli = (args: string[], stdin: string, env: Record<string, string> = {}) => runCliWithInput(args, { HOME: server.home, ...env }, stdin);

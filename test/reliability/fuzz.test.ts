@@ -27,7 +27,9 @@ import type { AnyTool } from '../../src/core/tool';
 import { ERROR_KINDS, ToolError } from '../../src/core/errors';
 import { redactArguments } from '../../src/core/audit-log';
 import { createMcpServer } from '../../src/mcp/server';
-import { prng, type Json } from './util';
+import { prng } from '../helpers/prng';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const SEED = 20_240_601;
 const MIN_INVALID = 1_000;

@@ -15,7 +15,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { assertErrorResult, callTool, spawnServer, textOf, type SpawnedServer } from '../helpers/mcp-client';
 import { OTHER_KEY, SENTINEL_KEY } from '../helpers/secrets';
-import { runCli, type CliRun } from './util';
+import { runCliWithInput as runCli, type CliRun } from '../helpers/run-cli';
 
 const SECRETS = [SENTINEL_KEY, OTHER_KEY];
 

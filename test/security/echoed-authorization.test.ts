@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { callTool, spawnServer, textOf, type SpawnedServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { runCli } from '../reliability/util';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
 import { startHostileApi, type HostileAction, type HostileApi } from './hostile-api';
 
 const STATUSES: Array<{ status: number; html?: boolean }> = [

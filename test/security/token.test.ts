@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { waitFor } from '../helpers/wait';
-import { runCli } from '../reliability/util';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
 import { rawPost, startHttpServer } from './helpers';
 import { otherUid, otherUserUnavailable, runAsOther, spawnAsOther } from './other-user';
 
