@@ -81,7 +81,9 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   // A delete's row goes away; the others show their spinner until the API reports the next state.
   const shown = action === 'delete' ? undefined : ONGOING_STATE[action];
   if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), shown);
-  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`);
+  // Several at once: each is read again right before acting and skipped if it changed since it was shown.
+  const seen = targets.length > 1 ? { seen: new Map(targets.map((x) => [x.id, x.state] as const)) } : undefined;
+  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`, seen);
   void s.store.settleTransition(ids);
   if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data), s.log);
 }

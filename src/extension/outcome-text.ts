@@ -59,11 +59,17 @@ export function createOutcome(data: { sandboxes: ReadonlyArray<{ name: string }>
 }
 
 /** cleanup_sandboxes: `deleted` and `failed` by name. */
-export function cleanupOutcome(data: { deleted: ReadonlyArray<{ name: string }>; failed: readonly Failure[] }): OutcomeText {
+export function cleanupOutcome(data: { deleted: ReadonlyArray<{ name: string }>; failed: readonly Failure[]; skipped?: ReadonlyArray<{ name: string; reason: string }> }): OutcomeText {
   const out = describeOutcome('deleted', 'delete', data.deleted.map((s) => s.name), data.failed);
   // A bulk clean-up also says how many: "Deleted 2 sandboxes: docs-preview and analytics-etl."
   const n = data.deleted.length;
-  return n > 1 ? { ...out, text: out.text.replace(/^Deleted /, `Deleted ${n} sandboxes: `) } : out;
+  const counted = n > 1 ? { ...out, text: out.text.replace(/^Deleted /, `Deleted ${n} sandboxes: `) } : out;
+  // Those that changed since they were listed were left alone: say which and why.
+  const skipped = data.skipped ?? [];
+  if (!skipped.length) return counted;
+  const why = skipped.map((k) => `${k.name} (${k.reason})`).join(', ');
+  const text = n || data.failed.length ? `${counted.text.replace(/\.$/, '')}; skipped ${why}.` : `Deleted nothing: skipped ${why}.`;
+  return { level: counted.level === 'error' ? 'error' : 'warning', text };
 }
 
 function capitalise(s: string): string {
