@@ -28,7 +28,7 @@ function makeStore(opts: Partial<ConstructorParameters<typeof SandboxStore>[0]> 
 }
 
 before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0 }); // kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
 });
 after(async () => {
   stores.forEach((s) => s.dispose());
