@@ -96,9 +96,19 @@ export class SandboxStore {
     }
   }
 
-  /** The action finished (or failed): drop the optimistic states and reload. */
-  settleTransition(ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.pending.delete(id);
+  /**
+   * The action finished (or failed): drop the optimistic states and reload. `reported` holds the
+   * states the action itself read fresh (id → state; `destroyed` = gone): the API's list is
+   * eventually consistent and may still show the old state for a while, so each is shown until the
+   * list reports something other than the state before the action.
+   */
+  settleTransition(ids: readonly string[], reported?: ReadonlyMap<string, SandboxState>): Promise<void> {
+    for (const id of ids) {
+      const now = reported?.get(id);
+      const before = this.pending.get(id)?.from ?? this.items.find((s) => s.id === id)?.state;
+      if (now !== undefined && before !== undefined && now !== before) this.pending.set(id, { from: before, shown: now });
+      else this.pending.delete(id);
+    }
     return this.refresh();
   }
 
@@ -229,14 +239,16 @@ export class SandboxStore {
     if (!this.pending.size) return list;
     const seen = new Set(list.map((s) => s.id));
     for (const id of [...this.pending.keys()]) if (!seen.has(id)) this.pending.delete(id);
-    return list.map((s) => {
+    return list.flatMap((s) => {
       const p = this.pending.get(s.id);
-      if (!p) return s;
+      if (!p) return [s];
+      // A deleted one stays hidden while the list still shows it (as before, or already as destroying).
+      if (p.shown === 'destroyed' && (s.state === p.from || s.state === 'destroying')) return [];
       if (s.state !== p.from) {
         this.pending.delete(s.id);
-        return s;
+        return [s];
       }
-      return { ...s, state: p.shown };
+      return [{ ...s, state: p.shown }];
     });
   }
 

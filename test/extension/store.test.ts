@@ -195,3 +195,26 @@ test('an action started from the editor shows its transitional state at once, un
   await store.settleTransition([id]);
   assert.equal(store.sandboxes[0]!.state, 'stopped');
 });
+
+test('after an editor action the tree shows what the action read fresh, while the eventually consistent list still lags', async () => {
+  // A list surely stale for the whole test (the real one lags by seconds).
+  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 60_000 });
+  const c = testContext(lagging.url);
+  try {
+    const web = lagging.seedSandbox({ name: 'web', state: 'started' });
+    const old = lagging.seedSandbox({ name: 'old', state: 'stopped' });
+    const { store } = makeStore({}, () => c);
+    store.setVisible(true);
+    await store.refresh();
+    store.markTransition([web.id], 'stopping');
+    const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: true }, c);
+    await store.settleTransition([web.id], new Map([[web.id, stop.data.results[0]!.state!]]));
+    assert.equal(store.sandboxes.find((s) => s.id === web.id)?.state, 'stopped', 'not the stale "started" of the list');
+    assert.equal(store.hasTransitions, true, 'and it keeps polling fast until the list catches up');
+    await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
+    assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
+  } finally {
+    await c.provider.dispose();
+    await lagging.close();
+  }
+});
