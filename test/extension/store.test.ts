@@ -8,6 +8,7 @@ import { SandboxStore } from '../../src/extension/sandbox-store';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { ToolError } from '../../src/core/errors';
+import type { SandboxState } from '../../src/core/types';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -208,7 +209,7 @@ test('after an editor action the tree shows what the action read fresh, while th
     await store.refresh();
     store.markTransition([web.id], 'stopping');
     const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: true }, c);
-    await store.settleTransition([web.id], new Map([[web.id, stop.data.results[0]!.state!]]));
+    await store.settleTransition([web.id], new Map([[web.id, stop.data.results[0]!.state as SandboxState]]));
     assert.equal(store.sandboxes.find((s) => s.id === web.id)?.state, 'stopped', 'not the stale "started" of the list');
     assert.equal(store.hasTransitions, true, 'and it keeps polling fast until the list catches up');
     await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
