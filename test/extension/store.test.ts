@@ -198,8 +198,9 @@ test('an action started from the editor shows its transitional state at once, un
 });
 
 test('after an editor action the tree shows what the action read fresh, while the eventually consistent list still lags', async () => {
-  // A list surely stale for the whole test (the real one lags by seconds).
-  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 60_000 });
+  // The emulator's clock moves only when told: the list (500 ms behind, the default) shows each step exactly.
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
   const c = testContext(lagging.url);
   try {
     const web = lagging.seedSandbox({ name: 'web', state: 'started' });
@@ -207,11 +208,21 @@ test('after an editor action the tree shows what the action read fresh, while th
     const { store } = makeStore({}, () => c);
     store.setVisible(true);
     await store.refresh();
+    const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
     store.markTransition([web.id], 'stopping');
-    const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: true }, c);
-    await store.settleTransition([web.id], new Map([[web.id, stop.data.results[0]!.state as SandboxState]]));
-    assert.equal(store.sandboxes.find((s) => s.id === web.id)?.state, 'stopped', 'not the stale "started" of the list');
-    assert.equal(store.hasTransitions, true, 'and it keeps polling fast until the list catches up');
+    const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c);
+    assert.equal(stop.isError, false);
+    t += 100; // stopped now; what the command's own wait would have read
+    await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
+    assert.equal(shown(), 'stopped', 'not the stale "started" of the list');
+    assert.equal(store.hasTransitions, true, 'and it polls fast until the list catches up');
+    t += 450; // the list shows "stopping" now: still behind
+    await store.refresh();
+    assert.equal(shown(), 'stopped');
+    t += 100; // the list shows "stopped": caught up
+    await store.refresh();
+    assert.equal(shown(), 'stopped');
+    assert.equal(store.hasTransitions, false);
     await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
     assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
   } finally {
