@@ -150,3 +150,15 @@ void test('cleanup of idle sandboxes asks the API for them (lastEventBefore) ins
   const pages = emu.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
   assert.equal(pages.length, 1, 'one page, not all three');
 });
+
+void test('cleanup of old sandboxes (olderThanDays) asks the API for them (createdAtBefore) instead of reading every page', async () => {
+  const { emu, ctx } = await setup({ listLagMs: 0 });
+  const t = Date.now();
+  for (let i = 0; i < 450; i++) emu.seedSandbox({ name: `new-${i}`, state: 'stopped', createdAt: t - 3_600_000 });
+  for (let i = 0; i < 2; i++) emu.seedSandbox({ name: `old-${i}`, state: 'stopped', createdAt: t - 10 * 86_400_000 });
+  emu.resetStats();
+  const out = await call(cleanupSandboxes, { olderThanDays: 7, dryRun: true }, ctx);
+  assert.deepEqual(out.data.matched.map((s: { name: string }) => s.name).sort(), ['old-0', 'old-1']);
+  const pages = emu.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
+  assert.equal(pages.length, 1, 'one page, not all three');
+});
