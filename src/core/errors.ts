@@ -124,6 +124,14 @@ export function toToolError(err: unknown): ToolError {
   return new ToolError('unknown', message, opts);
 }
 
+/**
+ * The API has no such route for this organisation: Nest's own 404 "Cannot POST /api/…", as the real
+ * API answers for a feature behind a flag that is off (resize: `sandbox_resize`). Not a missing sandbox.
+ */
+export function isMissingRoute(err: ToolError): boolean {
+  return err.kind === 'not_found' && /^Cannot (GET|POST|PUT|PATCH|DELETE) \/\S*$/.test(err.message);
+}
+
 /** True for failures worth retrying on an idempotent call. */
 export function isTransient(err: ToolError): boolean {
   if (err.kind === 'rate_limited') return true;

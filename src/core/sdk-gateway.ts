@@ -89,6 +89,7 @@ export interface SandboxDto {
   updatedAt?: string;
   lastActivityAt?: string;
   buildInfo?: { dockerfileContent?: string };
+  sandboxClass?: string;
 }
 
 const KNOWN_STATES = new Set<string>(SANDBOX_STATES);
@@ -124,6 +125,8 @@ export function toSandboxDetails(dto: SandboxDto): SandboxDetails {
     recoverable: typeof dto.recoverable === 'boolean' ? dto.recoverable : null,
     organizationId: str(dto.organizationId),
     dockerfile: str(dto.buildInfo?.dockerfileContent),
+    // Absent only from servers older than sandbox classes; the API's default class is container.
+    sandboxClass: str(dto.sandboxClass) ?? 'container',
   };
 }
 
@@ -159,6 +162,9 @@ function toSnapshot(dto: SnapshotDto): Snapshot {
  */
 const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, options: 30 } as const;
 
+/** The real API holds create/start/recover until started for up to 30 s (sandbox.controller.ts). */
+export const API_HOLD_MS = 30_000;
+
 /** Requests in flight at once across all tools (the bulk benchmarks check the API never sees more). */
 export const MAX_CONCURRENT_REQUESTS = 16;
 
@@ -166,6 +172,12 @@ export interface SdkGatewayOptions {
   credentials: Credentials;
   /** Per-request deadline; a hung API turns into a timeout error instead of a hung tool. */
   requestTimeoutMs?: number;
+  /**
+   * How long the API may hold create, start and recover open until the sandbox has started (the real
+   * controller waits up to 30 s); those requests get this on top of requestTimeoutMs, so a start that
+   * takes 29 s is not reported as timed out. Default API_HOLD_MS.
+   */
+  apiHoldMs?: number;
   /** Requests in flight at once across all tools. */
   maxConcurrentRequests?: number;
   retry?: RetryPolicy;
@@ -197,7 +209,7 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, opts.apiHoldMs ?? API_HOLD_MS);
 }
 
 interface SdkClientSlice {
@@ -209,6 +221,9 @@ interface SdkClientSlice {
   clientConfig?: { baseOptions?: { headers?: Record<string, string> } };
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** Operations the API answers only once the sandbox has started (or after its 30 s hold). */
+const HELD_OPERATIONS: ReadonlySet<string> = new Set(['createSandbox', 'startSandbox', 'recoverSandbox']);
 
 const INTERVAL_CALL = {
   autostop: 'setAutostopInterval',
@@ -232,6 +247,7 @@ class SdkGateway implements DaytonaGateway {
     maxConcurrent: number,
     private readonly requestTimeoutMs: number,
     private readonly retry: RetryPolicy,
+    private readonly apiHoldMs: number,
   ) {
     this.limiter = new Semaphore(maxConcurrent);
   }
@@ -242,7 +258,9 @@ class SdkGateway implements DaytonaGateway {
    * throttlers the pacer learns from the answers.
    */
   private call<T>(operation: string, idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
-    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs, adapter: NO_TRANSPORT_RETRY };
+    // The API may hold these until the sandbox has started: their deadline starts after the hold.
+    const held = HELD_OPERATIONS.has(operation);
+    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs + (held ? this.apiHoldMs : 0), adapter: NO_TRANSPORT_RETRY };
     return withRetry(
       () =>
         this.limiter.run(async () => {

@@ -9,7 +9,7 @@ function sandbox(state: SandboxState): SandboxDetails {
     id: 'id-x', name: 'x', state, snapshot: null, cpu: 2, memory: 4, disk: 8, gpu: 0, target: 'us', labels: {},
     public: false, createdAt: null, updatedAt: null, lastActivityAt: null, autoStopMinutes: 15, autoArchiveMinutes: 10080,
     autoDeleteMinutes: -1, errorReason: null, envNames: [], user: null, desiredState: null,
-    backupState: null, recoverable: null, organizationId: null, dockerfile: null,
+    backupState: null, recoverable: null, organizationId: null, dockerfile: null, sandboxClass: 'container',
   };
 }
 

@@ -176,7 +176,8 @@ describe('bulk calls under 429 and 503', () => {
     // our 400 ms deadline fires first, exactly the "did it happen?" case the create tool guards against.
     const slow = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: { create: 1_000 }, holdUntilStarted: true });
     extraEmulators.push(slow);
-    const ctx = testContext(slow.url, { requestTimeoutMs: 400 });
+    // apiHoldMs 0: our deadline must fire during the hold, as a client's that does not allow for it would.
+    const ctx = testContext(slow.url, { requestTimeoutMs: 400, apiHoldMs: 0 });
     try {
       const out = await createSandbox.handler(createSandbox.input.parse({ name: 'only-once' }), ctx);
       assert.equal(out.isError, false, out.summary);
