@@ -78,9 +78,9 @@ void test('create waits until started; DTO carries toolboxProxyUrl so no extra c
     assert.equal(sb.organizationId, emu.organizationId);
     assert.match(sb.id, /^[0-9a-f-]{36}$/);
     assert.equal(stateOf(emu, sb.id), 'started');
-    // The API holds the create answer until started (as the real one does), so the SDK need not poll.
     const routes = Object.keys(emu.stats().byRoute).sort();
-    assert.deepEqual(routes, ['POST /api/sandbox']);
+    assert.deepEqual(routes, ['GET /api/sandbox/:idOrName', 'POST /api/sandbox']);
+    assert.ok(routeCount(emu, 'GET /api/sandbox/:idOrName') >= 1, 'SDK polls GET /sandbox/{id} after create');
   });
 });
 
@@ -446,11 +446,12 @@ void test('an injectable clock drives transitions deterministically', async () =
   });
 });
 
-void test('holdUntilStarted keeps create open until the sandbox has started', async () => {
-  await withEmulator({ transitionMs: 150, holdUntilStarted: true }, async (emu, daytona) => {
-    const t = Date.now();
-    const sb = await daytona.create({ name: 'held' }, { timeout: 10 });
-    assert.ok(Date.now() - t >= 140);
+void test('holdUntilStarted (default) keeps start open until started: the SDK has nothing left to poll', async () => {
+  await withEmulator({ transitionMs: 150 }, async (emu, daytona) => {
+    emu.seedSandbox({ name: 'held', state: 'stopped' });
+    const sb = await daytona.get('held');
+    emu.resetStats();
+    await sb.start(10);
     assert.equal(sb.state, 'started');
     assert.equal(routeCount(emu, 'GET /api/sandbox/:idOrName'), 0, 'nothing left to poll');
   });

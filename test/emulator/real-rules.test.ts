@@ -94,7 +94,8 @@ void test('rate limits: create has its own sandbox-create throttler; an unknown 
 void test('create, start and recover hold the answer until the sandbox has started (default); holdUntilStarted false answers at once', async () => {
   await withEmulator({ transitionMs: 100 }, async (emu) => {
     const created = await call(emu, 'POST', '/sandbox', { name: 'held' });
-    assert.equal(created.body.state, 'started');
+    assert.equal(stateOf(emu, String(created.body.id)), 'started', 'answered only once started');
+    assert.equal(created.body.state, 'creating', 'with the DTO from before the wait, as the real controller does');
     emu.seedSandbox({ name: 'cold', state: 'stopped' });
     assert.equal((await call(emu, 'POST', '/sandbox/cold/start')).body.state, 'started');
     emu.seedSandbox({ name: 'broken', state: 'error', recoverable: true });

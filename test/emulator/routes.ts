@@ -86,7 +86,11 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: '/sandbox',
     auth: true,
-    handle: (ctx) => sandboxResult(ctx, ctx.store.create(ctx.body)),
+    handle: (ctx) => {
+      // The real controller waits for the start, then answers with the DTO it had before waiting.
+      const result = sandboxResult(ctx, ctx.store.create(ctx.body));
+      return result.startedAt ? { ...result, startedAt: { ...result.startedAt, render: () => result.body } } : result;
+    },
   },
   {
     method: 'GET',
