@@ -323,10 +323,11 @@ describe('a client that disconnects mid-call', () => {
       () => 'answered',
       () => 'rejected',
     );
-    // Wait until the start was sent and the server is polling for "started".
+    // Wait until the start was received and the server is waiting for "started": on the start itself,
+    // which the API holds open until started (up to 30 s), or polling once the hold is over.
     const id = slow.sandboxes()[0]!.id;
-    await waitFor(() => slow.stats().requests.filter((q) => q.method === 'GET' && q.path === `/api/sandbox/${id}`).length >= 3, 10_000, 'polling');
-    assert.ok(slow.stats().requests.some((q) => q.method === 'POST' && q.path.endsWith('/start')));
+    const polls = () => slow.stats().requests.filter((q) => q.method === 'GET' && q.path === `/api/sandbox/${id}`).length;
+    await waitFor(() => slow.sandboxes()[0]?.state === 'starting' && (slow.stats().inFlight >= 1 || polls() >= 3), 10_000, 'waiting for the start');
 
     // The client dies: both pipes go away at once, no polite close.
     disconnectedAt = Date.now();
