@@ -4,7 +4,7 @@
  * their class name and HTTP status, so this module never has to load the SDK. Messages pass through
  * the scrubber: an API or proxy that echoes our Authorization header must not reach the agent.
  */
-import { namedRetryAfterSec } from './rate-pacer';
+import { namedRetryAfterSec } from './rate-headers';
 import { scrub } from './scrub';
 
 export const ERROR_KINDS = [
