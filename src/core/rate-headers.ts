@@ -22,7 +22,7 @@ export function namedHeaders(headers: unknown, prefix: string): Map<string, numb
   return out;
 }
 
-/** Seconds a 429 asks us to wait: the longest of `Retry-After-<name>` (and a plain `Retry-After`). */
+/** Seconds a 429 asks us to wait: the longest of its `Retry-After-<name>` headers. */
 export function namedRetryAfterSec(headers: unknown): number | undefined {
   const named = [...namedHeaders(headers, 'retry-after-').values()];
   return named.length ? Math.max(0, ...named) : undefined;
