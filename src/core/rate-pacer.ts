@@ -34,17 +34,31 @@ export class RatePacer {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /**
-   * Waits until every throttler known for `operation` has budget left, then takes one from each.
-   * Returns the release to call with the answer's headers (or an error's).
-   */
-  async acquire(operation: string, signal?: AbortSignal): Promise<(headers: unknown, status?: number) => void> {
+  /** Waits until every throttler known for `operation` has budget left (takes nothing). */
+  async ready(operation: string, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const wait = this.waitMs(operation);
-      if (wait <= 0) break;
+      if (wait <= 0) return;
       // A little jitter so workers that waited together do not all arrive in the same millisecond.
       await sleep(wait + Math.floor(Math.random() * 25), signal);
     }
+  }
+
+  /** Waits for budget, then takes one from each throttler of `operation`; returns the release. */
+  async acquire(operation: string, signal?: AbortSignal): Promise<(headers: unknown, status?: number) => void> {
+    for (;;) {
+      await this.ready(operation, signal);
+      const release = this.take(operation);
+      if (release) return release;
+    }
+  }
+
+  /**
+   * Takes one from each throttler of `operation` if all have budget now, else undefined. The release
+   * is called with the answer's headers (or an error's), and corrects the estimate.
+   */
+  take(operation: string): ((headers: unknown, status?: number) => void) | undefined {
+    if (this.waitMs(operation) > 0) return undefined;
     for (const b of this.bucketsOf(operation)) b.tokens--;
     this.inFlight.set(operation, (this.inFlight.get(operation) ?? 0) + 1);
     let released = false;

@@ -261,15 +261,18 @@ class SdkGateway implements DaytonaGateway {
     // The API may hold these until the sandbox has started: their deadline starts after the hold.
     const held = HELD_OPERATIONS.has(operation);
     const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs + (held ? this.apiHoldMs : 0), adapter: NO_TRANSPORT_RETRY };
-    return withRetry(
-      () =>
-        this.limiter.run(async () => {
-          // Paced inside the slot: only requests about to be sent may take from the budget.
-          const release = await this.pacer.acquire(operation, cfg.signal);
+    const attempt = async (): Promise<T> => {
+      for (;;) {
+        // Wait for budget outside the request slots (waiting deletes must not starve reads), then take
+        // it inside one: only requests about to be sent may draw on it; none left, the slot goes back.
+        await this.pacer.ready(operation, cfg.signal);
+        const outcome = await this.limiter.run(async (): Promise<{ value: T } | undefined> => {
+          const release = this.pacer.take(operation);
+          if (!release) return undefined;
           try {
             const res = await fn(cfg);
             release((res as { headers?: unknown } | undefined)?.headers);
-            return res;
+            return { value: res };
           } catch (err) {
             const e = err as { headers?: unknown; statusCode?: unknown } | undefined;
             release(e?.headers, typeof e?.statusCode === 'number' ? e.statusCode : undefined);
@@ -277,9 +280,11 @@ class SdkGateway implements DaytonaGateway {
             if (cfg.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
             throw toToolError(err);
           }
-        }),
-      { ...this.retry, idempotent, signal: opts?.signal, budget: opts?.retryBudget },
-    );
+        });
+        if (outcome) return outcome.value;
+      }
+    };
+    return withRetry(attempt, { ...this.retry, idempotent, signal: opts?.signal, budget: opts?.retryBudget });
   }
 
   async listPage(q: ApiListQuery, opts?: CallOptions): Promise<ApiPage> {

@@ -11,6 +11,8 @@ import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { getSandbox } from '../../src/core/tools/get_sandbox';
+import { waitFor } from '../helpers/wait';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -76,4 +78,20 @@ test('a 429 named after its throttler (Retry-After-sandbox-lifecycle, no Retry-A
   const stops = emu.stats().requests.filter((q) => q.method === 'POST' && q.path === '/api/sandbox/' + emu.sandboxes()[0]?.id + '/stop');
   // One refusal, then a wait for the whole Retry-After: retrying sooner only meets more refusals.
   assert.deepEqual(stops.map((q) => q.status), [429, 200]);
+});
+
+test('requests waiting for the lifecycle budget do not hold the request slots: a read meanwhile goes at once', { timeout: 120_000 }, async () => {
+  for (let i = 0; i < 40; i++) emu.seedSandbox({ name: `old-${String(i).padStart(2, '0')}`, state: 'stopped' });
+  emu.seedSandbox({ name: 'keeper', state: 'started' });
+  const cleanup = cleanupSandboxes.handler(cleanupSandboxes.input.parse({}), ctx);
+  const deleted = () => emu.stats().requests.filter((q) => q.method === 'DELETE' && q.status === 200).length;
+  await waitFor(() => deleted() >= LIMIT, 60_000, 'the first window of deletes');
+  const read = await getSandbox.handler({ sandbox: 'keeper' }, ctx);
+  assert.equal(read.data.sandbox.state, 'started');
+  const out = await cleanup;
+  assert.equal(out.data.deleted.length, 40);
+  const reqs = [...emu.stats().requests].sort((a, b) => a.at - b.at);
+  const readAt = reqs.find((q) => q.method === 'GET' && q.path === '/api/sandbox/keeper')!.at;
+  const nextWindow = reqs.filter((q) => q.method === 'DELETE' && q.status === 200)[LIMIT]!.at;
+  assert.ok(readAt < nextWindow, 'the read went before the next window of deletes, not behind them');
 });
