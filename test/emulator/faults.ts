@@ -24,6 +24,7 @@ const KNOWN_KEYS = new Set([
   'failNext',
   'only',
   'seed',
+  'failSnapshotJobs',
 ]);
 
 /** Realistic messages: what the real API (NestJS throttler, exception filter, gateway) says. */
