@@ -10,6 +10,7 @@ import { FaultEngine } from './faults';
 import { readJson, sendJson } from './http-util';
 import { resolveDurations } from './lifecycle';
 import { matchRoute } from './routes';
+import { attachEventStream } from './events';
 import { demoSeed } from './seed';
 import { seedSnapshots } from './snapshots';
 import { StatsRecorder } from './stats';
@@ -56,6 +57,11 @@ export interface EmulatorOptions {
    * some API versions do server-side. Default false: answer at once in `creating`/`starting`.
    */
   holdUntilStarted?: boolean;
+  /**
+   * Serve the live event stream (socket.io at /api/socket.io/) like the real API. Default true; false
+   * emulates a network or an API version without it (the socket.io handshake then gets a 404).
+   */
+  events?: boolean;
 }
 
 export interface Emulator {
@@ -80,6 +86,10 @@ export interface Emulator {
   clearFaults(): void;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Event-stream clients connected now (0 when `events: false`). */
+  eventClients(): number;
+  /** Drops every event-stream client; they reconnect by themselves. */
+  dropEventClients(): void;
 }
 
 function resolveQuota(q: QuotaOptions = {}): ResolvedQuota {
@@ -157,7 +167,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const org = req.headers['x-daytona-organization-id'];
-    const finish = stats.begin(method, path, typeof org === 'string' ? org : undefined);
+    const finish = stats.begin(method, path, typeof org === 'string' ? org : undefined, url.search || undefined);
     let routeKey = `${method} (unmatched)`;
     res.on('close', () => finish(routeKey, res.writableFinished ? res.statusCode : 0));
 
@@ -276,11 +286,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  const events =
+    opts.events === false
+      ? undefined
+      : attachEventStream({
+          server,
+          path: `${API_PREFIX}/socket.io/`,
+          isAuthorized: (token) => apiKeys.has(token),
+          records: () => store.all(),
+          toDto: (rec) => toSandboxDto(rec, `${origin}/toolbox`),
+        });
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= new Promise<void>((resolve) => {
       closing = true;
+      void events?.close();
       for (const s of sleepers) {
         clearTimeout(s.timer);
         s.resolve();
@@ -307,5 +328,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearFaults: control.clearFaults,
     stats: control.stats,
     resetStats: control.resetStats,
+    eventClients: () => events?.clients() ?? 0,
+    dropEventClients: () => events?.dropClients(),
   };
 }

@@ -87,6 +87,8 @@ export function beginTransition(
   rec.state = state;
   rec.desiredState = desiredStateFor(to ?? state);
   rec.updatedAt = now;
+  // The real API stamps lastActivityAt on every state change: what `lastEventAfter` compares.
+  rec.lastActivityAt = now;
   rec.transition = settle ? { to: to ?? settle.to, at: now + (ms ?? durations[settle.kind]) } : null;
 }
 
@@ -100,6 +102,7 @@ export function settle(rec: SandboxRecord, now: number): 'removed' | 'kept' {
   if (t.to === 'removed') return 'removed';
   rec.state = t.to;
   rec.updatedAt = t.at;
+  rec.lastActivityAt = t.at;
   rec.transition = null;
   return 'kept';
 }
