@@ -154,7 +154,7 @@ function toSnapshot(dto: SnapshotDto): Snapshot {
  * Positions in api-client's generated SandboxApi.listSandboxes(xDaytonaOrganizationID, cursor, limit,
  * id, name, labels, includeErroredDeleted, includeWarm, states, snapshots, …, sort, order, options).
  */
-const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, options: 30 } as const;
+const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, lastEventAfter: 24, sort: 28, order: 29, options: 30 } as const;
 
 /** Requests in flight at once across all tools (the bulk benchmarks check the API never sees more). */
 export const MAX_CONCURRENT_REQUESTS = 16;
@@ -257,6 +257,9 @@ class SdkGateway implements DaytonaGateway {
       args[LIST_ARG.name] = q.namePrefix;
       args[LIST_ARG.labels] = labels;
       args[LIST_ARG.states] = q.states?.length ? q.states : undefined;
+      args[LIST_ARG.lastEventAfter] = q.lastEventAfter ? new Date(q.lastEventAfter) : undefined;
+      args[LIST_ARG.sort] = q.sort;
+      args[LIST_ARG.order] = q.order;
       args[LIST_ARG.options] = cfg;
       return this.api.listSandboxes(...args);
     });

@@ -15,6 +15,7 @@ import { KeyStore } from './key-store';
 import { wireMcp } from './mcp-wiring';
 import type { McpRegistration } from './mcp-registration';
 import { SandboxStore } from './sandbox-store';
+import { openSandboxEvents } from '../core/sandbox-events';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
@@ -57,6 +58,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
     hiddenIntervalMs: () => readSettings().statusBarRefreshSeconds * 1000,
     hasCredential: () => hasCredential(credentials()),
+    // Live changes while the view is visible; without the stream the store polls with lastEventAfter.
+    events: (handlers) => openSandboxEvents(credentials(), handlers),
   });
   const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
