@@ -15,6 +15,7 @@ import { KeyStore } from './key-store';
 import { wireMcp } from './mcp-wiring';
 import type { McpRegistration } from './mcp-registration';
 import { SandboxStore } from './sandbox-store';
+import { registerFilterCommands } from './filter-commands';
 import { openSandboxEvents } from '../core/sandbox-events';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
@@ -69,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   });
   const walkthrough = new WalkthroughSync(context.globalState, view);
   const mcp = wireMcp({ log, extensionPath: context.extensionPath, store, credentials: () => credentials(), onInitialised: () => void walkthrough.mcpInitialised() });
-  const connection = new ConnectionState({ store, view, statusBar, log, credentials: () => credentials() });
+  const connection = new ConnectionState({ store, view, statusBar, log, credentials: () => credentials(), filterMessage: () => tree.filterMessage() });
 
   const services: CommandServices = {
     log,
@@ -127,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => toolContext(signal))),
     ...registerCommands(services),
+    ...registerFilterCommands(tree, () => connection.sync(), log),
   );
   connection.sync();
   store.setVisible(view.visible);

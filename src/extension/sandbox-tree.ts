@@ -1,8 +1,8 @@
-/** TreeDataProvider over the SandboxStore: groups → sandboxes, presented by tree-model.ts. */
+/** TreeDataProvider over the SandboxStore: groups → sandboxes (filtered, natural order), presented by tree-model.ts. */
 import * as vscode from 'vscode';
 import type { SandboxDetails } from '../core/types';
 import type { SandboxStore } from './sandbox-store';
-import { groupSandboxes, present, type Group, type GroupBy } from './tree-model';
+import { groupSandboxes, matchesFilter, present, type Group, type GroupBy } from './tree-model';
 
 export type Node = { type: 'group'; group: Group } | { type: 'sandbox'; sandbox: SandboxDetails } | { type: 'message'; text: string; icon: string };
 
@@ -15,8 +15,28 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
   }
 
+  /** The view's filter (name, label value, project or key=value); empty shows all. */
+  private filterText = '';
+
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  get filter(): string {
+    return this.filterText;
+  }
+
+  setFilter(text: string): void {
+    this.filterText = text.trim();
+    this.refresh();
+  }
+
+  /** "Filter: web — 12 of 10,000" for the view's message; undefined without a filter. */
+  filterMessage(): string | undefined {
+    if (!this.filterText) return undefined;
+    const all = this.store.sandboxes.filter((s) => s.state !== 'destroying' && s.state !== 'destroyed');
+    const shown = all.filter((s) => matchesFilter(s, this.filterText)).length;
+    return `Filter: ${this.filterText} — ${shown.toLocaleString('en')} of ${all.length.toLocaleString('en')}${this.store.loadingMore ? '…' : ''}`;
   }
 
   getChildren(node?: Node): Node[] {
@@ -28,7 +48,10 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     }
     // Empty array lets the welcome view ("no sandboxes yet") show; while loading show nothing.
     if (this.store.sandboxes.length === 0) return [];
-    const groups = groupSandboxes(this.store.sandboxes, this.groupBy());
+    const groups = groupSandboxes(this.store.sandboxes, this.groupBy(), this.filterText);
+    if (this.filterText && groups.every((g) => g.sandboxes.length === 0)) {
+      return [{ type: 'message', text: `No sandbox matches "${this.filterText}"`, icon: 'filter' }];
+    }
     const nodes: Node[] =
       groups.length === 1 && this.groupBy() === 'none'
         ? groups[0]!.sandboxes.map((sandbox) => ({ type: 'sandbox', sandbox }))
@@ -41,7 +64,8 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (node.type === 'group') {
       const item = new vscode.TreeItem(node.group.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.group.key}`;
-      item.description = String(node.group.sandboxes.length);
+      // Not final while pages still stream in: say so rather than show a count that will change.
+      item.description = `${node.group.sandboxes.length.toLocaleString('en')}${this.store.loadingMore ? '…' : ''}`;
       item.contextValue = 'group';
       return item;
     }
