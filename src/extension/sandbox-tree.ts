@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { SandboxDetails } from '../core/types';
 import type { SandboxStore } from './sandbox-store';
-import { groupSandboxes, matchesFilter, present, type Group, type GroupBy } from './tree-model';
+import { groupSandboxes, matchesFilter, presentRow, tooltipOf, type Group, type GroupBy } from './tree-model';
 
 export type Node = { type: 'group'; group: Group } | { type: 'sandbox'; sandbox: SandboxDetails } | { type: 'message'; text: string; icon: string };
 
@@ -75,13 +75,19 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
       item.contextValue = 'message';
       return item;
     }
-    const p = present(node.sandbox);
+    const p = presentRow(node.sandbox);
     const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
     item.id = `sandbox:${node.sandbox.id}`;
     item.description = p.description;
     item.contextValue = p.contextValue;
     item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
-    const tooltip = new vscode.MarkdownString(p.tooltip, true);
+    return item;
+  }
+
+  /** The tooltip on hover only: sent with every row, it would be most of what 10,000 rows weigh. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.type !== 'sandbox') return item;
+    const tooltip = new vscode.MarkdownString(tooltipOf(node.sandbox), true);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
     return item;

@@ -62,10 +62,26 @@ export function idleText(s: SandboxDetails, now: number = Date.now()): string | 
 }
 
 export function present(s: SandboxDetails, now: number = Date.now()): ItemPresentation {
+  return { ...presentRow(s, now), tooltip: tooltipOf(s, now) };
+}
+
+/** The row without its tooltip: what a tree of 10,000 sends on every redraw (the tooltip comes on hover). */
+export function presentRow(s: SandboxDetails, now: number = Date.now()): Omit<ItemPresentation, 'tooltip'> {
   const resources = `${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB`;
   const byAgent = isAgentMade(s.labels);
+  return {
+    label: s.name,
+    // "agent": made by an agent through our MCP server (the tooltip names its client).
+    description: [s.state, byAgent ? 'agent' : undefined, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
+    icon: stateIcon(s.state),
+    contextValue: contextValueFor(s),
+  };
+}
+
+export function tooltipOf(s: SandboxDetails, now: number = Date.now()): string {
+  const byAgent = isAgentMade(s.labels);
   const labels = visibleLabels(s.labels).filter(([k]) => k !== MADE_BY_LABEL && k !== CLIENT_LABEL);
-  const tooltip = [
+  return [
     `**${escapeMd(s.name)}** — ${s.state}`,
     '',
     `| | |`,
@@ -81,14 +97,6 @@ export function present(s: SandboxDetails, now: number = Date.now()): ItemPresen
     ...(labels.length ? [`| labels | ${labels.map(([k, v]) => `\`${escapeMd(k)}=${escapeMd(v)}\``).join(' ')} |`] : []),
     ...(s.errorReason ? ['', `$(error) ${escapeMd(s.errorReason)}`] : []),
   ].join('\n');
-  return {
-    label: s.name,
-    // "agent": made by an agent through our MCP server (the tooltip names its client).
-    description: [s.state, byAgent ? 'agent' : undefined, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
-    icon: stateIcon(s.state),
-    contextValue: contextValueFor(s),
-    tooltip,
-  };
 }
 
 function escapeMd(text: string): string {

@@ -32,7 +32,7 @@ export interface EventStream {
 interface Seen {
   state: string;
   desiredState: string;
-  dto: SandboxDto;
+  rec: SandboxRecord;
 }
 
 export function attachEventStream(o: EventStreamOptions): EventStream {
@@ -46,25 +46,26 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
   let seen = new Map<string, Seen>();
   let timer: NodeJS.Timeout | undefined;
 
-  const look = (): Map<string, Seen> => new Map(o.records().map((rec) => [rec.id, { state: rec.state, desiredState: rec.desiredState, dto: o.toDto(rec) }]));
+  // Cheap at 10,000 sandboxes: states only; a DTO is rendered just for what changed.
+  const look = (): Map<string, Seen> => new Map(o.records().map((rec) => [rec.id, { state: rec.state, desiredState: rec.desiredState, rec }]));
 
   const watch = (): void => {
     const now = look();
     for (const [id, cur] of now) {
       const before = seen.get(id);
       if (!before) {
-        io.emit('sandbox.created', cur.dto);
+        io.emit('sandbox.created', o.toDto(cur.rec));
         continue;
       }
       if (before.desiredState !== cur.desiredState) {
-        io.emit('sandbox.desired-state.updated', { sandbox: cur.dto, oldDesiredState: before.desiredState, newDesiredState: cur.desiredState });
+        io.emit('sandbox.desired-state.updated', { sandbox: o.toDto(cur.rec), oldDesiredState: before.desiredState, newDesiredState: cur.desiredState });
       }
-      if (before.state !== cur.state) io.emit('sandbox.state.updated', { sandbox: cur.dto, oldState: before.state, newState: cur.state });
+      if (before.state !== cur.state) io.emit('sandbox.state.updated', { sandbox: o.toDto(cur.rec), oldState: before.state, newState: cur.state });
     }
     // Gone from the store: the deletion finished.
     for (const [id, before] of seen) {
       if (now.has(id)) continue;
-      const dto = { ...before.dto, state: 'destroyed' } as SandboxDto;
+      const dto = { ...o.toDto(before.rec), state: 'destroyed' } as SandboxDto;
       io.emit('sandbox.state.updated', { sandbox: dto, oldState: before.state, newState: 'destroyed' });
     }
     seen = now;
