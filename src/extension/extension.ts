@@ -16,6 +16,7 @@ import { wireMcp } from './mcp-wiring';
 import type { McpRegistration } from './mcp-registration';
 import { SandboxStore } from './sandbox-store';
 import { registerFilterCommands } from './filter-commands';
+import { logLoadTimes } from './load-timing';
 import { openSandboxEvents } from '../core/sandbox-events';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
@@ -104,6 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     walkthrough,
     { dispose: () => void gateways.dispose() },
     connection,
+    logLoadTimes(store, view, log),
     view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
     keys.onDidChange(() => {
       log.info(`credentials changed; now using ${credentials().origin}`);

@@ -52,7 +52,7 @@ const RANK: Record<Mode, number> = { count: 0, sync: 1, full: 2 };
 /** An incremental poll asks a little further back than the last event seen: the list lags behind events. */
 const OVERLAP_MS = 60_000;
 /** While a first full read streams in, the tree redraws at most this often. */
-const PUBLISH_EVERY_MS = 250;
+const PUBLISH_EVERY_MS = 1_000;
 
 const defaultReconcileMs = (pages: number): number => 600_000 + pages * 60_000;
 
@@ -62,7 +62,8 @@ function eventTime(s: SandboxDetails): number {
   return t;
 }
 
-type Listener = () => void;
+/** `changed`: the ids of the only sandboxes that changed (in place); undefined when anything may have. */
+type Listener = (changed?: readonly string[]) => void;
 
 export class SandboxStore {
   /** The API's sandboxes by id (without the optimistic states of pending actions). */
@@ -121,6 +122,10 @@ export class SandboxStore {
   get totalCount(): number | undefined {
     return this.counted === undefined && this.complete ? this.items.length : undefined;
   }
+  /** One sandbox as the tree shows it (with a pending action's state). */
+  sandbox(id: string): SandboxDetails | undefined {
+    return this.items.find((s) => s.id === id);
+  }
   get hasTransitions(): boolean {
     return this.pending.size > 0 || this.items.some((s) => TRANSITIONAL_STATES.has(s.state));
   }
@@ -138,7 +143,7 @@ export class SandboxStore {
       changed = true;
     }
     if (!changed) return;
-    this.publish();
+    this.publish(ids);
     if (this.visible && !this.inFlight) {
       this.cancelTimer();
       this.schedule();
@@ -161,7 +166,7 @@ export class SandboxStore {
     } catch {
       // The next poll or event brings it.
     }
-    this.publish();
+    this.publish(ids);
   }
 
   onDidChange(listener: Listener): { dispose(): void } {
@@ -415,7 +420,8 @@ export class SandboxStore {
 
   private onEvent(s: SandboxDetails): void {
     this.eventsDuringFull?.set(s.id, s);
-    if (this.upsert(s)) this.publish();
+    const known = this.byId.has(s.id);
+    if (this.upsert(s)) this.publish(known && this.byId.has(s.id) ? [s.id] : undefined);
   }
 
   private reschedule(): void {
@@ -444,10 +450,10 @@ export class SandboxStore {
     this.setStatus({ kind: 'error', error: toToolError(err).toJSON(), at: Date.now() });
   }
 
-  /** Redraws with the current list (status unchanged). */
-  private publish(): void {
+  /** Redraws with the current list (status unchanged); `changed`: only those sandboxes changed, in place. */
+  private publish(changed?: readonly string[]): void {
     this.items = this.applyPending();
-    this.setStatus(this.state);
+    this.setStatus(this.state, changed);
   }
 
   /** Overlays the optimistic states of pending actions; one ends when the API reports another state. */
@@ -498,9 +504,9 @@ export class SandboxStore {
     this.timer = undefined;
   }
 
-  private setStatus(s: StoreStatus): void {
+  private setStatus(s: StoreStatus, changed?: readonly string[]): void {
     this.state = s;
-    for (const l of [...this.listeners]) l();
+    for (const l of [...this.listeners]) l(changed);
   }
 }
 

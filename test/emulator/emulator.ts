@@ -26,6 +26,7 @@ import type {
 
 export type { EmulatorSandboxView, SeedOption } from './control';
 export type { SandboxDto } from './dto';
+export { numberedSeed } from './seed';
 export type * from './types';
 
 /** The key the emulator accepts when no `apiKeys` are given. */
