@@ -94,6 +94,8 @@ export class SandboxStore {
   private eventsDuringFull: Map<string, SandboxDetails> | undefined;
   private stream: SandboxEventStream | undefined;
   private streamOpening = false;
+  /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
+  private streamGeneration = 0;
   private streamConnected = false;
 
   constructor(private readonly o: StoreOptions) {}
@@ -385,34 +387,44 @@ export class SandboxStore {
     if (!this.o.events || this.stream || this.streamOpening || this.disposed) return;
     if (this.o.hasCredential && !this.o.hasCredential()) return;
     this.streamOpening = true;
+    const generation = this.streamGeneration;
+    const current = (): boolean => generation === this.streamGeneration;
     this.o
       .events({
-        onSandbox: (s) => this.onEvent(s),
+        onSandbox: (s) => current() && this.onEvent(s),
         onConnected: () => {
+          if (!current()) return;
           this.streamConnected = true;
           // Events may have been missed while it was down: read what changed, then rely on events.
           if (this.complete) void this.run('sync');
           this.reschedule();
         },
         onDisconnected: () => {
+          if (!current()) return;
           this.streamConnected = false;
           this.reschedule();
         },
       })
       .then(
         (stream) => {
+          if (!current()) {
+            stream?.close();
+            return;
+          }
           this.streamOpening = false;
           if (!stream) return;
           if (this.disposed || !this.visible) stream.close();
           else this.stream = stream;
         },
         () => {
-          this.streamOpening = false; // no stream: the store polls
+          if (current()) this.streamOpening = false; // no stream: the store polls
         },
       );
   }
 
   private closeStream(): void {
+    this.streamGeneration++;
+    this.streamOpening = false;
     this.stream?.close();
     this.stream = undefined;
     this.streamConnected = false;

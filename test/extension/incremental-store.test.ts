@@ -173,3 +173,17 @@ test('no event stream offered (an old API): the store falls back to polling', as
     await old.close();
   }
 });
+
+test('a reset (another key or profile) while the stream is still opening: the stream of the new key is the one kept', async () => {
+  emu.seedSandbox({ name: 'r', state: 'started' });
+  let key = 'not-the-key-0000'; // the emulator refuses it
+  const { store } = makeStore({ events: (h) => openSandboxEvents(credentialsFor(emu.url, key), h) });
+  store.setVisible(true);
+  key = SENTINEL_KEY;
+  store.reset(); // before the first stream has even opened
+  await store.refresh();
+  await until('the new key\'s stream connects', () => store.live);
+  await callTool(stopSandbox, { sandboxes: ['r'], wait: false }, ctx);
+  await until('r stopped in the store', () => stateOf(store, 'r') === 'stopped');
+  assert.equal(emu.eventClients(), 1);
+});
