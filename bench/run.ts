@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     await step('bulk', () => bulk({ build, reps: quick ? 1 : 3, seqReps: quick ? 1 : 2, perCallBaseline: !quick }));
     await step('activation', () => activation({ build, marked: marked as Build, runs: quick ? 5 : 15 }));
     await step('footprint', () => footprint({ build, rssRuns: quick ? 1 : 3 }));
-    await step('tree', () => treeScale({ build, runs: quick ? 1 : 2, quietMs: quick ? 30_000 : 60_000 }));
+    await step('tree', () => treeScale({ build, runs: quick ? 1 : 3, quietMs: quick ? 30_000 : 60_000 }));
   } finally {
     cleanupBuilds();
   }

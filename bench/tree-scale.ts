@@ -13,7 +13,7 @@ import { numberedSeed, startEmulator } from '../test/emulator/emulator';
 import { missingPrerequisite, openActivityBarContainer, openWorkbench, startCodeServer, treeRowDetails } from '../test/e2e/harness';
 import { PROJECT_ROOT, type Build } from './lib/build';
 import { verdict, type BenchResult, type Row } from './lib/report';
-import { log, median, ms, samples, sleep } from './lib/stats';
+import { log, median, min, ms, samples, sleep } from './lib/stats';
 
 const COUNT = 10_000;
 const KEY = 'dtn_bench_tree_0123456789abcdef';
@@ -80,7 +80,8 @@ export async function treeScale(o: { build: Build; runs: number; quietMs: number
     const quiet = Math.max(...runs.map((r) => r.quietRequests));
     const perMinute = (quiet * 60_000) / o.quietMs;
     const rows: Row[] = [
-      { bench: 'tree at 10,000', metric: 'first row after the view is shown (browser sees it)', value: ms(median(browser)), baseline: logged.length ? `extension logs ${ms(median(logged))}` : undefined, target: '≤ 1 s', verdict: verdict(median(browser) <= 1000) },
+      // The best run too: on a loaded machine one run can wait seconds for the renderer.
+      { bench: 'tree at 10,000', metric: 'first row after the view is shown (browser sees it; best run in brackets)', value: `${ms(median(browser))} (${ms(min(browser))})`, baseline: logged.length ? `extension logs ${ms(median(logged))}` : undefined, target: '≤ 1 s', verdict: verdict(median(browser) <= 1000) },
       { bench: 'tree at 10,000', metric: 'all 10,000 in (status bar final), as the extension logs it', value: all.length ? ms(median(all)) : '—', target: 'report', verdict: 'report' },
       { bench: 'tree at 10,000', metric: `list requests in a quiet ${o.quietMs / 1000} s, view open`, value: String(quiet), ratio: `${perMinute.toFixed(1)}/min`, target: '≤ 2 a minute', verdict: verdict(perMinute <= 2) },
     ];
