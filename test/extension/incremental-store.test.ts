@@ -95,6 +95,23 @@ test('events bring a state change and a new sandbox (one not listed yet) without
   assert.equal(listCalls().length, 0, 'no list request: the events carried it');
 });
 
+test('a sandbox created while the first full read still pages (its page already read) is kept from its event', async () => {
+  for (let i = 0; i < 1000; i++) emu.seedSandbox({ name: `s-${i}`, state: 'stopped' });
+  // Slow pages: the whole read takes ~2.5 s, the event ~0.1 s.
+  emu.setFaults({ slowMs: { method: 'GET', pathPattern: '^/api/sandbox$', ms: 500 } });
+  const { store } = makeStore(live());
+  store.setVisible(true);
+  await until('the stream is live and the first page shown', () => store.live && store.sandboxes.length >= 200);
+  assert.equal(store.loadingMore, true, 'still paging');
+  emu.seedSandbox({ name: 'newcomer', state: 'started' }); // newest: it sorts onto page 1, already read
+  await until('the newcomer appears', () => stateOf(store, 'newcomer') === 'started');
+  await store.refresh(); // the full read in flight
+  emu.clearFaults();
+  assert.equal(store.loadingMore, false);
+  assert.equal(store.totalCount, 1001);
+  assert.equal(stateOf(store, 'newcomer'), 'started');
+});
+
 test('a deletion: the event removes the sandbox once destroyed; without events the reconcile does', async () => {
   emu.seedSandbox({ name: 'doomed', state: 'stopped' });
   emu.seedSandbox({ name: 'keeper', state: 'stopped' });
