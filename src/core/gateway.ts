@@ -24,11 +24,11 @@ export interface ApiListQuery {
   states?: SandboxState[];
   labels?: Record<string, string>;
   namePrefix?: string;
-  /** Only sandboxes whose last event (state change, activity) is at or after this ISO time. */
+  /** Server-side bounds (inclusive), so "idle"/"old" queries need not read every page. */
+  createdBefore?: Date;
+  lastActivityBefore?: Date;
+  /** Only sandboxes whose last event (state change, activity) is at or after this ISO time (inclusive). */
   lastEventAfter?: string;
-  /** Stable paging: the API's default order (last activity) moves busy sandboxes between pages. */
-  sort?: 'createdAt';
-  order?: 'asc' | 'desc';
 }
 
 export interface CallOptions {

@@ -10,7 +10,7 @@
  */
 import { toToolError, type ErrorKind } from '../core/errors';
 import { TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
-import { listSandboxes } from '../core/tools/list_sandboxes';
+import { TOOLS } from '../core/tools';
 import type { ToolContext } from '../core/tool';
 import type { OpenSandboxEvents, SandboxEventStream } from '../core/sandbox-events';
 import { MAX_API_PAGE_SIZE } from '../core/pagination';
@@ -54,6 +54,9 @@ const OVERLAP_MS = 60_000;
 /** While a first full read streams in, the tree redraws at most this often. */
 const PUBLISH_EVERY_MS = 1_000;
 
+/** After a (re)connect, when to read what changed once more: longer than the list's lag behind events. */
+const CATCH_UP_AGAIN_MS = 3_000;
+
 const defaultReconcileMs = (pages: number): number => 600_000 + pages * 60_000;
 
 /** Millisecond time of a sandbox's last change as the API stamped it (its clock, not ours). */
@@ -64,6 +67,21 @@ function eventTime(s: SandboxDetails): number {
 
 /** `changed`: the ids of the only sandboxes that changed (in place); undefined when anything may have. */
 type Listener = (changed?: readonly string[]) => void;
+
+/** How long a state an action read fresh overrides the (lagging) list at most. */
+const REPORTED_STATE_MS = 60_000;
+
+/**
+ * Whether the list now reports what an overlay stood for: the state shown, or any other settled state
+ * than the one before. A list still showing a transition on the way (stopping, when the action already
+ * read stopped) is behind, not ahead.
+ */
+function listCaughtUp(listed: SandboxState, p: { from: SandboxState; shown: SandboxState; until?: number }): boolean {
+  if (p.until !== undefined && Date.now() > p.until) return true;
+  if (listed === p.shown || listed === p.from) return listed === p.shown;
+  const shownSettled = !TRANSITIONAL_STATES.has(p.shown);
+  return !(shownSettled && TRANSITIONAL_STATES.has(listed));
+}
 
 export class SandboxStore {
   /** The API's sandboxes by id (without the optimistic states of pending actions). */
@@ -81,7 +99,7 @@ export class SandboxStore {
   /** Running sandboxes counted by the light poll since the last full load (undefined: the list is newer). */
   private counted: number | undefined;
   /** Actions started from the editor: shown as `shown` until the API reports a state other than `from`. */
-  private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState }>();
+  private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState; until?: number }>();
   /** A full read has completed since the last reset: the list is whole and counts are final. */
   private complete = false;
   /** A first full read is streaming its pages into the view. */
@@ -94,6 +112,8 @@ export class SandboxStore {
   private eventsDuringFull: Map<string, SandboxDetails> | undefined;
   private stream: SandboxEventStream | undefined;
   private streamOpening = false;
+  /** The second catch-up read after a (re)connect; see onConnected. */
+  private catchUp: NodeJS.Timeout | undefined;
   /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
   private streamGeneration = 0;
   private streamConnected = false;
@@ -152,23 +172,22 @@ export class SandboxStore {
     }
   }
 
-  /** The action finished (or failed): drop the optimistic states and read those sandboxes afresh. */
-  async settleTransition(ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.pending.delete(id);
-    if (this.o.hasCredential && !this.o.hasCredential()) return;
-    try {
-      const gateway = await this.o.context(new AbortController().signal).gateway();
-      for (const id of ids) {
-        try {
-          this.upsert(await gateway.get(id));
-        } catch (err) {
-          if (toToolError(err).kind === 'not_found') this.byId.delete(id);
-        }
-      }
-    } catch {
-      // The next poll or event brings it.
+  /**
+   * The action finished (or failed): drop the optimistic states and read what changed. `reported` holds
+   * the states the action itself read fresh (id → state; `destroyed` = gone): the API's list is
+   * eventually consistent and may still show the old state for a while, so each is shown until the list
+   * reports something other than the state before the action.
+   */
+  settleTransition(ids: readonly string[], reported?: ReadonlyMap<string, SandboxState>): Promise<void> {
+    for (const id of ids) {
+      const now = reported?.get(id);
+      const before = this.pending.get(id)?.from ?? this.byId.get(id)?.state;
+      // Bounded: the list lags by seconds, and the sandbox may really return to its old state later.
+      if (now !== undefined && before !== undefined && now !== before) this.pending.set(id, { from: before, shown: now, until: Date.now() + REPORTED_STATE_MS });
+      else this.pending.delete(id);
     }
     this.publish(ids);
+    return this.refresh();
   }
 
   onDidChange(listener: Listener): { dispose(): void } {
@@ -285,7 +304,7 @@ export class SandboxStore {
     try {
       const gateway = await this.o.context(signal).gateway();
       do {
-        const page = await gateway.listPage({ limit, sort: 'createdAt', order: 'desc', ...(cursor ? { cursor } : {}) }, { signal });
+        const page = await gateway.listPage({ limit, ...(cursor ? { cursor } : {}) }, { signal });
         if (signal.aborted) return;
         pages++;
         for (const s of page.items) listed.set(s.id, s);
@@ -331,7 +350,7 @@ export class SandboxStore {
     try {
       const gateway = await this.o.context(signal).gateway();
       do {
-        const page = await gateway.listPage({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since, sort: 'createdAt', order: 'desc', ...(cursor ? { cursor } : {}) }, { signal });
+        const page = await gateway.listPage({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since, ...(cursor ? { cursor } : {}) }, { signal });
         if (signal.aborted) return;
         for (const s of page.items) changed = this.upsert(s) || changed;
         cursor = page.nextCursor ?? undefined;
@@ -349,7 +368,7 @@ export class SandboxStore {
     let cursor: string | undefined;
     try {
       do {
-        const out = await callTool(listSandboxes, { state: 'started', limit: 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
+        const out = await callTool(TOOLS.listSandboxes, { state: 'started', limit: 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
         running += out.data.count;
         cursor = out.data.nextCursor ?? undefined;
       } while (cursor);
@@ -395,8 +414,14 @@ export class SandboxStore {
         onConnected: () => {
           if (!current()) return;
           this.streamConnected = true;
-          // Events may have been missed while it was down: read what changed, then rely on events.
-          if (this.complete) void this.run('sync');
+          // Events may have been missed while it was down: read what changed, then rely on events. The list
+          // lags the events by a second or so: read once more after that, or a last change could be lost.
+          if (this.complete) {
+            void this.run('sync');
+            clearTimeout(this.catchUp);
+            this.catchUp = setTimeout(() => current() && this.visible && void this.run('sync'), CATCH_UP_AGAIN_MS);
+            this.catchUp.unref?.();
+          }
           this.reschedule();
         },
         onDisconnected: () => {
@@ -423,6 +448,7 @@ export class SandboxStore {
   }
 
   private closeStream(): void {
+    clearTimeout(this.catchUp);
     this.streamGeneration++;
     this.streamOpening = false;
     this.stream?.close();
@@ -473,14 +499,15 @@ export class SandboxStore {
     const list = [...this.byId.values()];
     if (!this.pending.size) return list;
     for (const id of [...this.pending.keys()]) if (!this.byId.has(id)) this.pending.delete(id);
-    return list.map((s) => {
+    return list.flatMap((s) => {
       const p = this.pending.get(s.id);
-      if (!p) return s;
-      if (s.state !== p.from) {
+      if (!p) return [s];
+      if (listCaughtUp(s.state, p)) {
         this.pending.delete(s.id);
-        return s;
+        return [s];
       }
-      return { ...s, state: p.shown };
+      // A deleted one stays hidden while the list still shows it (as before, or already as destroying).
+      return p.shown === 'destroyed' ? [] : [{ ...s, state: p.shown }];
     });
   }
 

@@ -18,7 +18,8 @@ let ctx: TestContext;
 let stores: SandboxStore[] = [];
 
 before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+  // Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0 });
 });
 after(async () => {
   await ctx?.provider.dispose();
@@ -135,22 +136,29 @@ test('a deletion: the event removes the sandbox once destroyed; without events t
   assert.deepEqual(polled.sandboxes.map((s) => s.name).sort(), ['keeper']);
 });
 
-test('after a reconnect the store reads what it missed while the stream was down', async () => {
-  emu.seedSandbox({ name: 'a', state: 'started' });
-  emu.seedSandbox({ name: 'b', state: 'started' });
-  const { store } = makeStore(live());
-  store.setVisible(true);
-  await store.refresh();
-  await until('the event stream connects', () => store.live);
-  emu.resetStats();
-  // The change happens while no client listens: no event is ever sent for it.
-  emu.dropEventClients();
-  await until('the store sees the drop', () => !store.live);
-  await callTool(stopSandbox, { sandboxes: ['b'], wait: true }, ctx);
-  await until('the stream is back', () => store.live);
-  await until('b stopped in the store', () => stateOf(store, 'b') === 'stopped');
-  assert.ok(listCalls().some((r) => /lastEventAfter=/.test(r.query ?? '')), 'caught up with a lastEventAfter read');
-  assert.equal(stateOf(store, 'a'), 'started');
+test('after a reconnect the store reads what it missed while the stream was down, even from a lagging list', async () => {
+  // The real list is eventually consistent: this emulator's list lags 500 ms behind (its default).
+  const lag = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, seed: [{ name: 'a', state: 'started' }, { name: 'b', state: 'started' }] });
+  const lctx = testContext(lag.url);
+  try {
+    const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
+    stores.push(store);
+    store.setVisible(true);
+    await store.refresh();
+    await until('the event stream connects', () => store.live);
+    lag.resetStats();
+    // The change happens while no client listens: no event is ever sent for it.
+    lag.dropEventClients();
+    await until('the store sees the drop', () => !store.live);
+    await callTool(stopSandbox, { sandboxes: ['b'], wait: true }, lctx);
+    await until('the stream is back', () => store.live);
+    await until('b stopped in the store', () => stateOf(store, 'b') === 'stopped');
+    assert.ok(lag.stats().requests.some((r) => /lastEventAfter=/.test(r.query ?? '')), 'caught up with a lastEventAfter read');
+    assert.equal(stateOf(store, 'a'), 'started');
+  } finally {
+    await lctx.provider.dispose();
+    await lag.close();
+  }
 });
 
 test('label changes (no event, no lastEventAfter) arrive with the reconcile; a live view polls nothing until it is due', async () => {
