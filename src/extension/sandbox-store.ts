@@ -113,7 +113,7 @@ export class SandboxStore {
   private stream: SandboxEventStream | undefined;
   private streamOpening = false;
   /** The second catch-up read after a (re)connect; see onConnected. */
-  private catchUp: NodeJS.Timeout | undefined;
+  private catchUp: unknown;
   /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
   private streamGeneration = 0;
   private streamConnected = false;
@@ -418,9 +418,9 @@ export class SandboxStore {
           // lags the events by a second or so: read once more after that, or a last change could be lost.
           if (this.complete) {
             void this.run('sync');
-            clearTimeout(this.catchUp);
-            this.catchUp = setTimeout(() => current() && this.visible && void this.run('sync'), CATCH_UP_AGAIN_MS);
-            this.catchUp.unref?.();
+            this.clearCatchUp();
+            const set = this.o.setTimer ?? ((fn, ms) => setTimeout(fn, ms).unref());
+            this.catchUp = set(() => current() && this.visible && void this.run('sync'), CATCH_UP_AGAIN_MS);
           }
           this.reschedule();
         },
@@ -447,8 +447,13 @@ export class SandboxStore {
       );
   }
 
+  private clearCatchUp(): void {
+    if (this.catchUp !== undefined) (this.o.clearTimer ?? ((h) => clearTimeout(h as NodeJS.Timeout)))(this.catchUp);
+    this.catchUp = undefined;
+  }
+
   private closeStream(): void {
-    clearTimeout(this.catchUp);
+    this.clearCatchUp();
     this.streamGeneration++;
     this.streamOpening = false;
     this.stream?.close();

@@ -88,6 +88,7 @@ test('events bring a state change and a new sandbox (one not listed yet) without
   store.setVisible(true);
   await store.refresh();
   await until('the event stream connects', () => store.live);
+  await store.refresh(); // joins the catch-up read the connection starts
   emu.resetStats();
   await callTool(stopSandbox, { sandboxes: ['web'], wait: false }, ctx);
   await until('web stopped in the store', () => stateOf(store, 'web') === 'stopped');
