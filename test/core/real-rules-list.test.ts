@@ -13,6 +13,7 @@ import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
 import { invokeTool } from '../../src/core/invoke';
+import { getSandbox } from '../../src/core/tools/get_sandbox';
 
 const open: Array<{ emu: Emulator; ctx: TestContext }> = [];
 afterEach(async () => {
@@ -149,4 +150,28 @@ void test('cleanup of idle sandboxes asks the API for them (lastEventBefore) ins
   assert.deepEqual(out.data.matched.map((s: { name: string }) => s.name).sort(), ['idle-0', 'idle-1', 'idle-2']);
   const pages = emu.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
   assert.equal(pages.length, 1, 'one page, not all three');
+});
+
+void test('cleanup of old sandboxes (olderThanDays) asks the API for them (createdAtBefore) instead of reading every page', async () => {
+  const { emu, ctx } = await setup({ listLagMs: 0 });
+  const t = Date.now();
+  for (let i = 0; i < 450; i++) emu.seedSandbox({ name: `new-${i}`, state: 'stopped', createdAt: t - 3_600_000 });
+  for (let i = 0; i < 2; i++) emu.seedSandbox({ name: `old-${i}`, state: 'stopped', createdAt: t - 10 * 86_400_000 });
+  emu.resetStats();
+  const out = await call(cleanupSandboxes, { olderThanDays: 7, dryRun: true }, ctx);
+  assert.deepEqual(out.data.matched.map((s: { name: string }) => s.name).sort(), ['old-0', 'old-1']);
+  const pages = emu.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
+  assert.equal(pages.length, 1, 'one page, not all three');
+});
+
+void test('a name being deleted is answered as such, never suggested as the "closest name" to itself', async () => {
+  const { emu, ctx } = await setup({ listLagMs: 0, transitionMs: { delete: 60_000 } });
+  emu.seedSandbox({ name: 'web', state: 'started' });
+  await call(deleteSandbox, { sandboxes: ['web'], wait: false }, ctx);
+  const out = await invokeTool(getSandbox as AnyTool, { sandbox: 'web' }, ctx);
+  assert.equal(out.ok, false);
+  if (out.ok) return;
+  assert.equal(out.error.kind, 'not_found');
+  assert.match(out.error.message, /^Sandbox web is being deleted \(id /);
+  assert.doesNotMatch(out.error.hint, /Closest names: web\b/);
 });

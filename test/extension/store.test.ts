@@ -66,7 +66,8 @@ test('polls only while visible; faster during transitions; stops on auth errors'
   store.setVisible(true);
   await store.refresh();
   assert.equal(timers.at(-1)?.ms, 30_000);
-  await callTool(stopSandbox, { sandboxes: ['a'], wait: false }, ctx);
+  // A transition that outlasts any load on the machine (a 60 ms stop could end before the refresh reads it).
+  emu.seedSandbox({ name: 'b', state: 'stopping', pendingMs: 600_000 });
   await store.refresh();
   assert.equal(store.hasTransitions, true);
   assert.equal(store.nextDelayMs(), 2_000);

@@ -18,13 +18,14 @@ export const cleanupSandboxes = defineTool({
   title: 'Clean up sandboxes',
   description:
     'Delete all sandboxes matching states (default stopped; running only if "started" listed), project, labels, ' +
-    'idleMinutes, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm.',
+    'idleMinutes, olderThanDays, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm.',
   input: z.strictObject({
     states: z.array(stateFilter).min(1).default(['stopped']).describe(STATES_IN_WORDS),
     project: projectSchema.optional(),
     labels: labelsSchema.optional(),
     byAgent: byAgentSchema,
     idleMinutes: z.number().int().min(0).max(5_256_000).optional().describe('Idle at least'),
+    olderThanDays: z.number().int().min(1).max(3650).optional().describe('Created at least'),
     dryRun: z.boolean().default(false).describe('Only list what would go'),
     max: z.number().int().min(1).max(1000).default(500),
   }),
@@ -44,12 +45,14 @@ export const cleanupSandboxes = defineTool({
     const byAgent = byAgentFilter(a.byAgent);
     const labels = { ...a.labels, ...byAgent.labels };
     const idleBefore = a.idleMinutes === undefined ? undefined : Date.now() - a.idleMinutes * 60_000;
+    const createdBefore = a.olderThanDays === undefined ? undefined : Date.now() - a.olderThanDays * 86_400_000;
     const states: readonly string[] = a.states;
     /** Why a sandbox is not one to delete (null: it is); checked on the list, and again on a fresh read right before deleting. */
     const mismatch = (s: SandboxDetails): string | null => {
       if (!states.includes(s.state)) return `it is ${s.state} now (asked: ${a.states.join('/')})`;
       if (!byAgent.accept(s.labels)) return 'its provenance labels no longer match';
       if (a.project && !sameProject(s.labels[PROJECT_LABEL], a.project)) return `it is no longer in project ${a.project}`;
+      if (createdBefore !== undefined && !(Date.parse(s.createdAt ?? '') <= createdBefore)) return `it is younger than ${a.olderThanDays} days`;
       if (idleBefore === undefined) return null;
       const last = Date.parse(s.lastActivityAt ?? s.updatedAt ?? s.createdAt ?? '');
       return Number.isFinite(last) && last <= idleBefore ? null : 'it was active meanwhile';
@@ -60,6 +63,7 @@ export const cleanupSandboxes = defineTool({
         labels: Object.keys(labels).length ? labels : undefined,
         // Idle ones are found by the API (lastEventBefore), not by reading every page.
         lastActivityBefore: idleBefore === undefined ? undefined : new Date(idleBefore),
+        createdBefore: createdBefore === undefined ? undefined : new Date(createdBefore),
       },
       accept: (s) => mismatch(s) === null, // defence in depth: never trust a filter we did not check
       max: a.max,
