@@ -2,7 +2,7 @@
  * `npm run bench`: builds the production bundles in scratch copies, runs every benchmark in turn and
  * writes bench/results.md (and bench/results.json).
  *
- *   npx tsx bench/run.ts [--only cold-start,overhead,bulk,activation,footprint] [--quick]
+ *   npx tsx bench/run.ts [--only cold-start,overhead,bulk,activation,footprint,tree] [--quick]
  *                        [--dist DIR] [--strict] [--no-profile] [--out FILE]
  *
  * --quick      fewer repetitions (a smoke run; numbers are noisier)
@@ -28,8 +28,9 @@ import { profileTable } from './lib/profile';
 import { renderMarkdown, type BenchResult } from './lib/report';
 import { log } from './lib/stats';
 import { overhead } from './overhead';
+import { treeScale } from './tree-scale';
 
-const ALL = ['cold-start', 'overhead', 'bulk', 'activation', 'footprint'] as const;
+const ALL = ['cold-start', 'overhead', 'bulk', 'activation', 'footprint', 'tree'] as const;
 type Name = (typeof ALL)[number];
 
 function git(args: string[]): string {
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     await step('bulk', () => bulk({ build, reps: quick ? 1 : 3, seqReps: quick ? 1 : 2, perCallBaseline: !quick }));
     await step('activation', () => activation({ build, marked: marked as Build, runs: quick ? 5 : 15 }));
     await step('footprint', () => footprint({ build, rssRuns: quick ? 1 : 3 }));
+    await step('tree', () => treeScale({ build, runs: quick ? 1 : 3, quietMs: quick ? 30_000 : 60_000 }));
   } finally {
     cleanupBuilds();
   }

@@ -27,6 +27,8 @@ export interface ApiListQuery {
   /** Server-side bounds (inclusive), so "idle"/"old" queries need not read every page. */
   createdBefore?: Date;
   lastActivityBefore?: Date;
+  /** Only sandboxes whose last event (state change, activity) is at or after this ISO time (inclusive). */
+  lastEventAfter?: string;
 }
 
 export interface CallOptions {

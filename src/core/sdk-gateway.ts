@@ -168,7 +168,7 @@ function toSnapshot(dto: SnapshotDto): Snapshot {
  * Positions in api-client's generated SandboxApi.listSandboxes(xDaytonaOrganizationID, cursor, limit,
  * id, name, labels, includeErroredDeleted, includeWarm, states, snapshots, …, sort, order, options).
  */
-const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, createdAtBefore: 23, lastEventBefore: 25, sort: 28, order: 29, options: 30 } as const;
+const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, createdAtBefore: 23, lastEventAfter: 24, lastEventBefore: 25, sort: 28, order: 29, options: 30 } as const;
 
 /** The real API holds create/start/recover until started for up to 30 s (sandbox.controller.ts). */
 export const API_HOLD_MS = 30_000;
@@ -306,6 +306,7 @@ class SdkGateway implements DaytonaGateway {
       args[LIST_ARG.states] = q.states?.length ? q.states : undefined;
       args[LIST_ARG.createdAtBefore] = q.createdBefore;
       args[LIST_ARG.lastEventBefore] = q.lastActivityBefore;
+      args[LIST_ARG.lastEventAfter] = q.lastEventAfter ? new Date(q.lastEventAfter) : undefined;
       // The API's default order is last activity: a sandbox with activity while we page moves to the
       // front and would be skipped or repeated. Creation time never changes.
       args[LIST_ARG.sort] = 'createdAt';

@@ -252,7 +252,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         c.source === 'none' ? 'Daytona: signed out.' : `Daytona: removed the stored key; now using ${c.origin}.`,
       );
     },
-    'daytona.refresh': () => s.store.refresh(),
+    'daytona.refresh': () => s.store.reconcile(),
     'daytona.createSandbox': () => createSandboxWizard(s),
     'daytona.startSandbox': (item, selected) => lifecycle(s, 'start', item, selected),
     'daytona.stopSandbox': (item, selected) => lifecycle(s, 'stop', item, selected),

@@ -17,6 +17,8 @@ export interface ConnectionStateHost {
   statusBar: StatusBar;
   log: vscode.LogOutputChannel;
   credentials(): Credentials;
+  /** What the view's filter shows (e.g. "Filter: web — 12 of 10,000"), when one is set. */
+  filterMessage?(): string | undefined;
 }
 
 export class ConnectionState implements vscode.Disposable {
@@ -35,7 +37,7 @@ export class ConnectionState implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
     void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
     void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
-    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : undefined;
+    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : this.h.filterMessage?.();
     // The view's title says where the tree acts: profile (and organisation) or the key's source.
     view.title = viewTitle(c);
     view.description = whereText(c);

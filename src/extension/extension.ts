@@ -15,6 +15,9 @@ import { KeyStore } from './key-store';
 import { wireMcp } from './mcp-wiring';
 import type { McpRegistration } from './mcp-registration';
 import { SandboxStore } from './sandbox-store';
+import { registerFilterCommands } from './filter-commands';
+import { logLoadTimes } from './load-timing';
+import { openSandboxEvents } from '../core/sandbox-events';
 import { SandboxTreeProvider } from './sandbox-tree';
 import { defaultProject, readSettings, SECTION } from './settings';
 import { StatusBar } from './status-bar';
@@ -57,6 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
     hiddenIntervalMs: () => readSettings().statusBarRefreshSeconds * 1000,
     hasCredential: () => hasCredential(credentials()),
+    // Live changes while the view is visible; without the stream the store polls with lastEventAfter.
+    events: (handlers) => openSandboxEvents(credentials(), handlers),
   });
   const tree = new SandboxTreeProvider(store, () => readSettings().groupBy);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
@@ -66,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   });
   const walkthrough = new WalkthroughSync(context.globalState, view);
   const mcp = wireMcp({ log, extensionPath: context.extensionPath, store, credentials: () => credentials(), onInitialised: () => void walkthrough.mcpInitialised() });
-  const connection = new ConnectionState({ store, view, statusBar, log, credentials: () => credentials() });
+  const connection = new ConnectionState({ store, view, statusBar, log, credentials: () => credentials(), filterMessage: () => tree.filterMessage() });
 
   const services: CommandServices = {
     log,
@@ -100,6 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     walkthrough,
     { dispose: () => void gateways.dispose() },
     connection,
+    logLoadTimes(store, view, log),
     view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
     keys.onDidChange(() => {
       log.info(`credentials changed; now using ${credentials().origin}`);
@@ -124,6 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new SandboxDetailsProvider((signal) => toolContext(signal))),
     ...registerCommands(services),
+    ...registerFilterCommands(tree, () => connection.sync(), log),
   );
   connection.sync();
   store.setVisible(view.visible);

@@ -1,14 +1,19 @@
 /**
- * The sidebar's model: every sandbox of the account, kept fresh by polling through list_sandboxes.
- * Loads the full list while someone is looking (the view is visible), faster while a sandbox is in
- * transition, and backs off after errors. While the view is hidden it only counts the running
- * sandboxes (one filtered list call) so the status bar stays true. No vscode import: the tree, status
- * bar, MCP Status and tests subscribe to it.
+ * The sidebar's model: every sandbox of the account, kept fresh cheaply at any size.
+ * - The first full read streams: each page shows as it arrives; counts are final with the last page.
+ * - Changes arrive from the API's live event stream (sandbox-events.ts) while the view is visible;
+ *   without it (blocked, not offered, an old API) a poll with `lastEventAfter` reads only what changed.
+ * - A full read (reconcile) runs rarely, for what neither sees: deletions that finished, label changes,
+ *   anything missed. Never while the view is hidden; then only the running sandboxes are counted (one
+ *   filtered list call) so the status bar stays true.
+ * No vscode import: the tree, status bar, MCP Status and tests subscribe to it.
  */
 import { toToolError, type ErrorKind } from '../core/errors';
 import { TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
 import { TOOLS } from '../core/tools';
 import type { ToolContext } from '../core/tool';
+import type { OpenSandboxEvents, SandboxEventStream } from '../core/sandbox-events';
+import { MAX_API_PAGE_SIZE } from '../core/pagination';
 import { callTool } from './tool-invoker';
 
 export type StoreStatus =
@@ -20,23 +25,48 @@ export type StoreStatus =
 export interface StoreOptions {
   /** A fresh context per refresh (carries the gateway and a signal). */
   context: (signal: AbortSignal) => ToolContext;
-  /** Steady-state polling interval; 0 disables auto-refresh. */
+  /** Steady-state polling interval without the event stream; 0 disables auto-refresh. */
   intervalMs: () => number;
   /** False while no key is configured anywhere: nothing is asked of the API and the store stays idle. */
   hasCredential?: () => boolean;
   /** While the view is hidden: how often to count the running sandboxes; 0 counts only once (at activation). */
   hiddenIntervalMs?: () => number;
-  /** Interval while any sandbox is starting/stopping/… */
+  /** Interval while any sandbox is starting/stopping/… (and no event stream tells us). */
   transitionIntervalMs?: number;
   maxBackoffMs?: number;
   /** Safety cap for huge accounts; the rest is reported as truncated. */
   maxSandboxes?: number;
+  /** API page size of a full read (at most 200, the API's limit). */
   pageSize?: number;
+  /** Opens the live event stream while the view is visible; without it the store polls. */
+  events?: OpenSandboxEvents;
+  /** Time between full reads; default 10 min plus 1 min per page of the list, so big lists stay cheap. */
+  reconcileMs?: (pages: number) => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
 
-type Listener = () => void;
+type Mode = 'count' | 'sync' | 'full';
+const RANK: Record<Mode, number> = { count: 0, sync: 1, full: 2 };
+
+/** An incremental poll asks a little further back than the last event seen: the list lags behind events. */
+const OVERLAP_MS = 60_000;
+/** While a first full read streams in, the tree redraws at most this often. */
+const PUBLISH_EVERY_MS = 1_000;
+
+/** After a (re)connect, when to read what changed once more: longer than the list's lag behind events. */
+const CATCH_UP_AGAIN_MS = 3_000;
+
+const defaultReconcileMs = (pages: number): number => 600_000 + pages * 60_000;
+
+/** Millisecond time of a sandbox's last change as the API stamped it (its clock, not ours). */
+function eventTime(s: SandboxDetails): number {
+  const t = Math.max(Date.parse(s.lastActivityAt ?? '') || 0, Date.parse(s.updatedAt ?? '') || 0);
+  return t;
+}
+
+/** `changed`: the ids of the only sandboxes that changed (in place); undefined when anything may have. */
+type Listener = (changed?: readonly string[]) => void;
 
 /** How long a state an action read fresh overrides the (lagging) list at most. */
 const REPORTED_STATE_MS = 60_000;
@@ -54,19 +84,39 @@ function listCaughtUp(listed: SandboxState, p: { from: SandboxState; shown: Sand
 }
 
 export class SandboxStore {
+  /** The API's sandboxes by id (without the optimistic states of pending actions). */
+  private byId = new Map<string, SandboxDetails>();
+  /** What the tree shows: byId with pending states overlaid; rebuilt on every change. */
   private items: SandboxDetails[] = [];
   private state: StoreStatus = { kind: 'idle' };
   private truncatedFlag = false;
   private readonly listeners = new Set<Listener>();
   private visible = false;
   private timer: unknown;
-  private inFlight: { controller: AbortController; promise: Promise<void>; mode: 'full' | 'count' } | undefined;
+  private inFlight: { controller: AbortController; promise: Promise<void>; mode: Mode } | undefined;
   private failures = 0;
   private disposed = false;
   /** Running sandboxes counted by the light poll since the last full load (undefined: the list is newer). */
   private counted: number | undefined;
   /** Actions started from the editor: shown as `shown` until the API reports a state other than `from`. */
   private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState; until?: number }>();
+  /** A full read has completed since the last reset: the list is whole and counts are final. */
+  private complete = false;
+  /** A first full read is streaming its pages into the view. */
+  private streaming = false;
+  private lastFullAt = 0;
+  private lastFullPages = 1;
+  /** Latest change seen (API clock); incremental polls ask from a little before it. */
+  private watermark: number | undefined;
+  /** Sandboxes events reported while a full read runs: newer than what that read lists. */
+  private eventsDuringFull: Map<string, SandboxDetails> | undefined;
+  private stream: SandboxEventStream | undefined;
+  private streamOpening = false;
+  /** The second catch-up read after a (re)connect; see onConnected. */
+  private catchUp: unknown;
+  /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
+  private streamGeneration = 0;
+  private streamConnected = false;
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -79,12 +129,24 @@ export class SandboxStore {
   get truncated(): boolean {
     return this.truncatedFlag;
   }
+  /** True while the first full read is still bringing pages in (counts are not final yet). */
+  get loadingMore(): boolean {
+    return this.streaming;
+  }
+  /** Changes arrive live (the event stream is connected). */
+  get live(): boolean {
+    return this.streamConnected;
+  }
   get runningCount(): number {
     return this.counted ?? this.items.filter((s) => s.state === 'started').length;
   }
   /** All sandboxes, when the full list is current; undefined while only the running ones were counted. */
   get totalCount(): number | undefined {
-    return this.counted === undefined ? this.items.length : undefined;
+    return this.counted === undefined && this.complete ? this.items.length : undefined;
+  }
+  /** One sandbox as the tree shows it (with a pending action's state). */
+  sandbox(id: string): SandboxDetails | undefined {
+    return this.items.find((s) => s.id === id);
   }
   get hasTransitions(): boolean {
     return this.pending.size > 0 || this.items.some((s) => TRANSITIONAL_STATES.has(s.state));
@@ -97,14 +159,13 @@ export class SandboxStore {
   markTransition(ids: readonly string[], shown: SandboxState): void {
     let changed = false;
     for (const id of ids) {
-      const item = this.items.find((s) => s.id === id);
+      const item = this.byId.get(id);
       if (!item || item.state === shown) continue;
       this.pending.set(id, { from: item.state, shown });
       changed = true;
     }
     if (!changed) return;
-    this.items = this.applyPending(this.items);
-    this.setStatus(this.state);
+    this.publish(ids);
     if (this.visible && !this.inFlight) {
       this.cancelTimer();
       this.schedule();
@@ -112,19 +173,20 @@ export class SandboxStore {
   }
 
   /**
-   * The action finished (or failed): drop the optimistic states and reload. `reported` holds the
-   * states the action itself read fresh (id → state; `destroyed` = gone): the API's list is
-   * eventually consistent and may still show the old state for a while, so each is shown until the
-   * list reports something other than the state before the action.
+   * The action finished (or failed): drop the optimistic states and read what changed. `reported` holds
+   * the states the action itself read fresh (id → state; `destroyed` = gone): the API's list is
+   * eventually consistent and may still show the old state for a while, so each is shown until the list
+   * reports something other than the state before the action.
    */
   settleTransition(ids: readonly string[], reported?: ReadonlyMap<string, SandboxState>): Promise<void> {
     for (const id of ids) {
       const now = reported?.get(id);
-      const before = this.pending.get(id)?.from ?? this.items.find((s) => s.id === id)?.state;
+      const before = this.pending.get(id)?.from ?? this.byId.get(id)?.state;
       // Bounded: the list lags by seconds, and the sandbox may really return to its old state later.
       if (now !== undefined && before !== undefined && now !== before) this.pending.set(id, { from: before, shown: now, until: Date.now() + REPORTED_STATE_MS });
       else this.pending.delete(id);
     }
+    this.publish(ids);
     return this.refresh();
   }
 
@@ -133,17 +195,30 @@ export class SandboxStore {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** The view became visible or hidden: the full list while it is shown, a running count while hidden. */
+  /** The view became visible or hidden: the list (live) while it is shown, a running count while hidden. */
   setVisible(visible: boolean): void {
     this.visible = visible;
     this.cancelTimer();
-    if (visible) void this.refresh();
-    else if (!this.inFlight) void this.count();
+    if (visible) {
+      this.openStream();
+      void this.refresh();
+    } else {
+      this.closeStream();
+      if (!this.inFlight) void this.count();
+    }
     // (A load in flight schedules the next poll for the new visibility when it ends.)
   }
 
-  /** Loads every page now. Concurrent calls share one load; a newer call supersedes nothing. */
+  /**
+   * Brings the list up to date: a full read when there is no whole list yet or a reconcile is due,
+   * otherwise only what changed (`lastEventAfter`). Concurrent calls share one read.
+   */
   refresh(): Promise<void> {
+    return this.run(this.fullDue() ? 'full' : 'sync');
+  }
+
+  /** Reads every page now (the Refresh command): catches deletions and label changes too. */
+  reconcile(): Promise<void> {
     return this.run('full');
   }
 
@@ -152,16 +227,22 @@ export class SandboxStore {
     return this.run('count');
   }
 
-  private run(mode: 'full' | 'count'): Promise<void> {
+  private fullDue(): boolean {
+    if (!this.complete || this.watermark === undefined) return true;
+    return Date.now() - this.lastFullAt >= (this.o.reconcileMs ?? defaultReconcileMs)(this.lastFullPages);
+  }
+
+  private run(mode: Mode): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    if (this.inFlight && (this.inFlight.mode === 'full' || mode === 'count')) return this.inFlight.promise;
-    // A full load asked for while a count runs replaces it: the caller wants the list.
+    if (this.inFlight && RANK[this.inFlight.mode] >= RANK[mode]) return this.inFlight.promise;
+    // A bigger read asked for while a smaller one runs replaces it: the caller wants more.
     this.inFlight?.controller.abort();
     this.cancelTimer();
     if (this.o.hasCredential && !this.o.hasCredential()) {
       // Without a key there is nothing to ask: idle, not an auth error, so the view shows its
       // "Set API Key" welcome (and no "rejected the key" notice). A key change calls reset().
       if (this.items.length || this.state.kind !== 'idle') {
+        this.byId.clear();
         this.items = [];
         this.setStatus({ kind: 'idle' });
       }
@@ -169,9 +250,11 @@ export class SandboxStore {
     }
     const controller = new AbortController();
     if (this.state.kind !== 'ready') this.setStatus({ kind: 'loading' });
-    const promise = (mode === 'full' ? this.load(controller.signal) : this.loadCount(controller.signal)).finally(() => {
-      if (this.inFlight?.controller !== controller) return; // superseded by a full load
+    const work = mode === 'full' ? this.loadAll(controller.signal) : mode === 'sync' ? this.loadChanges(controller.signal) : this.loadCount(controller.signal);
+    const promise = work.finally(() => {
+      if (this.inFlight?.controller !== controller) return; // superseded
       this.inFlight = undefined;
+      this.streaming = false;
       this.schedule();
     });
     this.inFlight = { controller, promise, mode };
@@ -182,39 +265,99 @@ export class SandboxStore {
   reset(): void {
     this.inFlight?.controller.abort();
     this.inFlight = undefined;
+    this.closeStream();
+    this.byId = new Map();
     this.items = [];
     this.counted = undefined;
     this.pending.clear();
     this.failures = 0;
+    this.complete = false;
+    this.streaming = false;
+    this.watermark = undefined;
+    this.truncatedFlag = false;
     this.setStatus({ kind: 'idle' });
-    if (this.visible) void this.refresh();
-    else void this.count();
+    if (this.visible) {
+      this.openStream();
+      void this.refresh();
+    } else void this.count();
   }
 
   dispose(): void {
     this.disposed = true;
     this.inFlight?.controller.abort();
     this.cancelTimer();
+    this.closeStream();
     this.listeners.clear();
   }
 
-  private async load(signal: AbortSignal): Promise<void> {
-    const max = this.o.maxSandboxes ?? 10_000;
-    const all: SandboxDetails[] = [];
+  /** Every page, in a stable order; the first read of a list shows each page as it arrives. */
+  private async loadAll(signal: AbortSignal): Promise<void> {
+    const max = this.o.maxSandboxes ?? 20_000;
+    const limit = Math.min(this.o.pageSize ?? MAX_API_PAGE_SIZE, MAX_API_PAGE_SIZE);
+    const listed = new Map<string, SandboxDetails>();
+    const first = !this.complete;
+    this.streaming = first;
+    this.eventsDuringFull = new Map();
     let cursor: string | undefined;
+    let pages = 0;
+    let publishedAt = 0;
     try {
+      const gateway = await this.o.context(signal).gateway();
       do {
-        const out = await callTool(TOOLS.listSandboxes, { limit: this.o.pageSize ?? 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
-        all.push(...(out.data.sandboxes as SandboxDetails[]));
-        cursor = out.data.nextCursor ?? undefined;
-      } while (cursor && all.length < max);
-      if (signal.aborted) return;
-      const shown = this.applyPending(all);
-      const unchanged = this.state.kind === 'ready' && this.counted === undefined && JSON.stringify(shown) === JSON.stringify(this.items) && this.truncatedFlag === Boolean(cursor);
-      this.items = shown;
+        const page = await gateway.listPage({ limit, ...(cursor ? { cursor } : {}) }, { signal });
+        if (signal.aborted) return;
+        pages++;
+        for (const s of page.items) listed.set(s.id, s);
+        cursor = page.nextCursor ?? undefined;
+        if (first && cursor) {
+          let changed = false;
+          for (const s of page.items) changed = this.upsert(s) || changed;
+          if (changed && Date.now() - publishedAt >= PUBLISH_EVERY_MS) {
+            publishedAt = Date.now();
+            this.publish();
+          }
+        }
+      } while (cursor && listed.size < max);
+      // What events said meanwhile is newer than what the (eventually consistent) list said.
+      for (const [id, s] of this.eventsDuringFull) {
+        const l = listed.get(id);
+        if (s.state === 'destroyed') listed.delete(id);
+        else if (!l || eventTime(s) >= eventTime(l)) listed.set(id, s);
+      }
+      const before = this.byId;
+      this.byId = listed;
+      this.complete = true;
+      this.streaming = false;
+      this.lastFullAt = Date.now();
+      this.lastFullPages = pages;
+      for (const s of listed.values()) this.advanceWatermark(s);
+      const unchanged = this.state.kind === 'ready' && this.counted === undefined && !first && sameSandboxes(before, listed) && this.truncatedFlag === Boolean(cursor);
       this.counted = undefined;
       this.truncatedFlag = Boolean(cursor);
       this.settled(unchanged);
+    } catch (err) {
+      if (!signal.aborted) this.failed(err);
+    } finally {
+      this.eventsDuringFull = undefined;
+    }
+  }
+
+  /** Only the sandboxes with an event since shortly before the last one seen (`lastEventAfter`). */
+  private async loadChanges(signal: AbortSignal): Promise<void> {
+    const since = new Date((this.watermark ?? 0) - OVERLAP_MS).toISOString();
+    let cursor: string | undefined;
+    let changed = false;
+    try {
+      const gateway = await this.o.context(signal).gateway();
+      do {
+        const page = await gateway.listPage({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since, ...(cursor ? { cursor } : {}) }, { signal });
+        if (signal.aborted) return;
+        for (const s of page.items) changed = this.upsert(s) || changed;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const wasCounted = this.counted !== undefined;
+      this.counted = undefined;
+      this.settled(!changed && !wasCounted && this.state.kind === 'ready');
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     }
@@ -238,23 +381,129 @@ export class SandboxStore {
     }
   }
 
+  /**
+   * Takes one sandbox as the API reported it; false when it changes nothing. An older report (the
+   * list lags behind events) never overwrites a newer one; `destroyed` removes it.
+   */
+  private upsert(s: SandboxDetails): boolean {
+    this.advanceWatermark(s);
+    if (s.state === 'destroyed') return this.byId.delete(s.id);
+    const had = this.byId.get(s.id);
+    if (had && eventTime(had) > eventTime(s)) return false;
+    if (had && JSON.stringify(had) === JSON.stringify(s)) return false;
+    this.byId.set(s.id, s);
+    return true;
+  }
+
+  private advanceWatermark(s: SandboxDetails): void {
+    const t = eventTime(s);
+    if (t && (this.watermark === undefined || t > this.watermark)) this.watermark = t;
+  }
+
+  // ---- the live event stream ----------------------------------------------------------------
+
+  private openStream(): void {
+    if (!this.o.events || this.stream || this.streamOpening || this.disposed) return;
+    if (this.o.hasCredential && !this.o.hasCredential()) return;
+    this.streamOpening = true;
+    const generation = this.streamGeneration;
+    const current = (): boolean => generation === this.streamGeneration;
+    this.o
+      .events({
+        onSandbox: (s) => current() && this.onEvent(s),
+        onConnected: () => {
+          if (!current()) return;
+          this.streamConnected = true;
+          // Events may have been missed while it was down: read what changed, then rely on events. The list
+          // lags the events by a second or so: read once more after that, or a last change could be lost.
+          if (this.complete) {
+            void this.run('sync');
+            this.clearCatchUp();
+            const set = this.o.setTimer ?? ((fn, ms) => setTimeout(fn, ms).unref());
+            this.catchUp = set(() => current() && this.visible && void this.run('sync'), CATCH_UP_AGAIN_MS);
+          }
+          this.reschedule();
+        },
+        onDisconnected: () => {
+          if (!current()) return;
+          this.streamConnected = false;
+          this.reschedule();
+        },
+      })
+      .then(
+        (stream) => {
+          if (!current()) {
+            stream?.close();
+            return;
+          }
+          this.streamOpening = false;
+          if (!stream) return;
+          if (this.disposed || !this.visible) stream.close();
+          else this.stream = stream;
+        },
+        () => {
+          if (current()) this.streamOpening = false; // no stream: the store polls
+        },
+      );
+  }
+
+  private clearCatchUp(): void {
+    if (this.catchUp !== undefined) (this.o.clearTimer ?? ((h) => clearTimeout(h as NodeJS.Timeout)))(this.catchUp);
+    this.catchUp = undefined;
+  }
+
+  private closeStream(): void {
+    this.clearCatchUp();
+    this.streamGeneration++;
+    this.streamOpening = false;
+    this.stream?.close();
+    this.stream = undefined;
+    this.streamConnected = false;
+  }
+
+  private onEvent(s: SandboxDetails): void {
+    this.eventsDuringFull?.set(s.id, s);
+    const known = this.byId.has(s.id);
+    if (this.upsert(s)) this.publish(known && this.byId.has(s.id) ? [s.id] : undefined);
+  }
+
+  private reschedule(): void {
+    if (this.inFlight || this.disposed) return;
+    this.cancelTimer();
+    this.schedule();
+  }
+
+  // ---- status and scheduling ----------------------------------------------------------------
+
   /** A poll answered. One that found nothing new must not redraw the tree: that would close an open context menu. */
   private settled(unchanged: boolean): void {
     this.failures = 0;
-    if (unchanged) this.state = { kind: 'ready', at: Date.now() };
-    else this.setStatus({ kind: 'ready', at: Date.now() });
+    if (unchanged) {
+      this.state = { kind: 'ready', at: Date.now() };
+      return;
+    }
+    this.items = this.applyPending();
+    this.setStatus({ kind: 'ready', at: Date.now() });
   }
 
   private failed(err: unknown): void {
     this.failures++;
+    this.streaming = false;
+    this.items = this.applyPending();
     this.setStatus({ kind: 'error', error: toToolError(err).toJSON(), at: Date.now() });
   }
 
+  /** Redraws with the current list (status unchanged); `changed`: only those sandboxes changed, in place. */
+  private publish(changed?: readonly string[]): void {
+    this.items = this.applyPending();
+    this.setStatus(this.state, changed);
+  }
+
   /** Overlays the optimistic states of pending actions; one ends when the API reports another state. */
-  private applyPending(list: SandboxDetails[]): SandboxDetails[] {
+  private applyPending(): SandboxDetails[] {
+    const list = [...this.byId.values()];
     if (!this.pending.size) return list;
-    const seen = new Set(list.map((s) => s.id));
-    for (const id of [...this.pending.keys()]) if (!seen.has(id)) this.pending.delete(id);
+    for (const id of [...this.pending.keys()]) if (!this.byId.has(id)) this.pending.delete(id);
     return list.flatMap((s) => {
       const p = this.pending.get(s.id);
       if (!p) return [s];
@@ -267,15 +516,23 @@ export class SandboxStore {
     });
   }
 
-  /** Next poll: transitions fast, errors with exponential backoff, otherwise the setting (hidden: the count's). */
+  /**
+   * Next read. Errors back off exponentially. Visible and live: only the rare reconcile (events
+   * bring the rest). Visible without events: a `lastEventAfter` poll on the setting (fast during
+   * transitions). Hidden: the running count on its own interval.
+   */
   nextDelayMs(): number | undefined {
     const base = this.visible ? this.o.intervalMs() : (this.o.hiddenIntervalMs?.() ?? 0);
     if (this.state.kind === 'error') {
       if (this.state.error.kind === 'auth') return undefined; // polling cannot fix a bad key
       return Math.min((base || 30_000) * 2 ** (this.failures - 1), this.o.maxBackoffMs ?? 300_000);
     }
-    if (this.visible && this.hasTransitions) return this.o.transitionIntervalMs ?? 2_000;
-    return base > 0 ? base : undefined;
+    if (!this.visible) return base > 0 ? base : undefined;
+    if (base <= 0) return undefined;
+    const untilReconcile = Math.max(0, this.lastFullAt + (this.o.reconcileMs ?? defaultReconcileMs)(this.lastFullPages) - Date.now());
+    if (this.streamConnected) return untilReconcile;
+    if (this.hasTransitions) return this.o.transitionIntervalMs ?? 2_000;
+    return Math.min(base, untilReconcile);
   }
 
   private schedule(): void {
@@ -291,8 +548,17 @@ export class SandboxStore {
     this.timer = undefined;
   }
 
-  private setStatus(s: StoreStatus): void {
+  private setStatus(s: StoreStatus, changed?: readonly string[]): void {
     this.state = s;
-    for (const l of [...this.listeners]) l();
+    for (const l of [...this.listeners]) l(changed);
   }
+}
+
+function sameSandboxes(a: Map<string, SandboxDetails>, b: Map<string, SandboxDetails>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, s] of a) {
+    const t = b.get(id);
+    if (!t || JSON.stringify(s) !== JSON.stringify(t)) return false;
+  }
+  return true;
 }

@@ -64,10 +64,26 @@ export function idleText(s: SandboxDetails, now: number = Date.now()): string | 
 }
 
 export function present(s: SandboxDetails, now: number = Date.now()): ItemPresentation {
+  return { ...presentRow(s, now), tooltip: tooltipOf(s, now) };
+}
+
+/** The row without its tooltip: what a tree of 10,000 sends on every redraw (the tooltip comes on hover). */
+export function presentRow(s: SandboxDetails, now: number = Date.now()): Omit<ItemPresentation, 'tooltip'> {
   const resources = `${s.cpu} CPU/${s.memory} GiB/${s.disk} GiB`;
   const byAgent = isAgentMade(s.labels);
+  return {
+    label: s.name,
+    // "agent": made by an agent through our MCP server (the tooltip names its client).
+    description: [s.state, byAgent ? 'agent' : undefined, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
+    icon: stateIcon(s.state),
+    contextValue: contextValueFor(s),
+  };
+}
+
+export function tooltipOf(s: SandboxDetails, now: number = Date.now()): string {
+  const byAgent = isAgentMade(s.labels);
   const labels = visibleLabels(s.labels).filter(([k]) => k !== MADE_BY_LABEL && k !== CLIENT_LABEL);
-  const tooltip = [
+  return [
     `**${escapeMd(s.name)}** — ${s.state}`,
     '',
     `| | |`,
@@ -84,14 +100,6 @@ export function present(s: SandboxDetails, now: number = Date.now()): ItemPresen
     ...(labels.length ? [`| labels | ${labels.map(([k, v]) => `\`${escapeMd(k)}=${escapeMd(v)}\``).join(' ')} |`] : []),
     ...(s.errorReason ? ['', `$(error) ${escapeMd(s.errorReason)}`] : []),
   ].join('\n');
-  return {
-    label: s.name,
-    // "agent": made by an agent through our MCP server (the tooltip names its client).
-    description: [s.state, byAgent ? 'agent' : undefined, idleText(s, now), resources, s.target].filter(Boolean).join(' · '),
-    icon: stateIcon(s.state),
-    contextValue: contextValueFor(s),
-    tooltip,
-  };
 }
 
 function escapeMd(text: string): string {
@@ -109,8 +117,29 @@ const STATE_ORDER: SandboxState[] = ['started', 'starting', 'creating', 'restori
 /** Deleted sandboxes linger briefly as `destroying` under a name the API mangled (DESTROYED_<name>_<ms>). */
 const GONE: ReadonlySet<SandboxState> = new Set(['destroying', 'destroyed']);
 
-export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy): Group[] {
-  const sorted = sandboxes.filter((s) => !GONE.has(s.state)).sort((a, b) => a.name.localeCompare(b.name));
+/** Names as people count: run-2 before run-10, case and accents aside. */
+const NATURAL = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+export const naturalCompare = (a: string, b: string): number => NATURAL.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The view's filter: every word must match (any case) the name, a label value (the project too), or,
+ * written `key=value`, that label. Empty matches all.
+ */
+export function matchesFilter(s: SandboxDetails, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  return words.every((w) => {
+    const eq = w.indexOf('=');
+    if (eq > 0) {
+      const key = w.slice(0, eq);
+      const value = w.slice(eq + 1);
+      return Object.entries(s.labels).some(([k, v]) => k.toLowerCase() === key && v.toLowerCase().includes(value));
+    }
+    return s.name.toLowerCase().includes(w) || Object.values(s.labels).some((v) => v.toLowerCase().includes(w));
+  });
+}
+
+export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy, filter = ''): Group[] {
+  const sorted = sandboxes.filter((s) => !GONE.has(s.state) && (!filter || matchesFilter(s, filter))).sort((a, b) => naturalCompare(a.name, b.name));
   if (by === 'none') return [{ key: 'all', label: 'All', sandboxes: sorted }];
   const groups = new Map<string, SandboxDetails[]>();
   // Projects group in any case ("AutoViral" and "autoviral" are one project, as in the tools); the
@@ -120,10 +149,12 @@ export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy
     const project = s.labels[PROJECT_LABEL] ?? '';
     const key = by === 'state' ? s.state : project.toLowerCase();
     if (!spelling.has(key)) spelling.set(key, project);
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const list = groups.get(key);
+    if (list) list.push(s);
+    else groups.set(key, [s]);
   }
   const keys = [...groups.keys()].sort((a, b) =>
-    by === 'state' ? rank(a) - rank(b) : a === '' ? 1 : b === '' ? -1 : a.localeCompare(b),
+    by === 'state' ? rank(a) - rank(b) : a === '' ? 1 : b === '' ? -1 : naturalCompare(a, b),
   );
   return keys.map((key) => ({
     key,

@@ -11,6 +11,7 @@ import { readJson, sendJson } from './http-util';
 import { resolveDurations } from './lifecycle';
 import { matchRoute, type FeatureFlag } from './routes';
 import { RateLimiter, type RateLimitOption } from './rate-limit';
+import { attachEventStream } from './events';
 import { demoSeed } from './seed';
 import { seedSnapshots } from './snapshots';
 import { StatsRecorder } from './stats';
@@ -26,6 +27,7 @@ import type {
 
 export type { EmulatorSandboxView, SeedOption } from './control';
 export type { SandboxDto } from './dto';
+export { numberedSeed } from './seed';
 export type * from './types';
 export type { RateLimitOption, ThrottlerLimit, ThrottlerName } from './rate-limit';
 export type { FeatureFlag } from './routes';
@@ -78,6 +80,11 @@ export interface EmulatorOptions {
   snapshotRowWhenDone?: boolean;
   /** Organisation feature flags; all off by default, so POST …/resize is Nest's 404 `Cannot POST …`. */
   featureFlags?: Partial<Record<FeatureFlag, boolean>>;
+  /**
+   * Serve the live event stream (socket.io at /api/socket.io/) like the real API. Default true; false
+   * emulates a network or an API version without it (the socket.io handshake then gets a 404).
+   */
+  events?: boolean;
 
   // real-server rules: listing and deleting
   /**
@@ -121,6 +128,10 @@ export interface Emulator {
   clearFaults(): void;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Event-stream clients connected now (0 when `events: false`). */
+  eventClients(): number;
+  /** Drops every event-stream client; they reconnect by themselves. */
+  dropEventClients(): void;
 }
 
 function resolveQuota(q: QuotaOptions = {}): ResolvedQuota {
@@ -208,7 +219,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const org = req.headers['x-daytona-organization-id'];
-    const finish = stats.begin(method, path, typeof org === 'string' ? org : undefined);
+    const finish = stats.begin(method, path, typeof org === 'string' ? org : undefined, url.search || undefined);
     let routeKey = `${method} (unmatched)`;
     res.on('close', () => finish(routeKey, res.writableFinished ? res.statusCode : 0));
 
@@ -337,11 +348,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  const events =
+    opts.events === false
+      ? undefined
+      : attachEventStream({
+          server,
+          path: `${API_PREFIX}/socket.io/`,
+          isAuthorized: (token) => apiKeys.has(token),
+          records: () => store.all(),
+          toDto: (rec) => toSandboxDto(rec, `${origin}/toolbox`),
+        });
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= new Promise<void>((resolve) => {
       closing = true;
+      void events?.close();
       for (const s of sleepers) {
         clearTimeout(s.timer);
         s.resolve();
@@ -368,5 +390,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearFaults: control.clearFaults,
     stats: control.stats,
     resetStats: control.resetStats,
+    eventClients: () => events?.clients() ?? 0,
+    dropEventClients: () => events?.dropClients(),
   };
 }

@@ -75,3 +75,16 @@ export function demoSeed(now: number): SeedSandbox[] {
     },
   ];
 }
+
+/**
+ * A big organisation for scale tests and benchmarks: `run-1` … `run-<count>`, every tenth running, idle
+ * for a day (nothing "recent"), created in order (run-1 oldest).
+ */
+export function numberedSeed(count: number, now: number): SeedSandbox[] {
+  return Array.from({ length: count }, (_, k) => ({
+    name: `run-${k + 1}`,
+    state: (k + 1) % 10 === 0 ? 'started' : 'stopped',
+    createdAt: now - 2 * DAY + k,
+    lastActivityAt: now - DAY,
+  }));
+}

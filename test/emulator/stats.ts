@@ -11,7 +11,7 @@ export class StatsRecorder {
   constructor(private readonly maxLog = 10_000) {}
 
   /** Call when a request arrives; the returned function records its outcome exactly once. */
-  begin(method: string, path: string, organizationId?: string): (route: string, status: number) => void {
+  begin(method: string, path: string, organizationId?: string, query?: string): (route: string, status: number) => void {
     const at = Date.now();
     const started = performance.now();
     this.inFlight += 1;
@@ -21,7 +21,7 @@ export class StatsRecorder {
       if (done) return;
       done = true;
       this.inFlight -= 1;
-      this.log.push({ method, path, status, at, ms: Math.round((performance.now() - started) * 100) / 100, ...(organizationId ? { organizationId } : {}) });
+      this.log.push({ method, path, status, at, ms: Math.round((performance.now() - started) * 100) / 100, ...(organizationId ? { organizationId } : {}), ...(query ? { query } : {}) });
       if (this.log.length > this.maxLog) this.log.splice(0, this.log.length - this.maxLog);
       const r = (this.byRoute[route] ??= { count: 0, byStatus: {} });
       r.count += 1;

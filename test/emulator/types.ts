@@ -202,6 +202,8 @@ export interface RequestLogEntry {
   at: number;
   /** The `X-Daytona-Organization-ID` header the client sent (token logins), if any. */
   organizationId?: string;
+  /** The query string (`?…`), when there was one: which filters a list asked for. */
+  query?: string;
   ms: number;
 }
 

@@ -45,12 +45,15 @@ beforeEach(async () => {
 test('loads every page of a large account', async () => {
   for (let i = 0; i < 230; i++) emu.seedSandbox({ name: `s-${i}`, state: i % 3 ? 'stopped' : 'started' });
   const { store } = makeStore();
-  const changes: string[] = [];
-  store.onDidChange(() => changes.push(store.status.kind));
+  const changes: Array<{ kind: string; shown: number; total: number | undefined }> = [];
+  store.onDidChange(() => changes.push({ kind: store.status.kind, shown: store.sandboxes.length, total: store.totalCount }));
   await store.refresh();
   assert.equal(store.sandboxes.length, 230);
   assert.equal(store.runningCount, 77);
-  assert.deepEqual(changes, ['loading', 'ready']);
+  assert.equal(store.totalCount, 230);
+  // The first page is shown while the rest still loads (no total yet); the last change has them all.
+  assert.deepEqual(changes[1], { kind: 'loading', shown: 50, total: undefined });
+  assert.deepEqual(changes.at(-1), { kind: 'ready', shown: 230, total: 230 });
   // Pages of 50 map onto API pages of 50: 230 sandboxes take 5 requests, none read twice.
   assert.equal(emu.stats().requests.filter((r) => r.path === '/api/sandbox').length, 5);
 });

@@ -89,3 +89,27 @@ test('agent-made sandboxes say so in the description; the tooltip names the clie
   assert.doesNotMatch(byHand.description, /agent/);
   assert.doesNotMatch(byHand.tooltip, /made by/);
 });
+
+test('names sort as people count them: run-2 before run-10, in groups and projects alike', () => {
+  const names = ['run-10', 'run-2', 'Run-1', 'run-100', 'alpha'];
+  const all = groupSandboxes(names.map((n) => sandbox(n, 'started')), 'none')[0]!.sandboxes.map((s) => s.name);
+  assert.deepEqual(all, ['alpha', 'Run-1', 'run-2', 'run-10', 'run-100']);
+  const projects = groupSandboxes(['p10', 'p9'].map((p) => sandbox(`s-${p}`, 'started', { project: p })), 'project').map((g) => g.label);
+  assert.deepEqual(projects, ['p9', 'p10']);
+});
+
+test('the filter matches name, label value or project, or key=value; every word must match', () => {
+  const list = [
+    sandbox('web-1', 'started', { project: 'AutoViral' }),
+    sandbox('web-2', 'stopped', { project: 'other', team: 'blue' }),
+    sandbox('db', 'started', { project: 'autoviral', team: 'red' }),
+  ];
+  const shown = (f: string) => groupSandboxes(list, 'none', f)[0]!.sandboxes.map((s) => s.name);
+  assert.deepEqual(shown(''), ['db', 'web-1', 'web-2']);
+  assert.deepEqual(shown('WEB'), ['web-1', 'web-2']);
+  assert.deepEqual(shown('autoviral'), ['db', 'web-1']);
+  assert.deepEqual(shown('team=blue'), ['web-2']);
+  assert.deepEqual(shown('web autoviral'), ['web-1']);
+  assert.deepEqual(shown('nothing'), []);
+  assert.deepEqual(groupSandboxes(list, 'state', 'red').map((g) => g.key), ['started']);
+});

@@ -1,0 +1,96 @@
+/**
+ * The Daytona API's live event stream, as the SDK itself subscribes to it: socket.io at
+ * `<apiUrl>/socket.io/`, websocket transport, the key or JWT in the handshake (a JWT names its
+ * organisation with the `organizationId` query). Events reach the organisation's room:
+ * `sandbox.created` (the sandbox), `sandbox.state.updated` {sandbox, oldState, newState} and
+ * `sandbox.desired-state.updated` {sandbox, …}. Label, public and interval changes send nothing, so
+ * whoever keeps a list still needs a rare full read. socket.io-client is the SDK's own dependency.
+ */
+import type { Credentials } from './credentials';
+import { toSandboxDetails } from './sdk-gateway';
+import type { SandboxDetails } from './types';
+
+export interface SandboxEventHandlers {
+  /** A sandbox as the event carried it (state `destroyed` when it is gone). */
+  onSandbox(sandbox: SandboxDetails): void;
+  /** Connected, or connected again after a drop: events may have been missed meanwhile. */
+  onConnected(): void;
+  /** The stream is down (not offered, blocked, dropped); it keeps retrying with backoff. */
+  onDisconnected(): void;
+}
+
+export interface SandboxEventStream {
+  readonly connected: boolean;
+  close(): void;
+}
+
+export type OpenSandboxEvents = (handlers: SandboxEventHandlers) => Promise<SandboxEventStream | undefined>;
+
+const EVENTS = ['sandbox.created', 'sandbox.state.updated', 'sandbox.desired-state.updated'] as const;
+
+/** The sandbox in an event: the payload itself (created) or its `sandbox` field (updates). */
+export function sandboxOfEvent(payload: unknown): SandboxDetails | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const o = payload as Record<string, unknown>;
+  const dto = (o.sandbox && typeof o.sandbox === 'object' ? o.sandbox : o) as Record<string, unknown>;
+  if (typeof dto.id !== 'string' || !dto.id) return undefined;
+  const details = toSandboxDetails(dto as unknown as Parameters<typeof toSandboxDetails>[0]);
+  // The new state travels beside the sandbox too; prefer it (the entity may be serialised before the change).
+  if (typeof o.newState === 'string' && o.newState === 'destroyed') return { ...details, state: 'destroyed' };
+  return details;
+}
+
+/** Opens the stream for these credentials; undefined when they hold nothing to authenticate with. */
+export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers): Promise<SandboxEventStream | undefined> {
+  const token = c.apiKey ?? c.jwtToken;
+  if (!token) return undefined;
+  const { io } = await import('socket.io-client');
+  const url = new URL(c.apiUrl);
+  const socket = io(url.origin, {
+    path: `${url.pathname.replace(/\/$/, '')}/socket.io/`,
+    transports: ['websocket'],
+    auth: { token },
+    query: !c.apiKey && c.organizationId ? { organizationId: c.organizationId } : {},
+    reconnection: true,
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 30_000,
+  });
+  let connected = false;
+  socket.on('connect', () => {
+    connected = true;
+    h.onConnected();
+  });
+  const down = (): void => {
+    const was = connected;
+    connected = false;
+    if (was) h.onDisconnected();
+  };
+  socket.on('disconnect', (reason) => {
+    down();
+    // A server-side disconnect is not retried by socket.io itself.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  // Never connected (not offered, blocked, key refused): report once so the caller polls instead.
+  let reportedFailure = false;
+  socket.on('connect_error', () => {
+    if (!connected && !reportedFailure) {
+      reportedFailure = true;
+      h.onDisconnected();
+    }
+  });
+  for (const name of EVENTS) {
+    socket.on(name, (payload: unknown) => {
+      const sandbox = sandboxOfEvent(payload);
+      if (sandbox) h.onSandbox(sandbox);
+    });
+  }
+  return {
+    get connected() {
+      return connected;
+    },
+    close: () => {
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// The real API's live event stream (notification.gateway.ts): socket.io at `/api/socket.io/`,
+// websocket transport only, `handshake.auth.token` = the API key or JWT. Every client of the
+// organisation hears `sandbox.created` (the sandbox), `sandbox.state.updated` {sandbox, oldState,
+// newState} and `sandbox.desired-state.updated` {sandbox, oldDesiredState, newDesiredState}. Labels,
+// public and interval changes send nothing, as on the real server.
+//
+// The emulator computes transitions lazily from its clock, so while any client is connected a
+// watcher reads the sandboxes every `watchMs` and emits what changed since its last look.
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { SandboxDto } from './dto';
+import type { SandboxRecord } from './types';
+
+export interface EventStreamOptions {
+  server: HttpServer;
+  /** `/api/socket.io/` like the real server (the SDK derives it from the API URL). */
+  path: string;
+  isAuthorized(token: string): boolean;
+  records(): SandboxRecord[];
+  toDto(rec: SandboxRecord): SandboxDto;
+  watchMs?: number;
+}
+
+export interface EventStream {
+  /** Clients connected now. */
+  clients(): number;
+  /** Drops every client (they reconnect on their own, as after a server restart). */
+  dropClients(): void;
+  close(): Promise<void>;
+}
+
+interface Seen {
+  state: string;
+  desiredState: string;
+  rec: SandboxRecord;
+}
+
+export function attachEventStream(o: EventStreamOptions): EventStream {
+  const io = new Server(o.server, { path: o.path, transports: ['websocket'], serveClient: false });
+  io.use((socket, next) => {
+    const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    if (typeof token === 'string' && o.isAuthorized(token)) next();
+    else next(new Error('Unauthorized'));
+  });
+
+  let seen = new Map<string, Seen>();
+  let timer: NodeJS.Timeout | undefined;
+
+  // Cheap at 10,000 sandboxes: states only; a DTO is rendered just for what changed.
+  const look = (): Map<string, Seen> => new Map(o.records().map((rec) => [rec.id, { state: rec.state, desiredState: rec.desiredState, rec }]));
+
+  const watch = (): void => {
+    const now = look();
+    for (const [id, cur] of now) {
+      const before = seen.get(id);
+      if (!before) {
+        io.emit('sandbox.created', o.toDto(cur.rec));
+        continue;
+      }
+      if (before.desiredState !== cur.desiredState) {
+        io.emit('sandbox.desired-state.updated', { sandbox: o.toDto(cur.rec), oldDesiredState: before.desiredState, newDesiredState: cur.desiredState });
+      }
+      if (before.state !== cur.state) io.emit('sandbox.state.updated', { sandbox: o.toDto(cur.rec), oldState: before.state, newState: cur.state });
+    }
+    // Gone from the store: the deletion finished.
+    for (const [id, before] of seen) {
+      if (now.has(id)) continue;
+      const dto = { ...o.toDto(before.rec), state: 'destroyed' } as SandboxDto;
+      io.emit('sandbox.state.updated', { sandbox: dto, oldState: before.state, newState: 'destroyed' });
+    }
+    seen = now;
+  };
+
+  io.on('connection', (socket) => {
+    if (!timer) {
+      seen = look();
+      timer = setInterval(watch, o.watchMs ?? 100);
+    }
+    socket.on('disconnect', () => {
+      if (io.engine.clientsCount === 0 && timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    });
+  });
+
+  return {
+    clients: () => io.engine.clientsCount,
+    dropClients: () => {
+      // A transport close, not a server-side disconnect: clients reconnect by themselves.
+      for (const socket of io.sockets.sockets.values()) socket.conn.close();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (timer) clearInterval(timer);
+        timer = undefined;
+        // io.close() also closes the HTTP server; the emulator closes that itself.
+        io.disconnectSockets(true);
+        io.engine.close();
+        resolve();
+      }),
+  };
+}

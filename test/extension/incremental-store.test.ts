@@ -1,0 +1,215 @@
+/**
+ * The sidebar store at scale: live events, `lastEventAfter` polls, rare full reconciles. Real SDK and
+ * the real socket.io client against the emulator's HTTP API and event stream.
+ */
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { credentialsFor, testContext, type TestContext } from '../helpers/context';
+import { SENTINEL_KEY } from '../helpers/secrets';
+import { SandboxStore, type StoreOptions } from '../../src/extension/sandbox-store';
+import { openSandboxEvents } from '../../src/core/sandbox-events';
+import { callTool } from '../../src/extension/tool-invoker';
+import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
+
+let emu: Emulator;
+let ctx: TestContext;
+let stores: SandboxStore[] = [];
+
+before(async () => {
+  // Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0 });
+});
+after(async () => {
+  await ctx?.provider.dispose();
+  await emu.close();
+});
+beforeEach(async () => {
+  emu.reset('none');
+  await ctx?.provider.dispose();
+  ctx = testContext(emu.url);
+});
+afterEach(() => {
+  stores.forEach((s) => s.dispose());
+  stores = [];
+});
+
+function makeStore(opts: Partial<StoreOptions> = {}) {
+  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const store = new SandboxStore({
+    context: () => ctx,
+    intervalMs: () => 30_000,
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => timers.splice(0),
+    ...opts,
+  });
+  stores.push(store);
+  return { store, timers };
+}
+
+const live = (): Partial<StoreOptions> => ({ events: (h) => openSandboxEvents(credentialsFor(emu.url), h) });
+
+/** List requests (GET /api/sandbox) since the last resetStats, with their query. */
+const listCalls = () => emu.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
+
+/** Waits for a condition the store reaches by itself (events); a hang guard, not a timing assertion. */
+async function until(what: string, cond: () => boolean, guardMs = 10_000): Promise<void> {
+  const end = Date.now() + guardMs;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const stateOf = (store: SandboxStore, name: string) => store.sandboxes.find((s) => s.name === name)?.state;
+
+test('a poll after the first full read asks only for what changed (lastEventAfter), one request at any size', async () => {
+  for (let i = 0; i < 450; i++) emu.seedSandbox({ name: `s-${i}`, state: 'stopped', lastActivityAt: new Date(Date.now() - 86_400_000).toISOString() });
+  emu.seedSandbox({ name: 'busy', state: 'started' });
+  const { store } = makeStore();
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(store.totalCount, 451);
+  emu.resetStats();
+  await callTool(stopSandbox, { sandboxes: ['busy'], wait: true }, ctx);
+  emu.resetStats();
+  await store.refresh();
+  assert.equal(stateOf(store, 'busy'), 'stopped');
+  const calls = listCalls();
+  assert.equal(calls.length, 1, 'one incremental request, not a page per 200 sandboxes');
+  assert.match(calls[0]!.query ?? '', /lastEventAfter=/);
+  assert.equal(store.totalCount, 451);
+});
+
+test('events bring a state change and a new sandbox (one not listed yet) without any list request', async () => {
+  emu.seedSandbox({ name: 'web', state: 'started' });
+  const { store } = makeStore(live());
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  await store.refresh(); // joins the catch-up read the connection starts
+  emu.resetStats();
+  await callTool(stopSandbox, { sandboxes: ['web'], wait: false }, ctx);
+  await until('web stopped in the store', () => stateOf(store, 'web') === 'stopped');
+  emu.seedSandbox({ name: 'newcomer', state: 'started' });
+  await until('the new sandbox appears', () => stateOf(store, 'newcomer') === 'started');
+  assert.equal(listCalls().length, 0, 'no list request: the events carried it');
+});
+
+test('a sandbox created while the first full read still pages (its page already read) is kept from its event', async () => {
+  for (let i = 0; i < 1000; i++) emu.seedSandbox({ name: `s-${i}`, state: 'stopped' });
+  // Slow pages: the whole read takes ~2.5 s, the event ~0.1 s.
+  emu.setFaults({ slowMs: { method: 'GET', pathPattern: '^/api/sandbox$', ms: 500 } });
+  const { store } = makeStore(live());
+  store.setVisible(true);
+  await until('the stream is live and the first page shown', () => store.live && store.sandboxes.length >= 200);
+  assert.equal(store.loadingMore, true, 'still paging');
+  emu.seedSandbox({ name: 'newcomer', state: 'started' }); // newest: it sorts onto page 1, already read
+  await until('the newcomer appears', () => stateOf(store, 'newcomer') === 'started');
+  await store.refresh(); // the full read in flight
+  emu.clearFaults();
+  assert.equal(store.loadingMore, false);
+  assert.equal(store.totalCount, 1001);
+  assert.equal(stateOf(store, 'newcomer'), 'started');
+});
+
+test('a deletion: the event removes the sandbox once destroyed; without events the reconcile does', async () => {
+  emu.seedSandbox({ name: 'doomed', state: 'stopped' });
+  emu.seedSandbox({ name: 'keeper', state: 'stopped' });
+  const { store } = makeStore(live());
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  await callTool(deleteSandbox, { sandboxes: ['doomed'], wait: false }, ctx);
+  await until('doomed gone from the store', () => !store.sandboxes.some((s) => s.name.includes('doomed')));
+  assert.deepEqual(store.sandboxes.map((s) => s.name), ['keeper']);
+  assert.equal(store.totalCount, 1);
+
+  // Polling only (no stream): the incremental poll cannot see a sandbox that is gone; the full read does.
+  emu.seedSandbox({ name: 'doomed2', state: 'stopped' });
+  const { store: polled } = makeStore({ reconcileMs: () => 60 * 60_000 });
+  polled.setVisible(true);
+  await polled.refresh();
+  await callTool(deleteSandbox, { sandboxes: ['doomed2'], wait: true }, ctx);
+  await polled.refresh();
+  await polled.reconcile();
+  assert.deepEqual(polled.sandboxes.map((s) => s.name).sort(), ['keeper']);
+});
+
+test('after a reconnect the store reads what it missed while the stream was down, even from a lagging list', async () => {
+  // The real list is eventually consistent: this emulator's list lags 500 ms behind (its default).
+  const lag = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, seed: [{ name: 'a', state: 'started' }, { name: 'b', state: 'started' }] });
+  const lctx = testContext(lag.url);
+  try {
+    const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
+    stores.push(store);
+    store.setVisible(true);
+    await store.refresh();
+    await until('the event stream connects', () => store.live);
+    lag.resetStats();
+    // The change happens while no client listens: no event is ever sent for it.
+    lag.dropEventClients();
+    await until('the store sees the drop', () => !store.live);
+    await callTool(stopSandbox, { sandboxes: ['b'], wait: true }, lctx);
+    await until('the stream is back', () => store.live);
+    await until('b stopped in the store', () => stateOf(store, 'b') === 'stopped');
+    assert.ok(lag.stats().requests.some((r) => /lastEventAfter=/.test(r.query ?? '')), 'caught up with a lastEventAfter read');
+    assert.equal(stateOf(store, 'a'), 'started');
+  } finally {
+    await lctx.provider.dispose();
+    await lag.close();
+  }
+});
+
+test('label changes (no event, no lastEventAfter) arrive with the reconcile; a live view polls nothing until it is due', async () => {
+  emu.seedSandbox({ name: 'p', state: 'started', labels: { project: 'old' } });
+  const { store, timers } = makeStore({ ...live(), reconcileMs: () => 15 * 60_000 });
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  await until('the timer follows the stream', () => (timers.at(-1)?.ms ?? 0) > 14 * 60_000);
+  assert.ok(store.nextDelayMs()! > 14 * 60_000, 'live: next read is the reconcile, not a poll');
+  const id = store.sandboxes[0]!.id;
+  await ctx.gateway().then((g) => g.replaceLabels(id, { project: 'new' }));
+  await store.reconcile();
+  assert.equal(store.sandboxes[0]!.labels.project, 'new');
+
+  // Without the stream the same view polls on the setting.
+  const { store: polled } = makeStore({ reconcileMs: () => 15 * 60_000 });
+  polled.setVisible(true);
+  await polled.refresh();
+  assert.equal(polled.nextDelayMs(), 30_000);
+});
+
+test('no event stream offered (an old API): the store falls back to polling', async () => {
+  const old = await startEmulator({ apiKeys: [SENTINEL_KEY], events: false, seed: [{ name: 'x', state: 'started' }] });
+  const octx = testContext(old.url);
+  try {
+    const store = new SandboxStore({ context: () => octx, intervalMs: () => 30_000, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(old.url), h) });
+    stores.push(store);
+    store.setVisible(true);
+    await store.refresh();
+    assert.equal(store.live, false);
+    assert.equal(store.nextDelayMs(), 30_000);
+    assert.deepEqual(store.sandboxes.map((s) => s.name), ['x']);
+    store.dispose();
+  } finally {
+    await octx.provider.dispose();
+    await old.close();
+  }
+});
+
+test('a reset (another key or profile) while the stream is still opening: the stream of the new key is the one kept', async () => {
+  emu.seedSandbox({ name: 'r', state: 'started' });
+  let key = 'not-the-key-0000'; // the emulator refuses it
+  const { store } = makeStore({ events: (h) => openSandboxEvents(credentialsFor(emu.url, key), h) });
+  store.setVisible(true);
+  key = SENTINEL_KEY;
+  store.reset(); // before the first stream has even opened
+  await store.refresh();
+  await until('the new key\'s stream connects', () => store.live);
+  await callTool(stopSandbox, { sandboxes: ['r'], wait: false }, ctx);
+  await until('r stopped in the store', () => stateOf(store, 'r') === 'stopped');
+  assert.equal(emu.eventClients(), 1);
+});
