@@ -16,6 +16,7 @@ import { httpStatePath, auditLogPath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
 import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
+import { rotateHttpToken } from './token';
 import { VERSION } from './version';
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
@@ -104,7 +105,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, profile: creds.profile ?? null, organizationId: creds.organizationId ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
 
   if (http) {
-    const token = httpToken();
+    // A new token for every run: whatever an agent sent while the server was down — perhaps to another
+    // user's process squatting the port — is useless from now on. The configs init wrote are updated.
+    const previous = readHttpState();
+    const rotation = previous ? await rotateHttpToken(previous, 'server start') : undefined;
+    const token = rotation?.token ?? httpToken();
     const currentToken = watchHttpToken(token);
     registerSecrets(() => [token, currentToken()]);
     let server;
@@ -118,6 +123,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
         currentToken,
         audit,
         sessionIdleMs: msFromEnv('DAYTONA_MCP_SESSION_IDLE_MS'),
+        maxSessions: msFromEnv('DAYTONA_MCP_MAX_SESSIONS'),
         rejectionSummaryMs: msFromEnv('DAYTONA_MCP_REJECTION_SUMMARY_MS'),
       });
     } catch (err) {
@@ -133,8 +139,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
       const s = readHttpState();
       if (s?.pid === process.pid) writeHttpState({ ...s, pid: null, startedAt: null });
     });
-    audit.write('server_start', { ...startFields, transport: 'http', url: server.url });
+    audit.write('server_start', { ...startFields, transport: 'http', url: server.url, tokenRenewed: Boolean(rotation), configsUpdated: rotation?.updated.length ?? 0 });
     process.stdout.write(`daytona-mcp ${VERSION}: serving ${tools.length} tools at ${server.url} (loopback only; bearer token in ${httpStatePath()}). Ctrl-C stops it.\n`);
+    if (rotation) {
+      process.stdout.write(`New bearer token for this run (the previous one no longer works)${rotation.updated.length ? `; updated ${rotation.updated.length} agent config(s) — reload those agents` : ''}.\n`);
+    }
     return;
   }
 

@@ -43,7 +43,7 @@ describe('security: sessions end', () => {
   test('40 agents that close without DELETE are all served (the oldest idle session makes room)', async () => {
     // Its own server with the default 30-minute idle timeout: only eviction can make room here.
     const h = mkdtempSync(join(tmpdir(), 'daytona-sec-evict-'));
-    const s = await startHttpServer(h, { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url });
+    const s = await startHttpServer(h, { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, DAYTONA_MCP_MAX_SESSIONS: '32' });
     let served = 0;
     try {
       for (let i = 0; i < 40; i++) {
