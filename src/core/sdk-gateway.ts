@@ -15,6 +15,8 @@ import type { Credentials } from './credentials';
 import { hasCredential } from './credentials';
 import { expectShape } from './api-shape';
 import { Semaphore } from './async';
+import { boundRequest, readBoundedTail } from './api-bounds';
+import { mayCarryCredentials } from './credential-scope';
 import { ToolError, toToolError } from './errors';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
@@ -24,6 +26,8 @@ import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
 interface RequestConfig {
   signal?: AbortSignal;
   timeout?: number;
+  maxContentLength?: number;
+  maxBodyLength?: number;
   /** axios adapter by name; see NO_TRANSPORT_RETRY. */
   adapter?: string;
 }
@@ -194,7 +198,7 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, c.apiUrl);
 }
 
 interface SdkClientSlice {
@@ -227,20 +231,25 @@ class SdkGateway implements DaytonaGateway {
     maxConcurrent: number,
     private readonly requestTimeoutMs: number,
     private readonly retry: RetryPolicy,
+    private readonly apiUrl?: string,
   ) {
     this.limiter = new Semaphore(maxConcurrent);
   }
 
   /** One API request: capped concurrency, per-request deadline, errors mapped, retried when safe. */
   private call<T>(idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
-    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs, adapter: NO_TRANSPORT_RETRY };
     return withRetry(
       () => this.limiter.run(async () => {
+        // Each attempt is bounded whole (api-bounds.ts): body time and size, not only the socket's idleness.
+        const bounded = boundRequest(opts?.signal, this.requestTimeoutMs);
+        const cfg: RequestConfig = { ...bounded.cfg, adapter: NO_TRANSPORT_RETRY };
         try {
           return await fn(cfg);
         } catch (err) {
+          const cut = bounded.explain(err);
+          if (cut) throw cut;
           // axios reports an aborted request as a connection error; say what really happened.
-          if (cfg.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
+          if (opts?.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
           throw toToolError(err);
         }
       }),
@@ -388,13 +397,15 @@ class SdkGateway implements DaytonaGateway {
   async buildLog(id: string, opts?: CallOptions): Promise<string> {
     const res = await this.call(true, opts, (cfg) => this.api.getBuildLogsUrl(id, undefined, cfg));
     const { url } = expectShape<{ url: string }>('the build log URL', res.data, (o) => typeof o.url === 'string' && o.url !== '');
-    // The log is served as text by the API's proxy, with the same auth headers as the API (as the SDK does).
-    return this.call(true, opts, async () => {
+    // The log is served as text by the API's proxy, with the same auth headers as the API (as the SDK
+    // does) — but only where credentials may go (credential-scope.ts): the URL is the API's word.
+    return this.call(true, opts, async (cfg) => {
       const answer = await fetch(url, {
-        headers: this.daytona.clientConfig?.baseOptions?.headers ?? {},
-        signal: opts?.signal ?? AbortSignal.timeout(this.requestTimeoutMs),
+        headers: mayCarryCredentials(url, this.apiUrl) ? (this.daytona.clientConfig?.baseOptions?.headers ?? {}) : {},
+        signal: cfg.signal,
+        redirect: 'manual', // a redirect would carry the headers on to wherever it points
       });
-      const text = await answer.text();
+      const text = await readBoundedTail(answer, cfg.signal as AbortSignal);
       if (!answer.ok) throw Object.assign(new Error(`Build log: ${answer.status} ${text.slice(0, 200)}`), { statusCode: answer.status });
       return text;
     });
