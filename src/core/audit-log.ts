@@ -59,7 +59,8 @@ export class AuditLog {
    */
   write(event: string, fields: Record<string, unknown> = {}, opts: { noise?: boolean } = {}): void {
     const now = Date.now();
-    if (now - this.noise.windowStart >= NOISE_WINDOW_MS) {
+    // A window's count is written when the next begins, and before the server stops.
+    if (now - this.noise.windowStart >= NOISE_WINDOW_MS || (event === 'server_stop' && this.noise.suppressed)) {
       const { suppressed, windowStart } = this.noise;
       this.noise = { windowStart: now, written: 0, suppressed: 0 };
       if (suppressed) this.append('audit_suppressed', { entries: suppressed, since: new Date(windowStart).toISOString(), reason: 'more refused calls than the per-minute cap' });
