@@ -38,6 +38,15 @@ function msFromEnv(name: string): number | undefined {
   return ms;
 }
 
+/** An optional positive whole number from the environment. */
+function countFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a whole number (at least 1).`);
+  return n;
+}
+
 export async function startCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port', 'max-create', 'profile'] });
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
@@ -67,7 +76,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const creds = resolveCredentials({ profile });
   checkProfile(creds); // an unknown profile is a configuration error: say which exist, before serving
   const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs });
-  const audit = new AuditLog({ path: auditLogPath(), secrets: provider.secrets });
+  // DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE: refused calls logged per minute before they are only counted (tests raise it).
+  const audit = new AuditLog({ path: auditLogPath(), secrets: provider.secrets, noisePerMinute: countFromEnv('DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE') });
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
   const audited = auditedGatewayProvider(provider.get, audit);
   const maxCreate = maxCreateOption(args.options.get('max-create'), process.env.DAYTONA_MCP_MAX_CREATE);
@@ -123,7 +133,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
         currentToken,
         audit,
         sessionIdleMs: msFromEnv('DAYTONA_MCP_SESSION_IDLE_MS'),
-        maxSessions: msFromEnv('DAYTONA_MCP_MAX_SESSIONS'),
+        maxSessions: countFromEnv('DAYTONA_MCP_MAX_SESSIONS'),
         rejectionSummaryMs: msFromEnv('DAYTONA_MCP_REJECTION_SUMMARY_MS'),
       });
     } catch (err) {

@@ -33,7 +33,7 @@ export function boundRequest(callerSignal: AbortSignal | undefined, deadlineMs: 
 }
 
 function deadlineError(ms: number): ToolError {
-  return new ToolError('timeout', `The Daytona API did not finish answering within ${ms / 1000} s (the request deadline); the answer was cut off.`);
+  return new ToolError('timeout', `The Daytona API did not finish answering within ${ms} ms (the request deadline); the answer was cut off.`);
 }
 
 function tooLarge(maxBytes: number): ToolError {
