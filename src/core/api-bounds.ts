@@ -32,6 +32,25 @@ export function boundRequest(callerSignal: AbortSignal | undefined, deadlineMs: 
   };
 }
 
+interface AxiosLike {
+  interceptors?: { request?: { use(f: (cfg: Record<string, unknown>) => Record<string, unknown>): unknown } };
+}
+
+/**
+ * The same bounds on every request of an SDK axios instance, whichever SDK service makes it (snapshot
+ * calls do not take our per-request options): a caller's own tighter bounds are kept.
+ */
+export function boundTransport(axios: unknown, deadlineMs: number, maxBytes = MAX_ANSWER_BYTES): void {
+  const use = (axios as AxiosLike | undefined)?.interceptors?.request?.use;
+  if (typeof use !== 'function') return;
+  use.call((axios as AxiosLike).interceptors!.request, (cfg) => {
+    const cap = (v: unknown) => (typeof v === 'number' && v > 0 ? Math.min(v, maxBytes) : maxBytes);
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = cfg.signal instanceof AbortSignal ? AbortSignal.any([cfg.signal, deadline]) : deadline;
+    return { ...cfg, maxContentLength: cap(cfg.maxContentLength), maxBodyLength: cap(cfg.maxBodyLength), signal };
+  });
+}
+
 function deadlineError(ms: number): ToolError {
   return new ToolError('timeout', `The Daytona API did not finish answering within ${ms} ms (the request deadline); the answer was cut off.`);
 }

@@ -15,7 +15,7 @@ import type { Credentials } from './credentials';
 import { hasCredential } from './credentials';
 import { expectShape } from './api-shape';
 import { Semaphore } from './async';
-import { boundRequest, readBoundedTail } from './api-bounds';
+import { boundRequest, boundTransport, readBoundedTail } from './api-bounds';
 import { mayCarryCredentials } from './credential-scope';
 import { ToolError, toToolError } from './errors';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
@@ -198,6 +198,7 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
+  boundTransport((api as unknown as { axios?: unknown }).axios, requestTimeoutMs); // every SDK request, snapshots too
   return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, c.apiUrl);
 }
 

@@ -125,12 +125,15 @@ describe('security: bounded API answers', () => {
 
   test('an answer trickling 1 byte per 500 ms is cut by the request deadline and reported as a timeout', async () => {
     rig.emu.reset([{ name: 'slow', state: 'started' }]);
-    rig.hostile.rule = (method, path) => (method === 'GET' && path.startsWith('/api/sandbox') ? { kind: 'trickle', intervalMs: 500 } : forward());
+    rig.hostile.rule = (method, path) => (method === 'GET' && /^\/api\/(sandbox|snapshots)/.test(path) ? { kind: 'trickle', intervalMs: 500 } : forward());
     try {
       // Hang guard only (the trickle would last many minutes): the deadline is 3 s.
       const r = await callTool(rig.server, 'get_sandbox', { sandbox: 'slow' }, { timeout: 45_000 });
       assert.equal(assertErrorResult(r, 'get_sandbox'), 'timeout');
       assert.match(textOf(r), /deadline/);
+      // The SDK's own services (snapshots) go through the same bound.
+      const snaps = await callTool(rig.server, 'list_snapshots', {}, { timeout: 45_000 });
+      assert.equal(assertErrorResult(snaps, 'list_snapshots'), 'timeout');
       console.log(`bounds: trickling answer → ${textOf(r).split('\n')[0]} (before: held past the client's patience)`);
     } finally {
       rig.hostile.rule = forward;
