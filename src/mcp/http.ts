@@ -5,8 +5,9 @@
  * limit; sessions are capped. Each session gets its own MCP Server over the same tools.
  * Rejected requests are counted, not logged one by one (rejections.ts); sessions end when the
  * client sends DELETE, after an idle timeout, or when a new agent needs room: first sessions whose
- * client has gone (its standing stream closed), then ones idle for minutes — from the client holding the
- * most sessions, so one token holder opening many cannot push every other agent out.
+ * client has gone (its standing stream closed), then ones idle for a minute, or ones of a client holding
+ * over half of all sessions when another client asks — from the client holding the most sessions, so
+ * one token holder opening many can neither push every other agent out nor keep newcomers out.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -119,11 +120,14 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
    * from the client holding the most sessions, least recently active first. None when every session
    * is in use (the newcomer is refused instead: existing agents keep working).
    */
-  const evictionVictim = (): string | undefined => {
+  const evictionVictim = (newcomer: string): string | undefined => {
     const now = Date.now();
-    const candidates = [...sessions.entries()].filter(([, s]) => s.inFlight === 0 && (s.departed && !s.streamOpen ? true : now - s.lastActive >= EVICT_AFTER_IDLE_MS));
     const perClient = new Map<string, number>();
     for (const [, s] of sessions) perClient.set(s.client, (perClient.get(s.client) ?? 0) + 1);
+    // A client holding more than half of all sessions gives one up to any other client: one token
+    // holder cannot keep everyone else out by opening sessions.
+    const hog = (c: string) => c !== newcomer && (perClient.get(c) ?? 0) > maxSessions / 2;
+    const candidates = [...sessions.entries()].filter(([, s]) => s.inFlight === 0 && ((s.departed && !s.streamOpen) || now - s.lastActive >= EVICT_AFTER_IDLE_MS || hog(s.client)));
     const rank = (s: Session) => [s.departed && !s.streamOpen ? 0 : 1, -(perClient.get(s.client) ?? 0), s.lastActive];
     candidates.sort(([, a], [, b]) => {
       const ra = rank(a);
@@ -192,11 +196,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     if (sessions.size >= maxSessions) {
       // Agents rarely say goodbye (the official client's close() sends no DELETE): make room by ending
       // a session whose client went away or that has been idle for minutes; never a live agent's.
-      let victim = evictionVictim();
+      const newcomer = clientName(body);
+      let victim = evictionVictim(newcomer);
       // A client that just closed may not have been noticed yet (its stream's end is on its way).
       for (let i = 0; !victim && i < 10; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        victim = evictionVictim();
+        victim = evictionVictim(newcomer);
       }
       if (!victim) return sendError(res, 503, `Too many sessions (${maxSessions}), all in use; try again shortly`);
       await endSession(victim, 'evicted for a new session');

@@ -172,6 +172,12 @@ describe('security: sessions under load', () => {
       const after = await victim.client.listTools().then(() => 'served', (err: Error) => err.message);
       console.log(`sessions: after one holder opened 32 sessions the other agent was ${after} (hog refused ${refused}; before: evicted)`);
       assert.equal(after, 'served');
+      assert.ok(refused >= 1, 'the holder is refused once the server is full');
+      // A newcomer still gets in: the holder of over half the sessions gives one up.
+      const late = await connect(s, 'late-agent');
+      assert.equal((await late.client.listTools()).tools.length, TOOL_NAMES.length);
+      assert.equal((await victim.client.listTools()).tools.length, TOOL_NAMES.length, 'the first agent is still served');
+      await late.client.close();
       await victim.client.close();
     } finally {
       await Promise.allSettled(hog.map((c) => c.close()));
