@@ -16,9 +16,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator } from '../emulator/emulator';
-import { spawnServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { assertErrorResult, callTool, dataOf, runCli, textOf } from '../reliability/util';
+import { assertErrorResult, callTool, dataOf, spawnServer, textOf } from '../helpers/mcp-client';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
 import { assertNoKeyPiece } from './helpers';
 import { serverBehindHostileApi } from './hostile-api';
 

@@ -13,9 +13,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { callTool, textOf } from '../reliability/util';
+import { callTool, spawnServer, textOf } from '../helpers/mcp-client';
 import { assertNoKeyPiece } from './helpers';
 
 let emu: Emulator;

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { runCli, waitFor } from '../reliability/util';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
+import { waitFor } from '../helpers/wait';
 import { assertNoKeyPiece, rawPost, startHttpServer } from './helpers';
 import { otherUid, otherUserUnavailable, spawnAsOther } from './other-user';
 
