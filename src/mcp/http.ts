@@ -235,7 +235,13 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     });
   });
   http.requestTimeout = 0; // SSE responses stay open for long tool calls
-  http.headersTimeout = 10_000;
+  // Agents' HTTP clients keep idle connections a few seconds and may send on one the server is just
+  // closing (ECONNRESET, or Node's 408 for a keep-alive socket idle past headersTimeout): under load,
+  // 40 agents at once lost requests so. The server keeps idle connections longer than any client, so
+  // the client always closes first; Node counts headersTimeout from the connection's previous request,
+  // so it must exceed the keep-alive time. A slow-header connection still ends within 65 s.
+  http.keepAliveTimeout = 60_000;
+  http.headersTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(o.port, '127.0.0.1', () => resolve());

@@ -151,7 +151,8 @@ describe('security: sessions under load', () => {
     }));
     const served = results.filter((r) => r.status === 'fulfilled' && r.value === TOOL_NAMES.length).length;
     console.log(`sessions: ${served} of 40 agents connecting at once served (before: 32)`);
-    assert.equal(served, 40, JSON.stringify(results.find((r) => r.status === 'rejected')));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.equal(served, 40, failure && `${String((failure.reason as Error)?.stack ?? failure.reason)} code: ${String((failure.reason as { code?: unknown })?.code)} cause: ${String((failure.reason as { cause?: Error })?.cause?.stack)}`);
   });
 
   test('one token holder opening 32 sessions does not evict another agent\'s', async () => {
