@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
 import { writeCredentialsFile } from '../core/daytona-home';
+import { registerSecrets } from '../core/scrub';
 import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOSTS, HOST_IDS, httpToken, scopeFor, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
 import { checkProfile, entryMaxCreate, existingFolder, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
@@ -23,6 +24,10 @@ export function describeReport(r: InitReport, dryRun: boolean): string {
     lines.push(`${r.displayName}: ${r.configPath} already has the "daytona" server; nothing changed.`);
   } else {
     lines.push(`${r.displayName}: ${r.edit.created ? 'created' : 'updated'} ${r.configPath}${r.edit.backupPath ? ` (previous version kept at ${r.edit.backupPath})` : ''}.`);
+  }
+  // A link: say which file really holds the entry (it may be far from where the host looks).
+  if (r.edit.targetPath && resolve(r.edit.targetPath) !== resolve(r.configPath)) {
+    lines.push(`${r.configPath} is a symbolic link; the file ${dryRun ? 'that would be written' : 'written'} is ${r.edit.targetPath}.`);
   }
   lines.push(`Server: ${r.serverPath}`);
   if (r.edit.officialEntryPresent) {
@@ -77,6 +82,8 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   const profile = profileOption(args.options.get('profile'));
   const creds = resolveCredentials({ profile });
   checkProfile(creds);
+  // Printed text never carries the key (an --inline-key diff, an echoed error): the guard drops it.
+  registerSecrets(() => [creds.apiKey, creds.jwtToken]);
   const inline = args.options.has('inline-key');
   if (inline && !creds.apiKey) throw new UsageError('--inline-key needs DAYTONA_API_KEY (or another key source) to be set.');
 

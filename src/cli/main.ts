@@ -4,6 +4,7 @@
  * MCP server on stdio), init / config / status / logs (agent registration), tools, help, version.
  */
 import { HOST_IDS } from '../registration/hosts';
+import { registerSecrets } from '../core/scrub';
 import { guardOutputStreams } from './output-guard';
 import { UsageError } from './args';
 import { startCommand } from './start';
@@ -68,6 +69,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void> | void> = {
 
 async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
+  // Whatever a verb prints passes the guard, which drops the key from the environment (whole or any piece of it).
+  registerSecrets(() => [process.env.DAYTONA_API_KEY, process.env.DAYTONA_JWT_TOKEN]);
   const [verb = 'help', ...rest] = argv;
   const aliases: Record<string, string> = { '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' };
   const command = COMMANDS[aliases[verb] ?? verb];

@@ -16,6 +16,7 @@ import { httpStatePath, auditLogPath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
 import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
+import { rotateHttpToken } from './token';
 import { VERSION } from './version';
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
@@ -35,6 +36,15 @@ function msFromEnv(name: string): number | undefined {
   const ms = Number(raw);
   if (!Number.isInteger(ms) || ms < 10) throw new UsageError(`${name} takes a whole number of milliseconds (at least 10).`);
   return ms;
+}
+
+/** An optional positive whole number from the environment. */
+function countFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a whole number (at least 1).`);
+  return n;
 }
 
 export async function startCommand(argv: readonly string[]): Promise<void> {
@@ -66,7 +76,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const creds = resolveCredentials({ profile });
   checkProfile(creds); // an unknown profile is a configuration error: say which exist, before serving
   const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs });
-  const audit = new AuditLog({ path: auditLogPath(), secrets: provider.secrets });
+  // DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE: refused calls logged per minute before they are only counted (tests raise it).
+  const audit = new AuditLog({ path: auditLogPath(), secrets: provider.secrets, noisePerMinute: countFromEnv('DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE') });
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;
   const audited = auditedGatewayProvider(provider.get, audit);
   const maxCreate = maxCreateOption(args.options.get('max-create'), process.env.DAYTONA_MCP_MAX_CREATE);
@@ -104,7 +115,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, profile: creds.profile ?? null, organizationId: creds.organizationId ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
 
   if (http) {
-    const token = httpToken();
+    // A new token for every run: whatever an agent sent while the server was down — perhaps to another
+    // user's process squatting the port — is useless from now on. The configs init wrote are updated.
+    const previous = readHttpState();
+    const rotation = previous ? await rotateHttpToken(previous, 'server start') : undefined;
+    const token = rotation?.token ?? httpToken();
     const currentToken = watchHttpToken(token);
     registerSecrets(() => [token, currentToken()]);
     let server;
@@ -118,6 +133,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
         currentToken,
         audit,
         sessionIdleMs: msFromEnv('DAYTONA_MCP_SESSION_IDLE_MS'),
+        maxSessions: countFromEnv('DAYTONA_MCP_MAX_SESSIONS'),
         rejectionSummaryMs: msFromEnv('DAYTONA_MCP_REJECTION_SUMMARY_MS'),
       });
     } catch (err) {
@@ -133,8 +149,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
       const s = readHttpState();
       if (s?.pid === process.pid) writeHttpState({ ...s, pid: null, startedAt: null });
     });
-    audit.write('server_start', { ...startFields, transport: 'http', url: server.url });
+    audit.write('server_start', { ...startFields, transport: 'http', url: server.url, tokenRenewed: Boolean(rotation), configsUpdated: rotation?.updated.length ?? 0 });
     process.stdout.write(`daytona-mcp ${VERSION}: serving ${tools.length} tools at ${server.url} (loopback only; bearer token in ${httpStatePath()}). Ctrl-C stops it.\n`);
+    if (rotation) {
+      process.stdout.write(`New bearer token for this run (the previous one no longer works)${rotation.updated.length ? `; updated ${rotation.updated.length} agent config(s) — reload those agents` : ''}.\n`);
+    }
     return;
   }
 

@@ -5,23 +5,36 @@
 import { existsSync } from 'node:fs';
 import { daytonaFolderWarnings } from '../core/file-trust';
 import { resolveCredentials } from '../core/credentials';
+import { registerSecrets } from '../core/scrub';
 import { stableServerPath, auditLogPath } from '../core/daytona-home';
 import { agentStatuses, defaultHostContext, describeAgent, readHttpState, runningHttpServer } from '../registration';
+import { listenerUid } from '../registration/port-owner';
 import { checkApi } from './api-check';
 import { checkProfile, existingFolder, maxCreateOption, parseArgs, profileOption } from './args';
 import { VERSION } from './version';
 
 async function httpStatus(): Promise<string> {
   const running = await runningHttpServer();
-  if (running) return `shared server running at ${running.url} (pid ${running.pid})`;
   const state = readHttpState();
-  return state ? `not running (last at ${state.url}; start with "daytona-mcp start --http")` : 'not set up (optional: "daytona-mcp start --http")';
+  const renewed = state?.rotatedAt ? `; token renewed ${state.rotatedAt} (${state.rotatedWhy ?? 'rotated'})` : '';
+  if (running) return `shared server running at ${running.url} (pid ${running.pid})${renewed}`;
+  if (!state) return 'not set up (optional: "daytona-mcp start --http")';
+  // While it is down, whoever listens on its port receives the token agents send: say so.
+  const holder = listenerUid(state.port);
+  const me = process.getuid?.();
+  if (holder !== undefined && me !== undefined && holder !== me) {
+    return `not running — port ${state.port} is held by ANOTHER USER (uid ${holder}); agents configured for it send that process their bearer token. ` +
+      `The token is replaced when the server next starts ("daytona-mcp start --http" refuses this port: use --port N and init --http --port N)${renewed}`;
+  }
+  return `not running (last at ${state.url}; start with "daytona-mcp start --http"; a new token is issued at start)${renewed}`;
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['json'], values: ['workspace', 'max-create', 'profile'] });
   const creds = resolveCredentials({ profile: profileOption(args.options.get('profile')) });
   checkProfile(creds);
+  // Printed text never carries the key (an --inline-key diff, an echoed error): the guard drops it.
+  registerSecrets(() => [creds.apiKey, creds.jwtToken]);
   const workspace = args.options.get('workspace');
   const agents = await agentStatuses(defaultHostContext(typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : process.cwd()));
   const api = await checkApi(creds);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { HOSTS, HOST_IDS, readHttpState, readServerEntries, SERVER_NAME, upsertServerEntry, writeHttpState, type JsonObject } from '../registration';
+import { HOSTS, HOST_IDS, readHttpState, readServerEntries, SERVER_NAME, upsertServerEntry, writeHttpState, type HttpState, type JsonObject } from '../registration';
 import { parseArgs, UsageError } from './args';
 
 /** Replaces `Bearer old` by `Bearer new` in the daytona entry of one config; false when it holds another value. */
@@ -20,11 +20,12 @@ async function updateConfig(path: string, oldToken: string, newToken: string): P
   return false;
 }
 
-export async function tokenCommand(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { flags: [], values: [] });
-  if (args.positionals[0] !== 'rotate' || args.positionals.length !== 1) throw new UsageError('Usage: daytona-mcp token rotate');
-  const state = readHttpState();
-  if (!state) throw new UsageError('The shared HTTP server is not set up yet (no ~/.daytona/mcp/http.json); nothing to rotate.');
+/**
+ * A new token in http.json and in every agent config `init --http` wrote it into. Also run by each
+ * `start --http`: a token an agent sent while the server was down (to whoever held the port then)
+ * is worthless once the server runs.
+ */
+export async function rotateHttpToken(state: HttpState, why: string): Promise<{ token: string; updated: string[]; skipped: string[] }> {
   const token = randomBytes(32).toString('base64url');
   const updated: string[] = [];
   const skipped: string[] = [];
@@ -36,7 +37,16 @@ export async function tokenCommand(argv: readonly string[]): Promise<void> {
       skipped.push(`${path} (${(err as Error).message})`);
     }
   }
-  writeHttpState({ ...state, token, configs: [...updated, ...skipped.filter((p) => existsSync(p))] });
+  writeHttpState({ ...state, token, rotatedAt: new Date().toISOString(), rotatedWhy: why, configs: [...updated, ...skipped.filter((p) => existsSync(p))] });
+  return { token, updated, skipped };
+}
+
+export async function tokenCommand(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv, { flags: [], values: [] });
+  if (args.positionals[0] !== 'rotate' || args.positionals.length !== 1) throw new UsageError('Usage: daytona-mcp token rotate');
+  const state = readHttpState();
+  if (!state) throw new UsageError('The shared HTTP server is not set up yet (no ~/.daytona/mcp/http.json); nothing to rotate.');
+  const { updated, skipped } = await rotateHttpToken(state, 'token rotate');
   const lines = [
     'New bearer token written to ~/.daytona/mcp/http.json (0600); the old one no longer works.',
     updated.length ? `Updated ${updated.length} agent config(s):\n${updated.map((p) => `  ${p}`).join('\n')}` : 'No agent config we wrote holds the token.',

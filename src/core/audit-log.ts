@@ -3,6 +3,11 @@
  * (DAYTONA_MCP_LOG overrides). Several servers may write at once: each entry is one write() on a
  * file opened with O_APPEND, so lines never interleave, and rotation happens under a lock directory
  * so two servers never rotate the same file twice. The file is 0600 in a 0700 folder.
+ *
+ * What matters survives a flood: entries written as `noise` (calls refused for bad input — an agent
+ * can make any number) are capped per minute and the rest counted in one summary line, and every
+ * file a writer opens starts with its own `server_running` line (its start), so rotation cannot take
+ * away which server was running. Writes to the API are never noise.
  */
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,7 +21,12 @@ export interface AuditLogOptions {
   keep?: number;
   /** Strings that must never reach the file (API keys); replaced by "[redacted]". */
   secrets?: () => readonly string[];
+  /** Noise entries written per minute; past it they are counted (default 60). */
+  noisePerMinute?: number;
 }
+
+/** Noise entries are counted in windows this long. */
+const NOISE_WINDOW_MS = 60_000;
 
 export class AuditLog {
   readonly path: string;
@@ -29,16 +39,42 @@ export class AuditLog {
   private ino = 0;
   private size = 0;
   private checkedAt = 0;
+  private readonly noisePerMinute: number;
+  private noise = { windowStart: 0, written: 0, suppressed: 0 };
+  /** This writer's start entry, repeated at the head of every file it opens after the first. */
+  private preamble: Record<string, unknown> | undefined;
+  private openedFirst = false;
 
   constructor(o: AuditLogOptions) {
     this.path = o.path;
     this.maxBytes = o.maxBytes ?? 5 * 1024 * 1024;
     this.keep = o.keep ?? 3;
     this.secrets = o.secrets ?? (() => []);
+    this.noisePerMinute = o.noisePerMinute ?? 60;
   }
 
-  /** Appends one entry. Never throws: auditing must not break the tool call it records. */
-  write(event: string, fields: Record<string, unknown> = {}): void {
+  /**
+   * Appends one entry. Never throws: auditing must not break the tool call it records. `noise`:
+   * an entry an agent can repeat at will (refused input); capped per minute, the excess counted.
+   */
+  write(event: string, fields: Record<string, unknown> = {}, opts: { noise?: boolean } = {}): void {
+    const now = Date.now();
+    // A window's count is written when the next begins, and before the server stops.
+    if (now - this.noise.windowStart >= NOISE_WINDOW_MS || (event === 'server_stop' && this.noise.suppressed)) {
+      const { suppressed, windowStart } = this.noise;
+      this.noise = { windowStart: now, written: 0, suppressed: 0 };
+      if (suppressed) this.append('audit_suppressed', { entries: suppressed, since: new Date(windowStart).toISOString(), reason: 'more refused calls than the per-minute cap' });
+    }
+    if (opts.noise && this.noise.written >= this.noisePerMinute) {
+      this.noise.suppressed++;
+      return;
+    }
+    if (opts.noise) this.noise.written++;
+    if (event === 'server_start') this.preamble = { ...fields, startedAt: new Date().toISOString() };
+    this.append(event, fields);
+  }
+
+  private append(event: string, fields: Record<string, unknown>): void {
     const secrets = this.secrets().filter((s) => s.length >= 8);
     // Secrets go first, clipping second: clipping first could leave a fragment of a key behind.
     const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(v, secrets, k === 'arguments' ? MAX_ARGUMENT_CHARS : MAX_FIELD_CHARS)]));
@@ -61,14 +97,31 @@ export class AuditLog {
         this.reopen(bytes);
         this.checkedAt = now;
       }
-      writeSync(this.fd as number, line);
-      this.size += bytes;
+      this.writeLine(line, bytes);
       this.failed = false;
-    } catch (err) {
-      this.close(); // start afresh next time (folder removed, disk full, …)
-      if (!this.failed) process.stderr.write(`daytona-mcp: cannot write audit log ${this.path}: ${(err as Error).message}\n`);
-      this.failed = true;
+    } catch {
+      // Another writer rotated between our check and our open: one more try on the new file.
+      this.close();
+      try {
+        this.reopen(Buffer.byteLength(line));
+        this.writeLine(line, Buffer.byteLength(line));
+        this.failed = false;
+        return;
+      } catch (err) {
+        this.reportFailure(err as Error);
+      }
     }
+  }
+
+  private writeLine(line: string, bytes: number): void {
+    writeSync(this.fd as number, line);
+    this.size += bytes;
+  }
+
+  private reportFailure(err: Error): void {
+    this.close(); // start afresh next time (folder removed, disk full, …)
+    if (!this.failed) process.stderr.write(`daytona-mcp: cannot write audit log ${this.path}: ${err.message}\n`);
+    this.failed = true;
   }
 
   /** Closes the descriptor; the next write reopens it. */
@@ -107,8 +160,15 @@ export class AuditLog {
     const fd = openSync(this.path, 'a', 0o600);
     const st = fstatSync(fd);
     this.fd = fd;
+    const newFile = this.openedFirst && st.ino !== this.ino;
     this.ino = st.ino;
     this.size = st.size;
+    this.openedFirst = true;
+    // A new file (rotated): it starts with what this writer is, so the start is never rotated away.
+    if (newFile && this.preamble) {
+      const line = `${scrub(JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event: 'server_running', ...this.preamble }), this.secrets())}\n`;
+      this.writeLine(line, Buffer.byteLength(line));
+    }
   }
 
   private ensureFolder(): void {
@@ -138,7 +198,13 @@ export class AuditLog {
       }
     }
     try {
-      if (statSync(this.path).size + incoming <= this.maxBytes) return; // someone else rotated already
+      let now: number;
+      try {
+        now = statSync(this.path).size;
+      } catch {
+        return; // someone else rotated already and no one has written since
+      }
+      if (now + incoming <= this.maxBytes) return; // someone else rotated already
       for (let i = this.keep - 1; i >= 1; i--) {
         try {
           renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);

@@ -5,7 +5,7 @@
  * the scrubber: an API or proxy that echoes our Authorization header must not reach the agent.
  */
 import { namedRetryAfterSec } from './rate-headers';
-import { scrub } from './scrub';
+import { redactUrls, scrub } from './scrub';
 
 export const ERROR_KINDS = [
   'auth', 'not_found', 'invalid_input', 'invalid_state', 'conflict', 'rate_limited', 'quota', 'network',
@@ -83,7 +83,8 @@ export function toToolError(err: unknown): ToolError {
   if (err instanceof ToolError) return err;
   const e = (err ?? {}) as ErrorLike;
   const name = typeof e.name === 'string' ? e.name : '';
-  const message = typeof e.message === 'string' && e.message ? e.message : String(err);
+  // Text from the API or the network: URLs in it may carry credentials (a signed preview link).
+  const message = redactUrls(typeof e.message === 'string' && e.message ? e.message : String(err));
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const opts = { status };
 

@@ -58,6 +58,13 @@ export async function forkSandbox(gateway: DaytonaGateway, ref: string, o: ForkO
     o.admission?.release(1); // nothing was made: give the reservation back
     throw err;
   }
+  // The answer is the API's word: one naming the source itself must not make us relabel the source
+  // (a person's sandbox would become agent-made, and a by-agent clean-up would delete it).
+  if (created.id === source.id) {
+    throw new ToolError('unknown', `The Daytona API answered the fork of ${source.name} with ${source.name}'s own id; nothing was relabelled.`, {
+      hint: 'Call list_sandboxes to see whether a fork was made before retrying.',
+    });
+  }
   // A fork inherits its source's labels; who made it is the fork's own bookkeeping, not the source's.
   const labels = forkLabels(created.labels, o.admission?.labels ?? {});
   if (!sameLabels(labels, created.labels)) created = { ...created, labels: await gateway.replaceLabels(created.id, labels, callOpts) };

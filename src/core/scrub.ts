@@ -44,18 +44,71 @@ function knownSecrets(extra: readonly string[]): string[] {
 const HEADER_VALUE = /\b((?:proxy-)?authorization|x-api-key|x-daytona-api-key)(\\?["']?\s*[:=]\s*\\?["']?)(?:bearer\s+|basic\s+|token\s+)?[^\s"'\\,;<>&}]+/gi;
 const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
 
-/** The text with secrets and authorization values replaced by "[redacted]". */
+/**
+ * Half a key is still a key: an error preview or a log tail may cut a secret anywhere. Any run of
+ * FRAGMENT_CHARS characters of a known secret (at least that long) is removed wherever it occurs.
+ */
+export const FRAGMENT_CHARS = 12;
+
+/** Every FRAGMENT_CHARS-long window of the secrets, cached per list of secrets. */
+let windowsFor: { key: string; windows: Set<string> } | undefined;
+function fragmentWindows(secrets: readonly string[]): Set<string> {
+  const key = secrets.join('\u0000');
+  if (windowsFor?.key === key) return windowsFor.windows;
+  const windows = new Set<string>();
+  for (const s of secrets) for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
+  windowsFor = { key, windows };
+  return windows;
+}
+
+/** `text` with every run covered by fragments of the secrets replaced by one "[redacted]". */
+function dropFragments(text: string, secrets: readonly string[]): string {
+  const long = secrets.filter((s) => s.length >= FRAGMENT_CHARS);
+  if (!long.length || text.length < FRAGMENT_CHARS) return text;
+  const windows = fragmentWindows(long);
+  let out = '';
+  let copied = 0; // text before this index is in `out`
+  let coveredTo = -1; // end of the run being redacted
+  for (let i = 0; i + FRAGMENT_CHARS <= text.length; i++) {
+    if (!windows.has(text.slice(i, i + FRAGMENT_CHARS))) continue;
+    if (i > coveredTo) {
+      out += text.slice(copied, i) + REDACTED;
+    }
+    coveredTo = i + FRAGMENT_CHARS;
+    copied = coveredTo;
+  }
+  return copied ? out + text.slice(copied) : text;
+}
+
+/** The text with secrets (whole or any 12-character piece) and authorization values replaced by "[redacted]". */
 export function scrub(text: string, extra: readonly string[] = []): string {
   if (!text) return text;
   let out = text;
-  for (const secret of knownSecrets(extra)) {
+  const secrets = knownSecrets(extra);
+  for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
+  out = dropFragments(out, secrets);
   if (/authorization|api-key|bearer/i.test(out)) {
     out = out.replace(HEADER_VALUE, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
     out = out.replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`);
   }
   return out;
+}
+
+/**
+ * Credentials an API may put in a URL inside an error message (a signed preview URL names its token
+ * in the host or the path, a presigned link in its query, a proxy in its user info): every URL in
+ * untrusted API text keeps its scheme and host, with a token-looking host label, user info, path and
+ * query replaced. Applied where API text becomes an error (errors.ts), not to results: a preview URL
+ * an agent asked for is the tool's answer.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/\b(https?|wss?):\/\/([^\s"'<>\\/?#]+)([^\s"'<>\\]*)/gi, (_m, scheme: string, authority: string, rest: string) => {
+    const host = authority.replace(/^[^@]*@/, `${REDACTED}@`);
+    const labels = host.split('.').map((l) => (/^(\d{1,5}-)?[A-Za-z0-9_-]{16,}$/.test(l) && !/^[a-z-]+$/.test(l) ? REDACTED : l));
+    return `${scheme}://${labels.join('.')}${rest && rest !== '/' ? '/…' : rest}`;
+  });
 }
 
 /**

@@ -15,6 +15,8 @@ import type { Credentials } from './credentials';
 import { hasCredential } from './credentials';
 import { expectShape } from './api-shape';
 import { Semaphore } from './async';
+import { boundRequest, boundTransport, readBoundedTail } from './api-bounds';
+import { mayCarryCredentials } from './credential-scope';
 import { ToolError, toToolError } from './errors';
 import { RatePacer } from './rate-pacer';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
@@ -25,6 +27,8 @@ import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
 interface RequestConfig {
   signal?: AbortSignal;
   timeout?: number;
+  maxContentLength?: number;
+  maxBodyLength?: number;
   /** axios adapter by name; see NO_TRANSPORT_RETRY. */
   adapter?: string;
 }
@@ -217,7 +221,11 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, opts.apiHoldMs ?? API_HOLD_MS);
+  const apiHoldMs = opts.apiHoldMs ?? API_HOLD_MS;
+  // Every SDK request, snapshots too; ours get tighter per-call bounds in call(). The longest deadline
+  // any call may have is a held one's.
+  boundTransport((api as unknown as { axios?: unknown }).axios, requestTimeoutMs + apiHoldMs);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, c.apiUrl);
 }
 
 interface SdkClientSlice {
@@ -256,27 +264,30 @@ class SdkGateway implements DaytonaGateway {
     private readonly requestTimeoutMs: number,
     private readonly retry: RetryPolicy,
     private readonly apiHoldMs: number,
+    private readonly apiUrl?: string,
   ) {
     this.limiter = new Semaphore(maxConcurrent);
   }
 
   /**
    * One API request: paced by the announced rate-limit budget (rate-pacer.ts), capped concurrency,
-   * per-request deadline, errors mapped, retried when safe. `operation` names the API operation, whose
-   * throttlers the pacer learns from the answers.
+   * each attempt bounded whole (api-bounds.ts: body time and size, not only the socket's idleness),
+   * errors mapped, retried when safe. `operation` names the API operation, whose throttlers the pacer
+   * learns from the answers.
    */
   private call<T>(operation: string, idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
     // The API may hold these until the sandbox has started: their deadline starts after the hold.
-    const held = HELD_OPERATIONS.has(operation);
-    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs + (held ? this.apiHoldMs : 0), adapter: NO_TRANSPORT_RETRY };
+    const deadlineMs = this.requestTimeoutMs + (HELD_OPERATIONS.has(operation) ? this.apiHoldMs : 0);
     const attempt = async (): Promise<T> => {
       for (;;) {
         // Wait for budget outside the request slots (waiting deletes must not starve reads), then take
         // it inside one: only requests about to be sent may draw on it; none left, the slot goes back.
-        await this.pacer.ready(operation, cfg.signal);
+        await this.pacer.ready(operation, opts?.signal);
         const outcome = await this.limiter.run(async (): Promise<{ value: T } | undefined> => {
           const release = this.pacer.take(operation);
           if (!release) return undefined;
+          const bounded = boundRequest(opts?.signal, deadlineMs);
+          const cfg: RequestConfig = { ...bounded.cfg, adapter: NO_TRANSPORT_RETRY };
           try {
             const res = await fn(cfg);
             release((res as { headers?: unknown } | undefined)?.headers);
@@ -284,8 +295,10 @@ class SdkGateway implements DaytonaGateway {
           } catch (err) {
             const e = err as { headers?: unknown; statusCode?: unknown } | undefined;
             release(e?.headers, typeof e?.statusCode === 'number' ? e.statusCode : undefined);
+            const cut = bounded.explain(err);
+            if (cut) throw cut;
             // axios reports an aborted request as a connection error; say what really happened.
-            if (cfg.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
+            if (opts?.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
             throw toToolError(err);
           }
         });
@@ -442,13 +455,15 @@ class SdkGateway implements DaytonaGateway {
   async buildLog(id: string, opts?: CallOptions): Promise<string> {
     const res = await this.call('getBuildLogsUrl', true, opts, (cfg) => this.api.getBuildLogsUrl(id, undefined, cfg));
     const { url } = expectShape<{ url: string }>('the build log URL', res.data, (o) => typeof o.url === 'string' && o.url !== '');
-    // The log is served as text by the API's proxy, with the same auth headers as the API (as the SDK does).
-    return this.call('buildLogs', true, opts, async () => {
+    // The log is served as text by the API's proxy, with the same auth headers as the API (as the SDK
+    // does) — but only where credentials may go (credential-scope.ts): the URL is the API's word.
+    return this.call('buildLogs', true, opts, async (cfg) => {
       const answer = await fetch(url, {
-        headers: this.daytona.clientConfig?.baseOptions?.headers ?? {},
-        signal: opts?.signal ?? AbortSignal.timeout(this.requestTimeoutMs),
+        headers: mayCarryCredentials(url, this.apiUrl) ? (this.daytona.clientConfig?.baseOptions?.headers ?? {}) : {},
+        signal: cfg.signal,
+        redirect: 'manual', // a redirect would carry the headers on to wherever it points
       });
-      const text = await answer.text();
+      const text = await readBoundedTail(answer, cfg.signal as AbortSignal);
       if (!answer.ok) throw Object.assign(new Error(`Build log: ${answer.status} ${text.slice(0, 200)}`), { statusCode: answer.status });
       return text;
     });

@@ -99,19 +99,20 @@ export function createMcpServer(o: McpServerOptions): Server {
   const handleCall = async (request: CallToolRequest, extra: Extra): Promise<CallToolResult> => {
     const started = Date.now();
     const { name, arguments: rawArgs } = request.params;
-    const audit = (outcome: string, fields: Record<string, unknown> = {}) =>
-      o.audit?.write('tool_call', { tool: name, arguments: redactArguments(rawArgs), outcome, ms: Date.now() - started, ...fields });
+    // Calls refused before reaching the API are noise an agent can repeat at will: capped in the log.
+    const audit = (outcome: string, fields: Record<string, unknown> = {}, noise = false) =>
+      o.audit?.write('tool_call', { tool: name, arguments: redactArguments(rawArgs), outcome, ms: Date.now() - started, ...fields }, { noise });
 
     const tool = byName.get(name);
     if (!tool) {
       const err = new ToolError('invalid_input', `Unknown tool "${name}".`, { hint: `Available tools: ${[...byName.keys()].join(', ')}.` });
-      audit('error', { error: err.kind });
+      audit('error', { error: err.kind }, true);
       return errorResult(err);
     }
     const { ctx, progressSent } = contextFor(server, o, extra);
     const result = await invokeTool(tool, rawArgs, ctx);
     if (!result.ok && result.stage === 'input') {
-      audit('invalid_input', { error: result.error.kind, message: result.error.message });
+      audit('invalid_input', { error: result.error.kind, message: result.error.message }, true);
       return errorResult(result.error);
     }
     await progressSent();
@@ -133,12 +134,20 @@ export function createMcpServer(o: McpServerOptions): Server {
   // wait for them to settle so each still writes its audit line before the process exits.
   const inFlight = new Set<Promise<CallToolResult>>();
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    // Every result is scrubbed on its way out: API text (sandbox data, error bodies) may echo a secret.
-    const call = handleCall(request, extra).then((result) => scrubValue(result));
+    const call = handleCall(request, extra);
     inFlight.add(call);
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
     return call;
   });
+  // The one scrubbing pass for everything this server sends, on every transport: results, errors,
+  // progress notifications and elicitation questions all carry API text (names, error bodies) that
+  // may echo a secret or a piece of one.
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => send(scrubValue(message), options);
+    return connect(transport);
+  };
   const closeTransport = server.close.bind(server);
   server.close = async () => {
     await closeTransport();

@@ -20,6 +20,9 @@ export interface HttpState {
   startedAt: string | null;
   /** Agent config files `init --http` wrote the token into; `token rotate` updates them. */
   configs?: string[];
+  /** When and why the token was last replaced (each server start replaces it). */
+  rotatedAt?: string | null;
+  rotatedWhy?: string | null;
 }
 
 export function readHttpState(env: Env = process.env): HttpState | undefined {
@@ -36,7 +39,7 @@ export function readHttpState(env: Env = process.env): HttpState | undefined {
     const s = JSON.parse(readFileSync(path, 'utf8')) as Partial<HttpState>;
     if (typeof s.token !== 'string' || typeof s.port !== 'number') return undefined;
     const configs = Array.isArray(s.configs) ? s.configs.filter((c): c is string => typeof c === 'string') : [];
-    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null, configs };
+    return { token: s.token, port: s.port, pid: typeof s.pid === 'number' ? s.pid : null, url: s.url ?? `http://127.0.0.1:${s.port}/mcp`, startedAt: s.startedAt ?? null, configs, rotatedAt: s.rotatedAt ?? null, rotatedWhy: s.rotatedWhy ?? null };
   } catch {
     return undefined;
   }
@@ -50,8 +53,10 @@ function warnOnce(text: string): void {
 }
 
 export function writeHttpState(state: HttpState, env: Env = process.env): void {
-  const configs = state.configs ?? readHttpState(env)?.configs ?? [];
-  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify({ ...state, configs }, null, 2)}\n`);
+  const prev = state.configs && state.rotatedAt !== undefined ? undefined : readHttpState(env);
+  const configs = state.configs ?? prev?.configs ?? [];
+  const rotated = { rotatedAt: state.rotatedAt ?? prev?.rotatedAt ?? null, rotatedWhy: state.rotatedWhy ?? prev?.rotatedWhy ?? null };
+  writePrivateFileAtomic(httpStatePath(env), `${JSON.stringify({ ...state, configs, ...rotated }, null, 2)}\n`);
 }
 
 /** Records that `path` now holds the token (for `token rotate`). */

@@ -4,8 +4,8 @@
  * file-launched agents in a 0600 credentials file (never in the agent's config unless asked), and
  * put the entry that launches the copy into the host's file.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { stableServerPath, type Env } from '../core/daytona-home';
 import { upsertServerEntry, type EditResult } from './config-edit';
 import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
@@ -78,6 +78,42 @@ function refuseSecretInRepo(path: string): void {
   );
 }
 
+/**
+ * Where a workspace config file really is: a link (even a dangling one, planted by whoever wrote the
+ * repository) is followed, so a secret is never written through it to a file outside the workspace.
+ */
+function refuseLinkOutOfWorkspace(path: string): void {
+  let target = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    let st;
+    try {
+      st = lstatSync(target);
+    } catch {
+      break; // missing: it would be created here
+    }
+    if (!st.isSymbolicLink()) break;
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+  if (target === resolve(path)) return;
+  const workspace = realpathOr(dirname(resolve(path)));
+  const real = join(realpathOr(dirname(target)), basename(target));
+  if (real === workspace || real.startsWith(`${workspace}${sep}`)) return;
+  throw new RegistrationError(
+    'unsupported',
+    `${path} is a symbolic link to ${real}, outside the workspace ${workspace}; a secret (the bearer token or the API key) would be written there. ` +
+      'Nothing was changed. Remove the link, or register the agent globally (leave out --workspace).',
+    { path },
+  );
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
 /** The enclosing git work tree (a folder with .git, file or folder), if any. */
 export function gitWorkTreeOf(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
@@ -121,6 +157,7 @@ export async function initHost(o: InitOptions): Promise<InitReport> {
         env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey } : undefined,
       });
   const secret = Boolean(o.http || o.inlineKey);
+  if (secret && location.scope === 'workspace') refuseLinkOutOfWorkspace(location.path);
   if (secret && location.scope === 'workspace' && !o.allowSecretInRepo) refuseSecretInRepo(location.path);
   const edit = await upsertServerEntry({ path: location.path, topKey: host.topKey, format: host.format, name: SERVER_NAME, entry, dryRun: o.dryRun, secret });
   return { host: o.host, displayName: host.displayName, configPath: location.path, scope: location.scope, edit, serverPath, nextSteps: host.nextSteps(SERVER_NAME) };

@@ -128,7 +128,9 @@ test('a stale state file (dead pid) is taken over; init --http writes url + bear
   const { child, firstLine } = await startHttp(h);
   assert.match(firstLine, new RegExp(`serving ${TOOL_NAMES.length} tools at http://127\\.0\\.0\\.1:\\d+/mcp`));
   const s = JSON.parse(readFileSync(join(h, '.daytona', 'mcp', 'http.json'), 'utf8'));
-  assert.equal(s.token, 'old-token-kept', 'the token survives restarts so configs stay valid');
+  // Every start issues a new token (a token sent while the server was down may have been captured);
+  // the configs init wrote are updated with it (security/local-attacks.test.ts).
+  assert.notEqual(s.token, 'old-token-kept', 'a new token at start');
   assert.equal(s.pid, child.pid);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -139,7 +141,7 @@ test('a stale state file (dead pid) is taken over; init --http writes url + bear
   assert.equal(await init('cursor'), 0);
   assert.equal(await init('windsurf'), 0);
   const cursor = parse(readFileSync(join(h, '.cursor', 'mcp.json'), 'utf8')).mcpServers.daytona;
-  assert.deepEqual(cursor, { url: `http://127.0.0.1:${s.port}/mcp`, headers: { Authorization: 'Bearer old-token-kept' } });
+  assert.deepEqual(cursor, { url: `http://127.0.0.1:${s.port}/mcp`, headers: { Authorization: `Bearer ${s.token}` } });
   const windsurf = parse(readFileSync(join(h, '.codeium', 'windsurf', 'mcp_config.json'), 'utf8')).mcpServers.daytona;
   assert.equal(windsurf.serverUrl, `http://127.0.0.1:${s.port}/mcp`);
   assert.notEqual(await init('claude'), 0, 'Claude Desktop cannot load remote servers from its file');

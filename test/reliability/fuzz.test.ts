@@ -287,7 +287,9 @@ before(async () => {
     seed: [{ name: 'keep-running', state: 'started' }, { name: 'keep-stopped', state: 'stopped' }, { name: 'keep-archived', state: 'archived' }],
   });
   keepBefore = emu.sandboxes();
-  server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url } });
+  // Every refused call logged (the per-minute cap on them is tested in security/evidence.test.ts): the
+  // bound on logged arguments is checked on all of them.
+  server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE: '1000000' } });
   call = rawCaller(server);
 });
 after(async () => {

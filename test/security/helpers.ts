@@ -60,3 +60,16 @@ export function logLines(path: string): Array<Record<string, unknown>> {
   }
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Every run of `n` consecutive characters of `secret` (half a key is still a key). */
+export function keyPieces(secret: string, n = 12): string[] {
+  return Array.from({ length: Math.max(0, secret.length - n + 1) }, (_, i) => secret.slice(i, i + n));
+}
+
+/** Fails when `text` holds any 12 consecutive characters of one of `secrets`. */
+export function assertNoKeyPiece(text: string, where: string, secrets: readonly string[]): void {
+  for (const secret of secrets) {
+    const piece = keyPieces(secret).find((p) => text.includes(p));
+    if (piece !== undefined) throw new Error(`${where} holds 12 consecutive characters of a secret (…${piece.slice(0, 3)}…)`);
+  }
+}

@@ -3,7 +3,8 @@
  * per request, forwards it (the default), answers with an error body that echoes the request's
  * Authorization header (as misconfigured APIs and proxies do), answers 200 with a body that is not
  * JSON, or forwards the request and then drops the connection before the answer (a lost response:
- * the API acted, the client never hears).
+ * the API acted, the client never hears), answers with a body of its choosing, rewrites the
+ * upstream's answer, or trickles it one byte at a time.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,13 @@ export type HostileAction =
   | { kind: 'echo'; status: number; html?: boolean }
   | { kind: 'not-json' }
   | { kind: 'drop-after-forward' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** This answer instead of the API's. */
+  | { kind: 'answer'; status: number; body: string | Buffer; contentType?: string }
+  /** The API's answer with its body text rewritten. */
+  | { kind: 'rewrite'; edit: (body: string) => string }
+  /** The API's answer, one byte every `intervalMs` (headers at once). */
+  | { kind: 'trickle'; intervalMs: number };
 
 export interface HostileApi {
   url: string;
@@ -37,16 +44,30 @@ export async function startHostileApi(upstream: string): Promise<HostileApi> {
   const target = new URL(upstream);
   const api: HostileApi = { url: '', rule: () => ({ kind: 'forward' }), counts: new Map(), close: async () => undefined };
 
-  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse | undefined, done: () => void): void {
+  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse | undefined, done: () => void, edit?: (b: Buffer) => Buffer, trickleMs?: number): void {
     const up = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, 'accept-encoding': 'identity' } },
       (upRes) => {
         const chunks: Buffer[] = [];
         upRes.on('data', (c: Buffer) => chunks.push(c));
         upRes.on('end', () => {
           if (res) {
-            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-            res.end(Buffer.concat(chunks));
+            const out = edit ? edit(Buffer.concat(chunks)) : Buffer.concat(chunks);
+            const headers = { ...upRes.headers };
+            delete headers['content-length'];
+            delete headers['transfer-encoding'];
+            if (!trickleMs) {
+              res.writeHead(upRes.statusCode ?? 502, { ...headers, 'content-length': String(out.length) });
+              res.end(out);
+            } else {
+              res.writeHead(upRes.statusCode ?? 502, { ...headers, 'content-length': String(out.length) });
+              let i = 0;
+              const timer = setInterval(() => {
+                if (i >= out.length || res.destroyed) return (clearInterval(timer), res.end());
+                res.write(out.subarray(i, ++i));
+              }, trickleMs);
+              res.on('close', () => clearInterval(timer));
+            }
           }
           done();
         });
@@ -85,6 +106,13 @@ export async function startHostileApi(upstream: string): Promise<HostileApi> {
           return forward(req, Buffer.concat(chunks), undefined, () => res.socket?.destroy());
         case 'reset':
           return res.socket?.destroy();
+        case 'answer':
+          res.writeHead(action.status, { 'content-type': action.contentType ?? 'application/json' });
+          return res.end(action.body);
+        case 'rewrite':
+          return forward(req, Buffer.concat(chunks), res, () => undefined, (b) => Buffer.from(action.edit(b.toString('utf8'))));
+        case 'trickle':
+          return forward(req, Buffer.concat(chunks), res, () => undefined, undefined, action.intervalMs);
       }
     });
   });
@@ -107,12 +135,12 @@ export interface HostileRig {
  * For one test file: the emulator, this proxy in front of it, and our MCP server spawned with the proxy
  * as its API URL; started before the file's tests and closed after them.
  */
-export function serverBehindHostileApi(opts: { transitionMs?: TransitionMsOption } = {}): HostileRig {
+export function serverBehindHostileApi(opts: { transitionMs?: TransitionMsOption; env?: Record<string, string>; args?: string[] } = {}): HostileRig {
   const rig = {} as { emu: Emulator; hostile: HostileApi; server: SpawnedServer };
   before(async () => {
     rig.emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: opts.transitionMs ?? 30 });
     rig.hostile = await startHostileApi(new URL(rig.emu.url).origin);
-    rig.server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: `${rig.hostile.url}/api` } });
+    rig.server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: `${rig.hostile.url}/api`, ...opts.env }, args: opts.args });
   });
   after(async () => {
     await rig.server?.close();

@@ -1,7 +1,7 @@
 /**
  * Attack: the shared server stopped serving after 32 agents. Sessions never expired and the official
  * client's close() sends no DELETE, so the 33rd connection and every later one got 503 until a
- * restart. Now the oldest idle session is evicted to make room, DELETE ends a session, and idle
+ * restart. Now a session whose client went away (its standing stream closed) makes room, DELETE ends a session, and idle
  * sessions time out.
  */
 import { after, before, describe, test } from 'node:test';
@@ -40,10 +40,10 @@ after(async () => {
 });
 
 describe('security: sessions end', () => {
-  test('40 agents that close without DELETE are all served (the oldest idle session makes room)', async () => {
-    // Its own server with the default 30-minute idle timeout: only eviction can make room here.
+  test('40 agents that close without DELETE are all served (a departed client\'s session makes room)', async () => {
+    // Its own server with the default 30-minute idle timeout and 32 sessions: only eviction can make room here.
     const h = mkdtempSync(join(tmpdir(), 'daytona-sec-evict-'));
-    const s = await startHttpServer(h, { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url });
+    const s = await startHttpServer(h, { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, DAYTONA_MCP_MAX_SESSIONS: '32' });
     let served = 0;
     try {
       for (let i = 0; i < 40; i++) {

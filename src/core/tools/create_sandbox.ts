@@ -141,6 +141,9 @@ export const createSandbox = defineTool({
       throw err;
     }
     let done = 0;
+    // What the API accepted, per name: a sandbox that then failed to start (or whose wait timed out)
+    // still exists, still counts against the creation limit, and the result must say so.
+    const accepted = new Map<string, SandboxDetails>();
     const settled = await mapSettled(
       names,
       // At most 20: all at once; the gateway caps the requests in flight.
@@ -148,6 +151,7 @@ export const createSandbox = defineTool({
       async (name) => {
         try {
           const created = await createOnce(gateway, { ...params, name }, ctx.signal);
+          accepted.set(name, created);
           if (!a.wait || created.state === 'started') return created;
           return (await waitForState(gateway, created.id, new Set(['started']), { timeoutMs: a.timeoutSeconds * 1000, signal: ctx.signal })) ?? created;
         } finally {
@@ -159,12 +163,19 @@ export const createSandbox = defineTool({
     const sandboxes: SandboxDetails[] = [];
     const failed: Array<{ name: string; error: ReturnType<ToolError['toJSON']> }> = [];
     settled.forEach((r, i) => (r.ok ? sandboxes.push(r.value) : failed.push({ name: names[i] as string, error: toToolError(r.error).toJSON() })));
-    admitted.release(failed.length);
+    const madeButFailed = failed.filter((f) => accepted.has(f.name));
+    admitted.release(failed.length - madeButFailed.length);
+    const made = sandboxes.length + madeButFailed.length;
     const lines = [
-      sandboxes.length ? `Created ${sandboxesCount(sandboxes.length)}${a.wait ? '' : ' (not waiting for them to start)'}:` : 'No sandbox was created.',
+      sandboxes.length ? `Created ${sandboxesCount(sandboxes.length)}${a.wait ? '' : ' (not waiting for them to start)'}:` : made ? 'No sandbox is ready yet.' : 'No sandbox was created.',
       ...sandboxes.map((s) => sandboxLine(s)),
-      ...failed.map((f) => `- ${f.name}: FAILED — ${f.error.message} [${f.error.kind}] ${f.error.hint}`),
+      ...failed.map((f) => {
+        const id = accepted.get(f.name)?.id;
+        const what = id ? `CREATED as ${id} but not started — ${f.error.message}; it exists and counts against the creation limit` : `FAILED — ${f.error.message}`;
+        return `- ${f.name}: ${what} [${f.error.kind}] ${f.error.hint}`;
+      }),
     ];
-    return { data: { sandboxes, failed }, summary: lines.join('\n'), isError: sandboxes.length === 0, sandboxIds: sandboxes.map((s) => s.id) };
+    const ids = [...sandboxes.map((s) => s.id), ...madeButFailed.map((f) => accepted.get(f.name)!.id)];
+    return { data: { sandboxes, failed }, summary: lines.join('\n'), isError: sandboxes.length === 0, sandboxIds: ids };
   },
 });

@@ -1,0 +1,46 @@
+/**
+ * The scrubber's rules for pieces of secrets and for URLs in API text, and the one rule for where
+ * credentials may be sent (core/scrub.ts, core/credential-scope.ts).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { redactUrls, scrub, REDACTED } from '../../src/core/scrub';
+import { mayCarryCredentials } from '../../src/core/credential-scope';
+
+const KEY = 'unit-secret-4f8a1c9e2b7d6a3f5e0c8b1d9a';
+
+test('any 12 consecutive characters of a secret are removed; runs merge into one marker', () => {
+  assert.equal(scrub(`preview "${KEY.slice(0, 18)}…"`, [KEY]), `preview "${REDACTED}…"`);
+  assert.equal(scrub(`tail: ${KEY.slice(-20)}\nnext`, [KEY]), `tail: ${REDACTED}\nnext`);
+  assert.equal(scrub(`a ${KEY.slice(3, 15)} b ${KEY.slice(10, 30)} c`, [KEY]), `a ${REDACTED} b ${REDACTED} c`);
+  // 11 characters are not a piece; ordinary text is left alone.
+  assert.equal(scrub(`x ${KEY.slice(0, 11)} y`, [KEY]), `x ${KEY.slice(0, 11)} y`);
+  assert.equal(scrub('Created 3 sandboxes: alpha, beta, gamma', [KEY]), 'Created 3 sandboxes: alpha, beta, gamma');
+});
+
+test('secrets shorter than a piece are replaced only whole', () => {
+  assert.equal(scrub('abcdefghij and abcdefgh', ['abcdefghij']), `${REDACTED} and abcdefgh`);
+});
+
+test('URLs in API error text keep scheme and host, not tokens, user info, path or query', () => {
+  assert.equal(redactUrls('see https://8080-Sg7hT2kLq9Wz4Xc8Vb3N.proxy.daytona.works/x?token=abc now'), `see https://${REDACTED}.proxy.daytona.works/… now`);
+  assert.equal(redactUrls('at http://127.0.0.1:3000/preview/8080-Sg7hT2kLq9Wz4Xc8Vb3N'), 'at http://127.0.0.1:3000/…');
+  assert.equal(redactUrls('via https://user:pw@proxy.example.com'), `via https://${REDACTED}@proxy.example.com`);
+  assert.equal(redactUrls('https://app.daytona.io/'), 'https://app.daytona.io/');
+  assert.equal(redactUrls('no url here'), 'no url here');
+});
+
+test('credentials go to the API origin, or over https to the API\'s own domain — nowhere else', () => {
+  const api = 'https://app.daytona.io/api';
+  assert.equal(mayCarryCredentials('https://app.daytona.io/api/sandbox/x/build-logs', api), true);
+  assert.equal(mayCarryCredentials('https://proxy.app.daytona.io/sandboxes/x/build-logs', api), true);
+  assert.equal(mayCarryCredentials('https://proxy.daytona.io/x', api), true);
+  assert.equal(mayCarryCredentials('http://proxy.app.daytona.io/x', api), false, 'plain http');
+  assert.equal(mayCarryCredentials('https://evil.example/x', api), false);
+  assert.equal(mayCarryCredentials('https://daytona.io.evil.example/x', api), false);
+  assert.equal(mayCarryCredentials('https://u:p@app.daytona.io/x', api), false);
+  assert.equal(mayCarryCredentials('http://127.0.0.1:4000/api/x', 'http://127.0.0.1:4000/api'), true, 'the emulator itself');
+  assert.equal(mayCarryCredentials('http://localhost:4000/api/x', 'http://127.0.0.1:4000/api'), false);
+  assert.equal(mayCarryCredentials('http://127.0.0.1:4001/x', 'http://127.0.0.1:4000/api'), false);
+  assert.equal(mayCarryCredentials('not a url', api), false);
+});
