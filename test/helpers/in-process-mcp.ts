@@ -1,0 +1,118 @@
+/**
+ * The product's MCP server (src/mcp/server.ts) in this process, over the real SDK gateway to an
+ * emulator, reached through either transport the product ships:
+ *  - `inProcessHttp`: the shared server's Streamable HTTP front (src/mcp/http.ts) on 127.0.0.1;
+ *  - `inProcessLinked`: a linked in-memory pair, optionally with a transport whose send() settles
+ *    only after a macrotask (like an HTTP event store) — so the server's own ordering is all that
+ *    keeps progress ahead of the result.
+ * No CLI, hence no stdout guard: what these see is exactly what each layer itself lets out, and
+ * source changes take effect without a rebuild.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { createGatewayProvider, type ManagedGatewayProvider } from '../../src/core/gateway-provider';
+import { ALL_TOOLS } from '../../src/core/tools';
+import { createMcpServer } from '../../src/mcp/server';
+import { startHttpServer, type RunningHttpServer } from '../../src/mcp/http';
+import { credentialsFor } from './context';
+
+function makeServerFactory(apiUrl: string): { provider: ManagedGatewayProvider; create: () => ReturnType<typeof createMcpServer> } {
+  const provider = createGatewayProvider({ resolveCredentials: () => credentialsFor(apiUrl) });
+  return { provider, create: () => createMcpServer({ tools: ALL_TOOLS, gateway: provider.get, version: 'test' }) };
+}
+
+export interface InProcessHttp {
+  http: RunningHttpServer;
+  token: string;
+  connect(token?: string): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export async function inProcessHttp(apiUrl: string, token = 'in-process-token-0123456789abcdefghijklmnopq'): Promise<InProcessHttp> {
+  const { provider, create } = makeServerFactory(apiUrl);
+  const http = await startHttpServer({ createServer: create, port: 0, token });
+  const clients: Client[] = [];
+  return {
+    http,
+    token,
+    async connect(t = token) {
+      const client = new Client({ name: 'in-process-http', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { Authorization: `Bearer ${t}` } } }));
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.allSettled(clients.map((c) => c.close()));
+      await http.close();
+      await provider.dispose();
+    },
+  };
+}
+
+/** A transport whose send() hands the message on only after a macrotask, in order. */
+class DeferredSend implements Transport {
+  private queue = Promise.resolve();
+  constructor(private readonly inner: Transport) {}
+  get onmessage() {
+    return this.inner.onmessage;
+  }
+  set onmessage(f) {
+    this.inner.onmessage = f;
+  }
+  get onclose() {
+    return this.inner.onclose;
+  }
+  set onclose(f) {
+    this.inner.onclose = f;
+  }
+  get onerror() {
+    return this.inner.onerror;
+  }
+  set onerror(f) {
+    this.inner.onerror = f;
+  }
+  start() {
+    return this.inner.start();
+  }
+  close() {
+    return this.inner.close();
+  }
+  send(message: JSONRPCMessage): Promise<void> {
+    this.queue = this.queue.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.inner.send(message));
+    return this.queue;
+  }
+}
+
+export interface InProcessLinked {
+  client: Client;
+  /** Every message the client received, in arrival order. */
+  received: JSONRPCMessage[];
+  close(): Promise<void>;
+}
+
+export async function inProcessLinked(apiUrl: string, opts: { deferredSend?: boolean } = {}): Promise<InProcessLinked> {
+  const { provider, create } = makeServerFactory(apiUrl);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const server = create();
+  await server.connect(opts.deferredSend ? new DeferredSend(serverSide) : serverSide);
+  const received: JSONRPCMessage[] = [];
+  const client = new Client({ name: 'in-process-linked', version: '1' });
+  await client.connect(clientSide);
+  const deliver = clientSide.onmessage;
+  clientSide.onmessage = (m, extra) => {
+    received.push(m);
+    deliver?.(m, extra);
+  };
+  return {
+    client,
+    received,
+    async close() {
+      await client.close();
+      await server.close();
+      await provider.dispose();
+    },
+  };
+}
