@@ -2,9 +2,8 @@
  * The product's MCP server (src/mcp/server.ts) in this process, over the real SDK gateway to an
  * emulator, reached through either transport the product ships:
  *  - `inProcessHttp`: the shared server's Streamable HTTP front (src/mcp/http.ts) on 127.0.0.1;
- *  - `inProcessLinked`: a linked in-memory pair, optionally with a transport whose send() settles
- *    only after a macrotask (like an HTTP event store) — so the server's own ordering is all that
- *    keeps progress ahead of the result.
+ *  - `inProcessLinked`: a linked in-memory pair, optionally through a slow, ordered writer (see
+ *    SlowWriter) — so the server's own ordering is all that keeps progress ahead of the result.
  * No CLI, hence no stdout guard: what these see is exactly what each layer itself lets out, and
  * source changes take effect without a rebuild.
  */
@@ -52,10 +51,16 @@ export async function inProcessHttp(apiUrl: string, token = 'in-process-token-01
   };
 }
 
-/** A transport whose send() hands the message on only after a macrotask, in order. */
-class DeferredSend implements Transport {
+/**
+ * A transport that writes in order, asynchronously (a macrotask per message, like a stream with
+ * backpressure or an HTTP event store), and holds its first progress notification until `hold`
+ * settles: every later message queues behind it, so a result sent before the server's progress
+ * chain has drained shows up ahead of the rest of the progress.
+ */
+class SlowWriter implements Transport {
   private queue = Promise.resolve();
-  constructor(private readonly inner: Transport) {}
+  private held = false;
+  constructor(private readonly inner: Transport, private readonly hold?: () => Promise<void>) {}
   get onmessage() {
     return this.inner.onmessage;
   }
@@ -81,7 +86,9 @@ class DeferredSend implements Transport {
     return this.inner.close();
   }
   send(message: JSONRPCMessage): Promise<void> {
-    this.queue = this.queue.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.inner.send(message));
+    const isProgress = 'method' in message && message.method === 'notifications/progress';
+    const wait = isProgress && !this.held && this.hold ? ((this.held = true), this.hold()) : new Promise<void>((r) => setImmediate(r));
+    this.queue = this.queue.then(() => wait).then(() => this.inner.send(message));
     return this.queue;
   }
 }
@@ -93,11 +100,12 @@ export interface InProcessLinked {
   close(): Promise<void>;
 }
 
-export async function inProcessLinked(apiUrl: string, opts: { deferredSend?: boolean } = {}): Promise<InProcessLinked> {
+/** `slowWriter`: send through SlowWriter; `holdFirstProgress` is its hold. */
+export async function inProcessLinked(apiUrl: string, opts: { slowWriter?: boolean; holdFirstProgress?: () => Promise<void> } = {}): Promise<InProcessLinked> {
   const { provider, create } = makeServerFactory(apiUrl);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const server = create();
-  await server.connect(opts.deferredSend ? new DeferredSend(serverSide) : serverSide);
+  await server.connect(opts.slowWriter ? new SlowWriter(serverSide, opts.holdFirstProgress) : serverSide);
   const received: JSONRPCMessage[] = [];
   const client = new Client({ name: 'in-process-linked', version: '1' });
   await client.connect(clientSide);
