@@ -94,19 +94,24 @@ try {
       let caught = false;
       if (m.lint) {
         const l = run(copy, process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), m.file]);
-        if (l.status !== 0) (caught = true), by.push('eslint (layering rule)');
+        if (l.status !== 0) {
+          caught = true;
+          by.push('eslint (layering rule)');
+        }
       }
       if (m.tests.length) {
         const t = runTests(copy, m.tests);
-        if (t.timedOut) (caught = true), by.push('timeout');
-        else if (t.status !== 0) (caught = true), by.push(...failedTests(t.out));
+        if (t.status !== 0) {
+          caught = true;
+          by.push(...(t.timedOut ? ['timeout'] : failedTests(t.out)));
+        }
       }
       results.push({ m, verdict: caught ? 'caught' : 'survived', by, ms: Date.now() - started });
       console.log(`${caught ? 'caught  ' : 'SURVIVED'}  ${m.id}${by.length ? `: ${by.slice(0, 2).join(' | ')}` : ''}`);
     } finally {
       writeFileSync(path, original);
-      if (readFileSync(path, 'utf8') !== original) throw new Error(`could not restore ${m.file} in the scratch copy`);
     }
+    if (readFileSync(path, 'utf8') !== original) throw new Error(`could not restore ${m.file} in the scratch copy`);
   }
   if (!builtClean) build(copy);
 } finally {
