@@ -4,12 +4,17 @@
  *  - `inProcessHttp`: the shared server's Streamable HTTP front (src/mcp/http.ts) on 127.0.0.1;
  *  - `inProcessLinked`: a linked in-memory pair, optionally through a slow, ordered writer (see
  *    SlowWriter) — so the server's own ordering is all that keeps progress ahead of the result.
+ *  - `inProcessStdio`: the SDK's StdioServerTransport over in-process streams whose output side
+ *    applies backpressure (a pipe the client reads slowly), holding the first progress write.
  * No CLI, hence no stdout guard: what these see is exactly what each layer itself lets out, and
  * source changes take effect without a rebuild.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { PassThrough, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createGatewayProvider, type ManagedGatewayProvider } from '../../src/core/gateway-provider';
@@ -111,6 +116,70 @@ export async function inProcessLinked(apiUrl: string, opts: { slowWriter?: boole
   await client.connect(clientSide);
   const deliver = clientSide.onmessage;
   clientSide.onmessage = (m, extra) => {
+    received.push(m);
+    deliver?.(m, extra);
+  };
+  return {
+    client,
+    received,
+    async close() {
+      await client.close();
+      await server.close();
+      await provider.dispose();
+    },
+  };
+}
+
+/** A client transport over a pair of streams carrying newline-delimited JSON-RPC (what stdio carries). */
+class StreamClientTransport implements Transport {
+  onmessage?: Transport['onmessage'];
+  onclose?: () => void;
+  onerror?: (e: Error) => void;
+  private readonly buffer = new ReadBuffer();
+  constructor(private readonly input: PassThrough, private readonly output: PassThrough) {}
+  async start() {
+    this.input.on('data', (chunk: Buffer) => {
+      this.buffer.append(chunk);
+      for (let m = this.buffer.readMessage(); m; m = this.buffer.readMessage()) this.onmessage?.(m);
+    });
+  }
+  async send(message: JSONRPCMessage) {
+    this.output.write(serializeMessage(message));
+  }
+  async close() {
+    this.onclose?.();
+  }
+}
+
+/**
+ * The product server on StdioServerTransport, whose stdout is a pipe with a one-byte buffer (every
+ * write waits for 'drain', as under a slow reader) and holds its first progress line until `hold`
+ * settles; later lines queue behind it, in order.
+ */
+export async function inProcessStdio(apiUrl: string, hold: () => Promise<void>): Promise<InProcessLinked> {
+  const { provider, create } = makeServerFactory(apiUrl);
+  const toClient = new PassThrough();
+  const toServer = new PassThrough();
+  let held = false;
+  const stdout = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _enc, done) {
+      const first = !held && chunk.toString('utf8').includes('"notifications/progress"');
+      if (first) held = true;
+      void (first ? hold() : new Promise<void>((r) => setImmediate(r))).then(() => {
+        toClient.write(chunk);
+        done();
+      });
+    },
+  });
+  const server = create();
+  await server.connect(new StdioServerTransport(toServer, stdout));
+  const received: JSONRPCMessage[] = [];
+  const transport = new StreamClientTransport(toClient, toServer);
+  const client = new Client({ name: 'in-process-stdio', version: '1' });
+  await client.connect(transport);
+  const deliver = transport.onmessage;
+  transport.onmessage = (m, extra) => {
     received.push(m);
     deliver?.(m, extra);
   };

@@ -1,10 +1,10 @@
 /**
  * "All progress of a call is on the wire before its result, whatever the transport" (src/mcp/server.ts).
  * Each transport is checked on the raw message order the client received:
- *  - a slow, ordered writer (a stream under backpressure, an HTTP event store) that holds the first
- *    progress until the call's API work is done: only the server's own wait for its progress chain
- *    keeps the order (in this process; the hold only makes a wrong order likelier, never a right
- *    one fail);
+ *  - stdio under backpressure (the SDK's StdioServerTransport writing to a pipe a client reads
+ *    slowly) and a slow, ordered writer (as an HTTP event store), each holding the first progress
+ *    until the call's API work is done: only the server's own wait for its progress chain keeps the
+ *    order (in this process);
  *  - Streamable HTTP (src/mcp/http.ts in this process, and the built `start --http`): progress sent
  *    after the result has no open stream to go to and is lost;
  *  - stdio: the built server over the official client.
@@ -18,7 +18,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { inProcessHttp, inProcessLinked } from '../helpers/in-process-mcp';
+import { inProcessHttp, inProcessLinked, inProcessStdio } from '../helpers/in-process-mcp';
 import { spawnServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { startHttpServer, type HttpServerProcess } from '../security/helpers';
@@ -74,15 +74,26 @@ describe('progress notifications come strictly before the result, on every trans
     await emu.close();
   });
 
+  // The first progress notification is held until every item's API call has been answered, and a
+  // moment longer for the server to take in the last answer: the call's work is then done while its
+  // progress is still queued — only the server's wait for its progress chain keeps the order. (The
+  // hold can only make a wrong order likelier; it never makes a right one fail.)
+  const stopsAnswered = () => emu.stats().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/stop') && r.status > 0).length;
+  const holdFirstProgress = async () => {
+    while (stopsAnswered() < N) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 250));
+  };
+
+  test('stdio under backpressure (StdioServerTransport, a slow reader): progress strictly before the result', async () => {
+    const s = await inProcessStdio(emu.url, holdFirstProgress);
+    try {
+      assertInOrderBeforeResult(await progressAroundResult(s.client, s.received), 'stdio with backpressure');
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a transport that writes slowly: the server waits for its progress before answering', async () => {
-    // The first progress notification is held until every item's API call has been answered, and a
-    // moment longer for the server to take in the last answer: the call's work is then done while
-    // its progress is still queued — only the server's wait for its progress chain keeps the order.
-    const stopsAnswered = () => emu.stats().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/stop') && r.status > 0).length;
-    const holdFirstProgress = async () => {
-      while (stopsAnswered() < N) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, 250));
-    };
     const s = await inProcessLinked(emu.url, { slowWriter: true, holdFirstProgress });
     try {
       assertInOrderBeforeResult(await progressAroundResult(s.client, s.received), 'slow writer');
