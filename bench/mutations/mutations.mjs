@@ -314,7 +314,7 @@ export const MUTATIONS = [
     replace: "    if (platform !== 'win32' && (statSync(path).mode & 0o007) !== 0) {",
     breaks: 'a credentials file the group can read is used',
     promise: 'README Security: credentials.json (0600 in a 0700 folder; a copy others can read is refused with the chmod fix)',
-    tests: ['test/unit/daytona-home.test.ts', 'test/unit/credentials.test.ts'],
+    tests: ['test/security/file-modes.test.ts', 'test/unit/daytona-home.test.ts'],
   },
   {
     id: 'http-json-trust',
@@ -323,7 +323,7 @@ export const MUTATIONS = [
     replace: "  if ((st.mode & 0o007) !== 0) return `${path} is accessible to other users",
     breaks: 'an http.json the group can write is trusted',
     promise: 'README Security: An http.json owned by someone else or open to others is ignored and replaced',
-    tests: ['test/security/files.test.ts'],
+    tests: ['test/security/file-modes.test.ts', 'test/security/files.test.ts'],
   },
   {
     id: 'config-secret-mode',
