@@ -108,7 +108,7 @@ export const MUTATIONS = [
     replace: "if (false && !allowedHosts().includes(req.headers.host ?? '')) return",
     breaks: 'a foreign Host header (DNS rebinding) is served',
     promise: 'README Security: … rejects foreign Host/Origin headers (DNS rebinding)',
-    tests: ['test/mcp/http.test.ts'],
+    tests: ['test/security/http-front-door.test.ts', 'test/mcp/http.test.ts'],
   },
   {
     id: 'http-origin-check',
@@ -117,7 +117,7 @@ export const MUTATIONS = [
     replace: 'if (req.headers.origin && false) return',
     breaks: 'a foreign Origin (a web page) is served',
     promise: 'README Security: … rejects foreign Host/Origin headers',
-    tests: ['test/mcp/http.test.ts'],
+    tests: ['test/security/http-front-door.test.ts', 'test/mcp/http.test.ts'],
   },
   {
     id: 'http-body-limit',

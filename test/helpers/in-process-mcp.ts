@@ -17,6 +17,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import { PassThrough, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { AuditLog } from '../../src/core/audit-log';
 import { createGatewayProvider, type ManagedGatewayProvider } from '../../src/core/gateway-provider';
 import { ALL_TOOLS } from '../../src/core/tools';
 import { createMcpServer } from '../../src/mcp/server';
@@ -35,9 +36,9 @@ export interface InProcessHttp {
   close(): Promise<void>;
 }
 
-export async function inProcessHttp(apiUrl: string, token = 'in-process-token-0123456789abcdefghijklmnopq'): Promise<InProcessHttp> {
+export async function inProcessHttp(apiUrl: string, token = 'in-process-token-0123456789abcdefghijklmnopq', audit?: AuditLog): Promise<InProcessHttp> {
   const { provider, create } = makeServerFactory(apiUrl);
-  const http = await startHttpServer({ createServer: create, port: 0, token });
+  const http = await startHttpServer({ createServer: create, port: 0, token, audit });
   const clients: Client[] = [];
   return {
     http,

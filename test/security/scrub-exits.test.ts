@@ -62,7 +62,8 @@ describe('security: every exit scrubs on its own', () => {
     emu.seedSandbox({
       name: 'leaky',
       state: 'error',
-      labels: { note: `copied ${SENTINEL_KEY}`, [`k-${SENTINEL_KEY}`]: 'in a key' },
+      // A bare "Bearer <token>" (no Authorization: before it) only the bearer pattern catches.
+      labels: { note: `copied ${SENTINEL_KEY}`, [`k-${SENTINEL_KEY}`]: 'in a key', upstream: `sent Bearer ${ECHOED_BEARER}` },
       errorReason: `pull failed; request headers: {"Authorization":"Bearer ${SENTINEL_KEY}"} via proxy Authorization: Bearer ${ECHOED_BEARER}`,
     });
   });
@@ -113,19 +114,20 @@ describe('security: every exit scrubs on its own', () => {
       process.stdout.write('string ${SENTINEL_KEY}\\n');
       process.stdout.write(Buffer.from('bytes ${SENTINEL_KEY}\\n'));
       process.stderr.write('echo Authorization: Bearer ${ECHOED_BEARER}\\n');
+      process.stderr.write('proxy sent Bearer ${ECHOED_BEARER}\\n');
       console.log('console ${SENTINEL_KEY}');
     `;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: tmpdir() } });
     assert.equal(r.status, 0, r.stderr);
     const out = r.stdout + r.stderr;
-    assert.equal(out.match(/\[redacted\]/g)?.length, 4, out);
+    assert.equal(out.match(/\[redacted\]/g)?.length, 5, out);
     assert.deepEqual(leaks(out), [], out);
   });
 
   test('a ToolError scrubs its message and hint as it is made', () => {
     const unregister = registerSecrets(() => [SENTINEL_KEY]);
     try {
-      const e = new ToolError('unknown', `API said: key ${SENTINEL_KEY} rejected; Authorization: Bearer ${ECHOED_BEARER}`, { hint: `Check ${SENTINEL_KEY}` });
+      const e = new ToolError('unknown', `API said: key ${SENTINEL_KEY} rejected; Authorization: Bearer ${ECHOED_BEARER}; upstream Bearer ${ECHOED_BEARER}`, { hint: `Check ${SENTINEL_KEY}` });
       assert.deepEqual(leaks({ m: e.message, h: e.hint, j: e.toJSON() }), []);
       assert.match(e.message, /\[redacted\]/);
     } finally {
