@@ -398,6 +398,25 @@ export const MUTATIONS = [
     tests: ['test/registration/config-edit.test.ts'],
   },
 
+  {
+    id: 'no-key-in-agent-config',
+    file: 'src/cli/init.ts',
+    search: '      inlineKey: inline ? creds.apiKey : undefined,',
+    replace: '      inlineKey: creds.apiKey,',
+    breaks: 'init writes the API key into the agent config without --inline-key',
+    promise: 'README Security: never written to agent configs unless you pass --inline-key',
+    tests: ['test/registration/cli-init.test.ts'],
+  },
+  {
+    id: 'windsurf-http-entry',
+    file: 'src/registration/hosts.ts',
+    search: '  httpEntry: (s) => withHeaders({ serverUrl: s.url }, s.headers),',
+    replace: '  httpEntry: (s) => withHeaders({ url: s.url }, s.headers),',
+    breaks: 'Windsurf gets a Cursor-style url entry it does not connect to',
+    promise: 'docs/hosts.md: entry shape per host (Windsurf reads serverUrl)',
+    tests: ['test/registration/entry.test.ts'],
+  },
+
   // ---- People's words, results ------------------------------------------------------------------
   {
     id: 'project-any-case',
