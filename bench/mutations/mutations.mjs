@@ -312,7 +312,7 @@ export const MUTATIONS = [
     replace: 'export const MAX_CONCURRENT_REQUESTS = 64;',
     breaks: 'bulk calls put more than 16 requests in flight',
     promise: 'README: Bulk tools … run in parallel (16 at a time, at most 16 API requests in flight)',
-    tests: ['test/reliability/faults.test.ts', 'test/core/tools.test.ts'],
+    tests: ['test/core/guarantees.test.ts', 'test/core/tools.test.ts'],
   },
 
   // ---- Files: credentials, trust, agent configs -------------------------------------------------
@@ -359,7 +359,7 @@ export const MUTATIONS = [
     replace: '  await write(original, bytes, mode);',
     breaks: '.daytona-original is replaced on every edit',
     promise: 'README: `.daytona-original` the file before our first edit, never replaced',
-    tests: ['test/registration/config-edit.test.ts'],
+    tests: ['test/registration/backups-original.test.ts', 'test/registration/config-edit.test.ts'],
   },
   {
     id: 'config-atomic-write',
@@ -425,7 +425,7 @@ export const MUTATIONS = [
     replace: 'label !== undefined && label === project.trim();',
     breaks: 'project names match only in their exact case',
     promise: 'README: project names match in any case (AutoViral = autoviral)',
-    tests: ['test/mcp/agent-experience.test.ts', 'test/core/tools.test.ts'],
+    tests: ['test/core/guarantees.test.ts', 'test/mcp/agent-experience.test.ts'],
   },
   {
     id: 'state-alias-running',
