@@ -434,7 +434,7 @@ export const MUTATIONS = [
     replace: "{ failed: 'error', active: 'started' }",
     breaks: 'state "running" is no longer understood',
     promise: 'README: `state: "running"` means `started`',
-    tests: ['test/mcp/agent-experience.test.ts', 'test/core/tools.test.ts'],
+    tests: ['test/core/guarantees.test.ts', 'test/mcp/agent-experience.test.ts'],
   },
 
   // ---- Layering --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * Promises the mutation check (bench/mutations) found held by no test: each is tested here at the
  * layer that keeps it, through the real SDK against the emulator.
- *  - project names match in any case (README: `AutoViral` = `autoviral`);
+ *  - project names match in any case (README: `AutoViral` = `autoviral`); "running" means started;
  *  - at most 16 API requests in flight, even for a cleanup that starts one DELETE per sandbox at once.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -45,6 +45,18 @@ describe('people\'s words', () => {
       const dry = await call(cleanupSandboxes, { project, dryRun: true });
       assert.deepEqual(dry.data.matched.map((s: { name: string }) => s.name), ['av-1'], `cleanup, project "${project}"`);
     }
+  });
+
+  test('"running", "active" and "failed" mean started and error, in any case', async () => {
+    emu.seedSandbox({ name: 'up', state: 'started' });
+    emu.seedSandbox({ name: 'down', state: 'stopped' });
+    emu.seedSandbox({ name: 'broken', state: 'error' });
+    for (const word of ['running', 'Running', 'ACTIVE']) {
+      const listed = await call(listSandboxes, { state: word });
+      assert.deepEqual(listed.data.sandboxes.map((s: { name: string }) => s.name), ['up'], `list, "${word}"`);
+    }
+    const dry = await call(cleanupSandboxes, { states: ['failed'], dryRun: true });
+    assert.deepEqual(dry.data.matched.map((s: { name: string }) => s.name), ['broken']);
   });
 });
 
