@@ -10,7 +10,7 @@ import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
 import { ONGOING_STATE } from '../core/lifecycle';
 import type { LifecycleAction, SandboxDetails } from '../core/types';
-import { cleanupSandboxes, createSandbox, LIFECYCLE_TOOLS, listSandboxes, listSnapshots } from '../core/tools';
+import { LIFECYCLE_TOOLS, TOOLS } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { detailsUri } from './details-document';
 import type { KeyStore } from './key-store';
@@ -100,7 +100,7 @@ async function setApiKey(s: CommandServices): Promise<void> {
     const candidate = key.trim();
     const problem = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Daytona: checking the API key…' }, async () => {
       try {
-        await s.withKey(candidate, (ctx) => callTool(listSandboxes, { limit: 1 }, ctx));
+        await s.withKey(candidate, (ctx) => callTool(TOOLS.listSandboxes, { limit: 1 }, ctx));
         return undefined;
       } catch (err) {
         return toToolError(err);
@@ -140,7 +140,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   sourcePick.items = [{ label: '$(star) Default snapshot' }, { label: '$(package) Build from a container image…', description: 'choose CPU, memory and disk', image: true }];
   sourcePick.show();
   const controller = new AbortController();
-  callTool(listSnapshots, {}, s.context(controller.signal))
+  callTool(TOOLS.listSnapshots, {}, s.context(controller.signal))
     .then((out) => {
       const snaps = out.data.snapshots.filter((x: { state: string }) => x.state === 'active');
       sourcePick.items = [
@@ -188,7 +188,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   if (project === undefined) return;
   if (project.trim()) input.project = project.trim();
 
-  const outcome = await runTool(s, createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`, `create ${input.name ?? 'a sandbox'}`);
+  const outcome = await runTool(s, TOOLS.createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`, `create ${input.name ?? 'a sandbox'}`);
   void s.store.refresh();
   if (outcome) void reportOutcome(createOutcome(outcome.data as Parameters<typeof createOutcome>[0]), s.log);
 }
@@ -196,7 +196,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
 async function deleteAllStopped(s: CommandServices): Promise<void> {
   // cleanup_sandboxes lists what matches and asks through ctx.confirm (a modal naming them) before
   // deleting anything: the same flow an agent triggers.
-  const outcome = await runTool(s, cleanupSandboxes, {}, 'Deleting stopped sandboxes…', 'delete the stopped sandboxes');
+  const outcome = await runTool(s, TOOLS.cleanupSandboxes, {}, 'Deleting stopped sandboxes…', 'delete the stopped sandboxes');
   void s.store.refresh();
   if (!outcome) return;
   if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: there are no stopped sandboxes.');
@@ -208,7 +208,7 @@ const DELETABLE_STATES = ['started', 'stopped', 'archived', 'paused', 'error', '
 
 async function deleteAgentMade(s: CommandServices): Promise<void> {
   // The provenance filter agents use too (byAgent); cleanup_sandboxes asks through the same modal.
-  const outcome = await runTool(s, cleanupSandboxes, { byAgent: true, states: [...DELETABLE_STATES] }, 'Deleting sandboxes made by agents…', 'delete the sandboxes made by agents');
+  const outcome = await runTool(s, TOOLS.cleanupSandboxes, { byAgent: true, states: [...DELETABLE_STATES] }, 'Deleting sandboxes made by agents…', 'delete the sandboxes made by agents');
   void s.store.refresh();
   if (!outcome) return;
   if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: no sandbox was made by an agent through this MCP server.');

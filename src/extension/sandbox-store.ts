@@ -7,7 +7,7 @@
  */
 import { toToolError, type ErrorKind } from '../core/errors';
 import { TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
-import { listSandboxes } from '../core/tools/list_sandboxes';
+import { TOOLS } from '../core/tools';
 import type { ToolContext } from '../core/tool';
 import { callTool } from './tool-invoker';
 
@@ -178,7 +178,7 @@ export class SandboxStore {
     let cursor: string | undefined;
     try {
       do {
-        const out = await callTool(listSandboxes, { limit: this.o.pageSize ?? 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
+        const out = await callTool(TOOLS.listSandboxes, { limit: this.o.pageSize ?? 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
         all.push(...(out.data.sandboxes as SandboxDetails[]));
         cursor = out.data.nextCursor ?? undefined;
       } while (cursor && all.length < max);
@@ -199,7 +199,7 @@ export class SandboxStore {
     let cursor: string | undefined;
     try {
       do {
-        const out = await callTool(listSandboxes, { state: 'started', limit: 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
+        const out = await callTool(TOOLS.listSandboxes, { state: 'started', limit: 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
         running += out.data.count;
         cursor = out.data.nextCursor ?? undefined;
       } while (cursor);

@@ -10,14 +10,14 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorSandboxView } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { assertErrorResult, callTool, childOf, dataOf, spawnServer, textOf, type SpawnedServer } from '../helpers/mcp-client';
 import { OTHER_KEY, SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
 import { testContext } from '../helpers/context';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
 import { createSandbox } from '../../src/core/tools/create_sandbox';
 import { ERROR_KINDS, ToolError } from '../../src/core/errors';
 import { TOOL_NAMES } from '../../src/core/tools';
-import { assertErrorResult, callTool, childOf, dataOf, textOf, waitFor } from './util';
+import { waitFor } from '../helpers/wait';
 
 let emu: Emulator;
 let server: SpawnedServer;
