@@ -178,8 +178,8 @@ export const MUTATIONS = [
   {
     id: 'budget',
     file: 'src/core/tools/cleanup_sandboxes.ts',
-    search: "'idleMinutes, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm.',",
-    replace: "'idleMinutes, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm. ' + 'Use this tool whenever the user wants to remove many sandboxes at once, for example all stopped ones, or the ones an agent made, or those of one project, or those idle for a long time; it is much faster than deleting them one by one and it reports each one. '.repeat(3),",
+    search: "'idleMinutes, olderThanDays, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm.',",
+    replace: "'idleMinutes, olderThanDays, byAgent (true: made by agents via MCP). dryRun=true first, show the user; they may be asked to confirm. ' + 'Use this tool whenever the user wants to remove many sandboxes at once, for example all stopped ones, or the ones an agent made, or those of one project, or those idle for a long time; it is much faster than deleting them one by one and it reports each one. '.repeat(3),",
     breaks: 'a tool definition far over the 600 B budget',
     promise: 'README Tool definitions budget: ≤600 B per tool as the model sees it',
     tests: ['test/mcp/budget.test.ts'],
@@ -225,8 +225,8 @@ export const MUTATIONS = [
   {
     id: 'cleanup-own-state-check',
     file: 'src/core/tools/cleanup_sandboxes.ts',
-    search: '        if (!a.states.includes(s.state)) return false;',
-    replace: "        if (!a.states.includes(s.state) && s.state !== 'stopped') return false;",
+    search: '      if (!states.includes(s.state)) return `it is',
+    replace: "      if (!states.includes(s.state) && s.state !== 'stopped') return `it is",
     breaks: 'cleanup deletes stopped sandboxes whatever states were asked for, when the API ignores its filter (issue 28, bug 4)',
     promise: 'Guide: never decide to destroy on information you did not just read; README: cleanup_sandboxes deletes the sandboxes matching states',
     tests: ['test/core/cleanup-unfiltered-api.test.ts'],
@@ -234,8 +234,8 @@ export const MUTATIONS = [
   {
     id: 'cleanup-by-agent-check',
     file: 'src/core/tools/cleanup_sandboxes.ts',
-    search: '        if (!byAgent.accept(s.labels)) return false;',
-    replace: '        void byAgent;',
+    search: "      if (!byAgent.accept(s.labels)) return 'its provenance labels no longer match';",
+    replace: '      void byAgent;',
     breaks: "byAgent clean-up deletes people's sandboxes when the API ignores its label filter",
     promise: 'README Provenance: cleanup_sandboxes take byAgent: true (only these)',
     tests: ['test/core/cleanup-unfiltered-api.test.ts'],
