@@ -227,7 +227,7 @@ export const MUTATIONS = [
     file: 'src/core/tools/cleanup_sandboxes.ts',
     search: '      if (!states.includes(s.state)) return `it is',
     replace: "      if (!states.includes(s.state) && s.state !== 'stopped') return `it is",
-    breaks: 'cleanup deletes stopped sandboxes whatever states were asked for, when the API ignores its filter (issue 28, bug 4)',
+    breaks: 'cleanup deletes stopped sandboxes whatever states were asked for (issue 28, bug 4): since the list rules (#23) the list side is also checked in scanAll, so this check is what stands on the fresh read before each delete',
     promise: 'Guide: never decide to destroy on information you did not just read; README: cleanup_sandboxes deletes the sandboxes matching states',
     tests: ['test/core/cleanup-unfiltered-api.test.ts'],
   },

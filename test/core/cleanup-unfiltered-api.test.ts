@@ -89,3 +89,26 @@ describe('cleanup_sandboxes when the API ignores its filters', () => {
     assert.deepEqual(names(out.data.matched), ['web-stopped']);
   });
 });
+
+describe('cleanup_sandboxes re-checks the state it reads fresh, not the list\'s', () => {
+  test('asked for "started": one stopped since the (stale) list is skipped, not deleted', async () => {
+    // The list lags a minute (eventually consistent, as the real one): it still says "started".
+    const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20, listLagMs: 60_000 });
+    const c = testContext(lagging.url);
+    try {
+      const keep = lagging.seedSandbox({ name: 'stopped-meanwhile', state: 'started' });
+      lagging.seedSandbox({ name: 'still-running', state: 'started' });
+      const res = await fetch(`${lagging.url}/sandbox/${keep.id}/stop`, { method: 'POST', headers: { authorization: `Bearer ${SENTINEL_KEY}` } });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+      while (lagging.sandboxes().find((s) => s.id === keep.id)?.state !== 'stopped') await new Promise((r) => setTimeout(r, 10));
+      const out = await cleanupSandboxes.handler(cleanupSandboxes.input.parse({ states: ['started'] }), c);
+      assert.deepEqual(names(out.data.deleted), ['still-running']);
+      assert.deepEqual(names(out.data.skipped), ['stopped-meanwhile']);
+      assert.notEqual(lagging.sandboxes().find((s) => s.id === keep.id)?.desiredState, 'destroyed', 'the stopped one was not deleted');
+    } finally {
+      await c.provider.dispose();
+      await lagging.close();
+    }
+  });
+});
