@@ -232,6 +232,15 @@ export const MUTATIONS = [
     tests: ['test/core/cleanup-unfiltered-api.test.ts'],
   },
   {
+    id: 'scan-state-check',
+    file: 'src/core/pagination.ts',
+    search: '      if (o.api.states?.length && !o.api.states.includes(s.state)) continue;',
+    replace: '      if (o.api.states?.length && !o.api.states.includes(s.state) && false) continue;',
+    breaks: 'list_sandboxes shows sandboxes in states not asked for when the API ignores its filter',
+    promise: 'Guide: treat every API answer as hostile; README list_sandboxes: filter by state',
+    tests: ['test/core/cleanup-unfiltered-api.test.ts'],
+  },
+  {
     id: 'cleanup-by-agent-check',
     file: 'src/core/tools/cleanup_sandboxes.ts',
     search: "      if (!byAgent.accept(s.labels)) return 'its provenance labels no longer match';",

@@ -12,6 +12,7 @@ import { startEmulator, type Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
+import { listSandboxes } from '../../src/core/tools/list_sandboxes';
 import { MADE_BY_LABEL, AGENT_MADE } from '../../src/core/creation-guard';
 
 let emu: Emulator;
@@ -81,6 +82,13 @@ describe('cleanup_sandboxes when the API ignores its filters', () => {
     emu.seedSandbox({ name: 'agent-made', state: 'stopped', labels: { [MADE_BY_LABEL]: AGENT_MADE } });
     const out = await cleanup({ byAgent: true, dryRun: true });
     assert.deepEqual(names(out.data.matched), ['agent-made']);
+  });
+
+  test('list_sandboxes shows only the states asked for (the scan checks what the API filtered)', async () => {
+    for (const wanted of STATES) {
+      const out = await listSandboxes.handler(listSandboxes.input.parse({ state: wanted }), ctx);
+      assert.deepEqual(names(out.data.sandboxes), [`in-${wanted}`], `state "${wanted}"`);
+    }
   });
 
   test('project narrows on the tool side too', async () => {
