@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const workspaceDir = join(DEMO_DIR, 'workspace');
   for (const dir of [home, workspaceDir]) mkdirSync(dir, { recursive: true });
 
-  const emulator = realKey ? undefined : await startEmulator({ seed: 'demo', transitionMs: 1500, apiKeys: [`demo-${randomBytes(12).toString('hex')}`] });
+  const emulator = realKey ? undefined : await startEmulator({ seed: 'demo', transitionMs: 1500, featureFlags: { sandbox_resize: true }, apiKeys: [`demo-${randomBytes(12).toString('hex')}`] });
   const apiUrl = emulator?.url ?? process.env.DAYTONA_API_URL ?? 'https://app.daytona.io/api';
   const server = await startCodeServer({
     version: 'new',

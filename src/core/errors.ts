@@ -4,6 +4,7 @@
  * their class name and HTTP status, so this module never has to load the SDK. Messages pass through
  * the scrubber: an API or proxy that echoes our Authorization header must not reach the agent.
  */
+import { namedRetryAfterSec } from './rate-headers';
 import { scrub } from './scrub';
 
 export const ERROR_KINDS = [
@@ -59,11 +60,15 @@ interface ErrorLike {
   headers?: unknown;
 }
 
+/**
+ * Seconds a 429 asks to wait: the real API's throttler names its header (`Retry-After-<throttler>`,
+ * the longest counts); a plain `Retry-After` (gateways, older servers) is read too.
+ */
 function retryAfterOf(headers: unknown): number | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const h = headers as Record<string, unknown> & { get?: (k: string) => unknown };
   const raw = typeof h.get === 'function' ? h.get('retry-after') : (h['retry-after'] ?? h['Retry-After']);
-  if (raw === undefined || raw === null) return undefined;
+  if (raw === undefined || raw === null) return namedRetryAfterSec(headers);
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return Math.max(0, seconds);
   const date = Date.parse(String(raw));
@@ -117,6 +122,14 @@ export function toToolError(err: unknown): ToolError {
   if (name === 'DaytonaAuthenticationError') return new ToolError('auth', message, opts);
   if (name === 'DaytonaValidationError' || name === 'DaytonaInvalidArgumentError') return new ToolError('invalid_input', message, opts);
   return new ToolError('unknown', message, opts);
+}
+
+/**
+ * The API has no such route for this organisation: Nest's own 404 "Cannot POST /api/…", as the real
+ * API answers for a feature behind a flag that is off (resize: `sandbox_resize`). Not a missing sandbox.
+ */
+export function isMissingRoute(err: ToolError): boolean {
+  return err.kind === 'not_found' && /^Cannot (GET|POST|PUT|PATCH|DELETE) \/\S*$/.test(err.message);
 }
 
 /** True for failures worth retrying on an idempotent call. */

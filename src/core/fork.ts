@@ -9,7 +9,7 @@ import { ToolError } from './errors';
 import type { DaytonaGateway } from './gateway';
 import { waitForState } from './lifecycle';
 import { itemRetryBudget } from './retry';
-import type { SandboxDetails } from './types';
+import { forkRefusal, type SandboxDetails } from './types';
 
 export interface ForkOptions {
   /** Name of the fork; the API picks one when absent. */
@@ -34,6 +34,12 @@ export async function forkSandbox(gateway: DaytonaGateway, ref: string, o: ForkO
   let created: SandboxDetails;
   try {
     source = await gateway.get(ref, callOpts);
+    const refusal = forkRefusal(source);
+    if (refusal) {
+      throw new ToolError('invalid_state', `Cannot fork sandbox ${source.name}: ${refusal}.`, {
+        hint: 'To get a copy anyway, create a new sandbox from the same snapshot or image (create_sandbox with copyFrom).',
+      });
+    }
     if (source.state !== 'started') {
       throw new ToolError('invalid_state', `Cannot fork sandbox ${source.name}: it is ${source.state}; only a started sandbox can be forked.`, {
         hint: source.state === 'stopped' || source.state === 'archived' || source.state === 'paused'
@@ -41,7 +47,13 @@ export async function forkSandbox(gateway: DaytonaGateway, ref: string, o: ForkO
           : 'Wait until it is started (get_sandbox shows its state), then fork it.',
       });
     }
-    created = await gateway.fork(source.id, o.name, callOpts);
+    created = await gateway.fork(source.id, o.name, callOpts).catch(async (err: unknown) => {
+      // Our deadline says nothing about whether the API forked: a named fork can be looked up.
+      if (!(err instanceof ToolError) || err.kind !== 'timeout' || !o.name || o.signal?.aborted) throw err;
+      const found = await gateway.get(o.name, callOpts).catch(() => undefined);
+      if (!found) throw err;
+      return found;
+    });
   } catch (err) {
     o.admission?.release(1); // nothing was made: give the reservation back
     throw err;

@@ -204,11 +204,21 @@ export async function performAction(
     });
   }
 
-  switch (action) {
-    case 'start': await (recover ? gateway.recover(sandbox.id, callOpts) : gateway.start(sandbox.id, callOpts)); break;
-    case 'stop': await gateway.stop(sandbox.id, Boolean(opts.force), callOpts); break;
-    case 'archive': await gateway.archive(sandbox.id, callOpts); break;
-    case 'delete': await gateway.delete(sandbox.id, callOpts); break;
+  try {
+    switch (action) {
+      case 'start': await (recover ? gateway.recover(sandbox.id, callOpts) : gateway.start(sandbox.id, callOpts)); break;
+      case 'stop': await gateway.stop(sandbox.id, Boolean(opts.force), callOpts); break;
+      case 'archive': await gateway.archive(sandbox.id, callOpts); break;
+      case 'delete': await gateway.delete(sandbox.id, callOpts); break;
+    }
+  } catch (err) {
+    // Our own deadline says nothing about what the API did (it may hold a start up to 30 s, or have
+    // acted and lost the answer): read the sandbox before reporting anything.
+    if (!(err instanceof ToolError) || err.kind !== 'timeout' || opts.signal?.aborted) throw err;
+    const now = await gateway.get(sandbox.id, callOpts).catch(() => undefined);
+    if (!now || !(spec.done.has(now.state) || spec.via.has(now.state))) throw err;
+    sandbox = now;
+    if (!opts.wait || spec.done.has(now.state)) return { sandbox: now, changed: true, state: now.state };
   }
   if (action === 'stop' && sandbox.autoDeleteMinutes === 0) {
     // The API deletes an ephemeral sandbox (auto-delete 0) instead of stopping it: that is the success.

@@ -21,7 +21,11 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 15_000 };
+/**
+ * maxRetryAfterMs covers a whole window of the real API's throttlers (60 s): while the budget refills,
+ * waiting is the right answer, never a failure the user sees.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 65_000 };
 
 /**
  * Retries of resets/5xx/gateway timeouts one item of a call may spend across all its requests

@@ -4,7 +4,7 @@
  * grows; GPU never), then the writes in a fixed order (resize first, as it is the one that can fail
  * on quota; then the intervals; then public).
  */
-import { ToolError } from './errors';
+import { isMissingRoute, ToolError } from './errors';
 import type { CallOptions, DaytonaGateway, IntervalKind } from './gateway';
 import { waitUntilSettled } from './lifecycle';
 import type { Resources, SandboxDetails, SandboxSettings } from './types';
@@ -59,6 +59,18 @@ export interface UpdateResult {
   sandbox: SandboxDetails;
   /** What was changed, in words ("cpu 1→2", "auto-stop 15→60 min"); empty when nothing differed. */
   changed: string[];
+  /** What was asked for and not changed, with why (resizing unavailable); absent when all was applied. */
+  notChanged?: { what: string[]; why: string };
+}
+
+/** Said when the API has no resize for this organisation (feature flag sandbox_resize off). */
+export const RESIZE_UNAVAILABLE =
+  'Resizing is not available for this Daytona organisation (the API offers no resize: its feature flag is off)';
+
+function resizeUnavailable(name: string, what: string[]): ToolError {
+  return new ToolError('invalid_input', `${RESIZE_UNAVAILABLE}; ${what.join(', ')} of ${name} not changed.`, {
+    hint: 'CPU, memory and disk cannot be changed in place here: create a new sandbox with the size you need (create_sandbox with an image and cpu/memory/disk), or ask Daytona to enable resizing.',
+  });
 }
 
 /**
@@ -77,10 +89,21 @@ export async function updateSandbox(
   const intervals = INTERVALS.filter(([key, , field]) => c[key] !== undefined && c[key] !== s[field]);
   const setPublic = c.public !== undefined && c.public !== s.public;
   const changed: string[] = [];
+  let notChanged: UpdateResult['notChanged'];
   if (Object.keys(resize).length) {
-    await gateway.resize(s.id, resize, callOpts);
-    await waitUntilSettled(gateway, s.id, { timeoutMs: o.timeoutMs, signal: o.signal });
-    for (const [k, v] of Object.entries(resize)) changed.push(`${k} ${s[k as keyof Resources]}→${v}${k === 'cpu' ? '' : ' GiB'}`);
+    const words = Object.entries(resize).map(([k, v]) => `${k} ${s[k as keyof Resources]}→${v}${k === 'cpu' ? '' : ' GiB'}`);
+    try {
+      await gateway.resize(s.id, resize, callOpts);
+    } catch (err) {
+      if (!(err instanceof ToolError && isMissingRoute(err))) throw err;
+      // Nothing else depends on the resize: the other settings of the call are still applied.
+      if (!intervals.length && !setPublic) throw resizeUnavailable(s.name, words);
+      notChanged = { what: words, why: RESIZE_UNAVAILABLE };
+    }
+    if (!notChanged) {
+      await waitUntilSettled(gateway, s.id, { timeoutMs: o.timeoutMs, signal: o.signal });
+      changed.push(...words);
+    }
   }
   for (const [key, kind, field] of intervals) {
     await gateway.setInterval(s.id, kind, c[key] as number, callOpts);
@@ -91,5 +114,5 @@ export async function updateSandbox(
     changed.push(c.public ? 'now public' : 'now private');
   }
   const sandbox = changed.length ? await gateway.get(s.id, callOpts) : s;
-  return { sandbox, changed };
+  return notChanged ? { sandbox, changed, notChanged } : { sandbox, changed };
 }

@@ -16,6 +16,7 @@ import { hasCredential } from './credentials';
 import { expectShape } from './api-shape';
 import { Semaphore } from './async';
 import { ToolError, toToolError } from './errors';
+import { RatePacer } from './rate-pacer';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
 import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
@@ -36,6 +37,8 @@ interface RequestConfig {
 const NO_TRANSPORT_RETRY = 'http';
 interface Resp<T> {
   data: T;
+  /** axios' response headers: the rate-limit budget travels here. */
+  headers?: unknown;
 }
 interface SandboxApiSlice {
   /** 31 positional parameters; see LIST_ARG for the ones we fill. */
@@ -86,6 +89,7 @@ export interface SandboxDto {
   updatedAt?: string;
   lastActivityAt?: string;
   buildInfo?: { dockerfileContent?: string };
+  sandboxClass?: string;
 }
 
 const KNOWN_STATES = new Set<string>(SANDBOX_STATES);
@@ -129,6 +133,8 @@ export function toSandboxDetails(dto: SandboxDto): SandboxDetails {
     recoverable: typeof dto.recoverable === 'boolean' ? dto.recoverable : null,
     organizationId: str(dto.organizationId),
     dockerfile: str(dto.buildInfo?.dockerfileContent),
+    // Absent only from servers older than sandbox classes; the API's default class is container.
+    sandboxClass: str(dto.sandboxClass) ?? 'container',
   };
 }
 
@@ -164,6 +170,9 @@ function toSnapshot(dto: SnapshotDto): Snapshot {
  */
 const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, createdAtBefore: 23, lastEventBefore: 25, sort: 28, order: 29, options: 30 } as const;
 
+/** The real API holds create/start/recover until started for up to 30 s (sandbox.controller.ts). */
+export const API_HOLD_MS = 30_000;
+
 /** Requests in flight at once across all tools (the bulk benchmarks check the API never sees more). */
 export const MAX_CONCURRENT_REQUESTS = 16;
 
@@ -171,6 +180,12 @@ export interface SdkGatewayOptions {
   credentials: Credentials;
   /** Per-request deadline; a hung API turns into a timeout error instead of a hung tool. */
   requestTimeoutMs?: number;
+  /**
+   * How long the API may hold create, start and recover open until the sandbox has started (the real
+   * controller waits up to 30 s); those requests get this on top of requestTimeoutMs, so a start that
+   * takes 29 s is not reported as timed out. Default API_HOLD_MS.
+   */
+  apiHoldMs?: number;
   /** Requests in flight at once across all tools. */
   maxConcurrentRequests?: number;
   retry?: RetryPolicy;
@@ -202,7 +217,7 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, opts.apiHoldMs ?? API_HOLD_MS);
 }
 
 interface SdkClientSlice {
@@ -214,6 +229,9 @@ interface SdkClientSlice {
   clientConfig?: { baseOptions?: { headers?: Record<string, string> } };
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** Operations the API answers only once the sandbox has started (or after its 30 s hold). */
+const HELD_OPERATIONS: ReadonlySet<string> = new Set(['createSandbox', 'startSandbox', 'recoverSandbox']);
 
 const INTERVAL_CALL = {
   autostop: 'setAutostopInterval',
@@ -228,6 +246,8 @@ function previewLink(what: string, data: unknown): PreviewLink {
 
 class SdkGateway implements DaytonaGateway {
   private readonly limiter: Semaphore;
+  /** One per gateway: the budget is the organisation's, shared by every tool and the tree's polls. */
+  private readonly pacer = new RatePacer();
 
   constructor(
     private readonly daytona: SdkClientSlice,
@@ -235,30 +255,49 @@ class SdkGateway implements DaytonaGateway {
     maxConcurrent: number,
     private readonly requestTimeoutMs: number,
     private readonly retry: RetryPolicy,
+    private readonly apiHoldMs: number,
   ) {
     this.limiter = new Semaphore(maxConcurrent);
   }
 
-  /** One API request: capped concurrency, per-request deadline, errors mapped, retried when safe. */
-  private call<T>(idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
-    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs, adapter: NO_TRANSPORT_RETRY };
-    return withRetry(
-      () => this.limiter.run(async () => {
-        try {
-          return await fn(cfg);
-        } catch (err) {
-          // axios reports an aborted request as a connection error; say what really happened.
-          if (cfg.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
-          throw toToolError(err);
-        }
-      }),
-      { ...this.retry, idempotent, signal: opts?.signal, budget: opts?.retryBudget },
-    );
+  /**
+   * One API request: paced by the announced rate-limit budget (rate-pacer.ts), capped concurrency,
+   * per-request deadline, errors mapped, retried when safe. `operation` names the API operation, whose
+   * throttlers the pacer learns from the answers.
+   */
+  private call<T>(operation: string, idempotent: boolean, opts: CallOptions | undefined, fn: (cfg: RequestConfig) => Promise<T>): Promise<T> {
+    // The API may hold these until the sandbox has started: their deadline starts after the hold.
+    const held = HELD_OPERATIONS.has(operation);
+    const cfg: RequestConfig = { signal: opts?.signal, timeout: this.requestTimeoutMs + (held ? this.apiHoldMs : 0), adapter: NO_TRANSPORT_RETRY };
+    const attempt = async (): Promise<T> => {
+      for (;;) {
+        // Wait for budget outside the request slots (waiting deletes must not starve reads), then take
+        // it inside one: only requests about to be sent may draw on it; none left, the slot goes back.
+        await this.pacer.ready(operation, cfg.signal);
+        const outcome = await this.limiter.run(async (): Promise<{ value: T } | undefined> => {
+          const release = this.pacer.take(operation);
+          if (!release) return undefined;
+          try {
+            const res = await fn(cfg);
+            release((res as { headers?: unknown } | undefined)?.headers);
+            return { value: res };
+          } catch (err) {
+            const e = err as { headers?: unknown; statusCode?: unknown } | undefined;
+            release(e?.headers, typeof e?.statusCode === 'number' ? e.statusCode : undefined);
+            // axios reports an aborted request as a connection error; say what really happened.
+            if (cfg.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
+            throw toToolError(err);
+          }
+        });
+        if (outcome) return outcome.value;
+      }
+    };
+    return withRetry(attempt, { ...this.retry, idempotent, signal: opts?.signal, budget: opts?.retryBudget });
   }
 
   async listPage(q: ApiListQuery, opts?: CallOptions): Promise<ApiPage> {
     const labels = q.labels && Object.keys(q.labels).length ? JSON.stringify(q.labels) : undefined;
-    const res = await this.call(true, opts, (cfg) => {
+    const res = await this.call('listSandboxes', true, opts, (cfg) => {
       const args: unknown[] = new Array(LIST_ARG.options + 1).fill(undefined);
       args[LIST_ARG.cursor] = q.cursor;
       args[LIST_ARG.limit] = q.limit;
@@ -279,7 +318,7 @@ class SdkGateway implements DaytonaGateway {
   }
 
   async get(idOrName: string, opts?: CallOptions): Promise<SandboxDetails> {
-    const res = await this.call(true, opts, (cfg) => this.api.getSandbox(idOrName, undefined, undefined, cfg));
+    const res = await this.call('getSandbox', true, opts, (cfg) => this.api.getSandbox(idOrName, undefined, undefined, cfg));
     // Whatever answered 200 must be a sandbox: never act on an id we did not get from the API.
     return toSandboxDetails(expectShape<SandboxDto>(`sandbox ${idOrName}`, res.data, (o) => typeof o.id === 'string' && o.id !== ''));
   }
@@ -303,25 +342,25 @@ class SdkGateway implements DaytonaGateway {
       autoDeleteInterval: p.autoDeleteMinutes,
     };
     // Not idempotent: a retry after an ambiguous failure could create a twin (see create tool).
-    const res = await this.call(false, opts, (cfg) => this.api.createSandbox(body, undefined, cfg));
+    const res = await this.call('createSandbox', false, opts, (cfg) => this.api.createSandbox(body, undefined, cfg));
     return toSandboxDetails(expectShape<SandboxDto>('the create request', res.data, (o) => typeof o.id === 'string' && o.id !== ''));
   }
 
   async start(id: string, opts?: CallOptions): Promise<void> {
-    await this.call(true, opts, (cfg) => this.api.startSandbox(id, undefined, cfg));
+    await this.call('startSandbox', true, opts, (cfg) => this.api.startSandbox(id, undefined, cfg));
   }
 
   async stop(id: string, force: boolean, opts?: CallOptions): Promise<void> {
-    await this.call(true, opts, (cfg) => this.api.stopSandbox(id, undefined, force || undefined, cfg));
+    await this.call('stopSandbox', true, opts, (cfg) => this.api.stopSandbox(id, undefined, force || undefined, cfg));
   }
 
   async archive(id: string, opts?: CallOptions): Promise<void> {
-    await this.call(true, opts, (cfg) => this.api.archiveSandbox(id, undefined, cfg));
+    await this.call('archiveSandbox', true, opts, (cfg) => this.api.archiveSandbox(id, undefined, cfg));
   }
 
   async delete(id: string, opts?: CallOptions): Promise<void> {
     try {
-      await this.call(true, opts, (cfg) => this.api.deleteSandbox(id, undefined, cfg));
+      await this.call('deleteSandbox', true, opts, (cfg) => this.api.deleteSandbox(id, undefined, cfg));
     } catch (err) {
       // A lost answer (reset, timeout, 5xx), or a retry that finds it gone (404) or still on its way
       // out (refused: a state change in progress — the first request's), says nothing about whether
@@ -344,14 +383,14 @@ class SdkGateway implements DaytonaGateway {
   }
 
   async replaceLabels(id: string, labels: Record<string, string>, opts?: CallOptions): Promise<Record<string, string>> {
-    const res = await this.call(true, opts, (cfg) => this.api.replaceLabels(id, { labels }, undefined, cfg));
+    const res = await this.call('replaceLabels', true, opts, (cfg) => this.api.replaceLabels(id, { labels }, undefined, cfg));
     return res.data.labels ?? labels;
   }
 
   async listSnapshots(opts?: CallOptions): Promise<Snapshot[]> {
     const all: Snapshot[] = [];
     for (let page = 1; page <= 20; page++) {
-      const res = await this.call(true, opts, () => this.daytona.snapshot.list({ page, limit: 100 }));
+      const res = await this.call('getAllSnapshots', true, opts, () => this.daytona.snapshot.list({ page, limit: 100 }));
       all.push(...(res.items as SnapshotDto[]).map(toSnapshot));
       if (!res.totalPages || page >= res.totalPages) break;
     }
@@ -359,51 +398,51 @@ class SdkGateway implements DaytonaGateway {
   }
 
   async getSnapshot(idOrName: string, opts?: CallOptions): Promise<Snapshot> {
-    const res = await this.call(true, opts, () => this.daytona.snapshot.get(idOrName));
+    const res = await this.call('getSnapshot', true, opts, () => this.daytona.snapshot.get(idOrName));
     return toSnapshot(expectShape<SnapshotDto>(`snapshot ${idOrName}`, res, (o) => typeof o.id === 'string' && typeof o.name === 'string'));
   }
 
   async fork(id: string, name: string | undefined, opts?: CallOptions): Promise<SandboxDetails> {
     // Not idempotent: a retry after a lost answer could fork twice.
-    const res = await this.call(false, opts, (cfg) => this.api.forkSandbox(id, { name }, undefined, cfg));
+    const res = await this.call('forkSandbox', false, opts, (cfg) => this.api.forkSandbox(id, { name }, undefined, cfg));
     return toSandboxDetails(expectShape<SandboxDto>('the fork request', res.data, (o) => typeof o.id === 'string' && o.id !== ''));
   }
 
   async createSnapshot(id: string, name: string, opts?: CallOptions): Promise<void> {
-    await this.call(false, opts, (cfg) => this.api.createSandboxSnapshot(id, { name }, undefined, cfg));
+    await this.call('createSandboxSnapshot', false, opts, (cfg) => this.api.createSandboxSnapshot(id, { name }, undefined, cfg));
   }
 
   async resize(id: string, resources: Partial<Resources>, opts?: CallOptions): Promise<void> {
-    await this.call(false, opts, (cfg) => this.api.resizeSandbox(id, resources, undefined, cfg));
+    await this.call('resizeSandbox', false, opts, (cfg) => this.api.resizeSandbox(id, resources, undefined, cfg));
   }
 
   async setInterval(id: string, kind: IntervalKind, minutes: number, opts?: CallOptions): Promise<void> {
-    await this.call(true, opts, (cfg) => this.api[INTERVAL_CALL[kind]](id, minutes, undefined, cfg));
+    await this.call(INTERVAL_CALL[kind], true, opts, (cfg) => this.api[INTERVAL_CALL[kind]](id, minutes, undefined, cfg));
   }
 
   async setPublic(id: string, isPublic: boolean, opts?: CallOptions): Promise<void> {
-    await this.call(true, opts, (cfg) => this.api.updatePublicStatus(id, isPublic, undefined, cfg));
+    await this.call('updatePublicStatus', true, opts, (cfg) => this.api.updatePublicStatus(id, isPublic, undefined, cfg));
   }
 
   async recover(id: string, opts?: CallOptions): Promise<void> {
-    await this.call(false, opts, (cfg) => this.api.recoverSandbox(id, undefined, undefined, cfg));
+    await this.call('recoverSandbox', false, opts, (cfg) => this.api.recoverSandbox(id, undefined, undefined, cfg));
   }
 
   async previewLink(id: string, port: number, opts?: CallOptions): Promise<PreviewLink> {
-    const res = await this.call(true, opts, (cfg) => this.api.getPortPreviewUrl(id, port, undefined, cfg));
+    const res = await this.call('getPortPreviewUrl', true, opts, (cfg) => this.api.getPortPreviewUrl(id, port, undefined, cfg));
     return previewLink('the preview URL', res.data);
   }
 
   async signedPreviewLink(id: string, port: number, expiresInSeconds: number, opts?: CallOptions): Promise<PreviewLink> {
-    const res = await this.call(true, opts, (cfg) => this.api.getSignedPortPreviewUrl(id, port, undefined, expiresInSeconds, cfg));
+    const res = await this.call('getSignedPortPreviewUrl', true, opts, (cfg) => this.api.getSignedPortPreviewUrl(id, port, undefined, expiresInSeconds, cfg));
     return previewLink('the signed preview URL', res.data);
   }
 
   async buildLog(id: string, opts?: CallOptions): Promise<string> {
-    const res = await this.call(true, opts, (cfg) => this.api.getBuildLogsUrl(id, undefined, cfg));
+    const res = await this.call('getBuildLogsUrl', true, opts, (cfg) => this.api.getBuildLogsUrl(id, undefined, cfg));
     const { url } = expectShape<{ url: string }>('the build log URL', res.data, (o) => typeof o.url === 'string' && o.url !== '');
     // The log is served as text by the API's proxy, with the same auth headers as the API (as the SDK does).
-    return this.call(true, opts, async () => {
+    return this.call('buildLogs', true, opts, async () => {
       const answer = await fetch(url, {
         headers: this.daytona.clientConfig?.baseOptions?.headers ?? {},
         signal: opts?.signal ?? AbortSignal.timeout(this.requestTimeoutMs),

@@ -64,6 +64,18 @@ export interface SandboxDetails extends Sandbox {
   organizationId: string | null;
   /** Dockerfile of an image-built sandbox (null for snapshot-based ones). */
   dockerfile: string | null;
+  /** `container` (the API's default), `linux-vm`, `windows`, …; decides what the sandbox can do (fork). */
+  sandboxClass: string;
+}
+
+/** Classes the API forks (its sandbox.service: linux-vm and windows, without GPU). */
+export const FORKABLE_CLASSES: ReadonlySet<string> = new Set(['linux-vm', 'windows']);
+
+/** Why the API would refuse to fork `s` whatever its state, or undefined when its class can fork. */
+export function forkRefusal(s: Pick<SandboxDetails, 'sandboxClass' | 'gpu'>): string | undefined {
+  if (!FORKABLE_CLASSES.has(s.sandboxClass)) return `it is a ${s.sandboxClass} sandbox; only linux-vm and windows sandboxes can be forked`;
+  if (s.gpu > 0) return 'it has a GPU; GPU sandboxes cannot be forked';
+  return undefined;
 }
 
 export interface SandboxPage {

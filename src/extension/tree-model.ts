@@ -4,7 +4,7 @@
  */
 import { CLIENT_LABEL, isAgentMade, MADE_BY_LABEL } from '../core/creation-guard';
 import { ageOf, timeAgo } from '../core/relative-time';
-import { PROJECT_LABEL, TRANSITIONAL_STATES, visibleLabels, type SandboxDetails, type SandboxState } from '../core/types';
+import { forkRefusal, PROJECT_LABEL, TRANSITIONAL_STATES, visibleLabels, type SandboxDetails, type SandboxState } from '../core/types';
 
 export type GroupBy = 'state' | 'project' | 'none';
 
@@ -43,7 +43,9 @@ export function contextValueFor(s: SandboxDetails): string {
   if (!busy && s.state === 'stopped') flags.push('can-archive');
   if (s.state !== 'destroying' && s.state !== 'destroyed') flags.push('can-delete');
   // The rest of the lifecycle (fork, snapshot, resize, settings, preview, build log; see change-input.ts).
-  if (!busy && s.state === 'started') flags.push('can-fork', 'can-preview');
+  if (!busy && s.state === 'started') flags.push('can-preview');
+  // Only the classes the API forks (linux-vm, windows; no GPU): most sandboxes are containers.
+  if (!busy && s.state === 'started' && !forkRefusal(s)) flags.push('can-fork');
   if (!busy && (s.state === 'started' || s.state === 'stopped')) flags.push('can-snapshot', 'can-resize');
   if (!busy && !['destroying', 'destroyed', 'error', 'build_failed'].includes(s.state)) flags.push('can-autostop');
   if (s.state === 'build_failed') flags.push('has-build-log');
@@ -73,6 +75,7 @@ export function present(s: SandboxDetails, now: number = Date.now()): ItemPresen
     `| id | \`${s.id}\` |`,
     `| resources | ${s.cpu} vCPU, ${s.memory} GiB RAM, ${s.disk} GiB disk${s.gpu ? `, ${s.gpu} GPU` : ''} |`,
     `| region | ${escapeMd(s.target || '—')} |`,
+    `| class | ${escapeMd(s.sandboxClass)}${forkRefusal(s) ? '' : ' (can fork)'} |`,
     `| snapshot | ${escapeMd(s.snapshot ?? (s.dockerfile ? 'built from image' : '—'))} |`,
     `| last activity | ${timeAgo(s.lastActivityAt, now)} |`,
     `| created | ${timeAgo(s.createdAt, now)} |`,

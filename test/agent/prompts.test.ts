@@ -164,7 +164,7 @@ describe('natural requests, served from the text alone', () => {
   });
 
   test('"Make a copy of my prod sandbox" — with its files, not a fresh one', async () => {
-    const prod = emu.seedSandbox({ name: 'shop-prod', labels: { project: 'storefront', env: 'prod' } });
+    const prod = emu.seedSandbox({ name: 'shop-prod', sandboxClass: 'linux-vm', labels: { project: 'storefront', env: 'prod' } });
     const text = await agent.ask('list_sandboxes', { labels: { env: 'prod' } });
     const [found] = lines(text);
     assert.equal(found?.name, 'shop-prod', text);

@@ -145,7 +145,8 @@ for (const version of versions) {
 
     before(async () => {
       if (missing) return;
-      emu = await startEmulator({ apiKeys: [SENTINEL_KEY], seed: 'demo', transitionMs: 300 });
+      // The organisation has resizing enabled (4b resizes from the tree); the demo's storefront-web is a linux-vm (4b forks it).
+      emu = await startEmulator({ apiKeys: [SENTINEL_KEY], seed: 'demo', transitionMs: 300, featureFlags: { sandbox_resize: true } });
       home = mkdtempSync(join(tmpdir(), `e2e-home-${version}-`));
       server = await startCodeServer({
         version,

@@ -449,11 +449,12 @@ void test('an injectable clock drives transitions deterministically', async () =
   });
 });
 
-void test('holdUntilStarted keeps create open until the sandbox has started', async () => {
-  await withEmulator({ transitionMs: 150, holdUntilStarted: true }, async (emu, daytona) => {
-    const t = Date.now();
-    const sb = await daytona.create({ name: 'held' }, { timeout: 10 });
-    assert.ok(Date.now() - t >= 140);
+void test('holdUntilStarted (default) keeps start open until started: the SDK has nothing left to poll', async () => {
+  await withEmulator({ transitionMs: 150 }, async (emu, daytona) => {
+    emu.seedSandbox({ name: 'held', state: 'stopped' });
+    const sb = await daytona.get('held');
+    emu.resetStats();
+    await sb.start(10);
     assert.equal(sb.state, 'started');
     assert.equal(routeCount(emu, 'GET /api/sandbox/:idOrName'), 0, 'nothing left to poll');
   });
@@ -537,7 +538,7 @@ const rawApi = (daytona: Daytona): RawApi => (daytona as unknown as { sandboxApi
 void test('fork: the source passes through forking while the copy is created (stepped clock)', async () => {
   let clock = Date.parse('2026-01-01T00:00:00Z');
   await withEmulator({ transitionMs: 1000, now: () => clock }, async (emu, daytona) => {
-    const src = emu.seedSandbox({ name: 'prod' });
+    const src = emu.seedSandbox({ name: 'prod', sandboxClass: 'linux-vm' });
     const res = await rawApi(daytona).forkSandbox('prod', { name: 'prod-copy' });
     assert.equal(res.data.state, 'creating');
     assert.equal(stateOf(emu, src.id), 'forking');
@@ -549,7 +550,7 @@ void test('fork: the source passes through forking while the copy is created (st
 
 void test('fork: the copy gets the source settings and a parent, not its build info; refusals', async () => {
   await withEmulator(FAST, async (emu, daytona) => {
-    const src = emu.seedSandbox({ name: 'prod', snapshot: 'node-22', labels: { project: 'shop' }, env: { A: '1' }, autoStopInterval: 42, buildLog: 'built\n' });
+    const src = emu.seedSandbox({ name: 'prod', sandboxClass: 'linux-vm', snapshot: 'node-22', labels: { project: 'shop' }, env: { A: '1' }, autoStopInterval: 42, buildLog: 'built\n' });
     const sb = await daytona.get('prod');
     const fork = await sb.fork({ name: 'prod-copy' }, 10);
     assert.equal(fork.name, 'prod-copy');
@@ -562,7 +563,7 @@ void test('fork: the copy gets the source settings and a parent, not its build i
     await sb.waitUntilStarted(10);
     // A taken name is 409; a stopped source is refused; a source with forks cannot be deleted.
     await assert.rejects(sb.fork({ name: 'prod-copy' }, 10), DaytonaConflictError);
-    emu.seedSandbox({ name: 'cold', state: 'stopped' });
+    emu.seedSandbox({ name: 'cold', state: 'stopped', sandboxClass: 'linux-vm' });
     await assert.rejects((await daytona.get('cold')).fork({}, 10), /must be started/);
     await assert.rejects(daytona.delete(sb), /has forks/);
     const unnamed = await sb.fork({}, 10);
@@ -570,9 +571,9 @@ void test('fork: the copy gets the source settings and a parent, not its build i
   });
 });
 
-void test('createSnapshot: sandbox snapshotting and back, snapshot snapshotting then active (stepped clock)', async () => {
+void test('createSnapshot (kind: snapshotRowWhenDone false): the row is listed at once, snapshotting then active', async () => {
   let clock = Date.parse('2026-01-01T00:00:00Z');
-  await withEmulator({ transitionMs: 1000, now: () => clock }, async (emu, daytona) => {
+  await withEmulator({ transitionMs: 1000, now: () => clock, snapshotRowWhenDone: false }, async (emu, daytona) => {
     const seeded = emu.seedSandbox({ name: 'web', cpu: 2, memory: 4, disk: 8, state: 'stopped' });
     const res = await rawApi(daytona).createSandboxSnapshot('web', { name: 'web-golden' });
     assert.equal(res.data.state, 'snapshotting');
@@ -603,8 +604,8 @@ void test('createSnapshot through the SDK; the snapshot is listed and usable; a 
   });
 });
 
-void test('resize: hot resize only grows cpu/memory; disk only when stopped and only growing; gpu never', async () => {
-  await withEmulator(FAST, async (emu, daytona) => {
+void test('resize (flag sandbox_resize on): hot resize only grows cpu/memory; disk only when stopped and only growing; gpu never', async () => {
+  await withEmulator({ ...FAST, featureFlags: { sandbox_resize: true } }, async (emu, daytona) => {
     const seeded = emu.seedSandbox({ name: 'r', cpu: 1, memory: 2, disk: 5 });
     const sb = await daytona.get('r');
     const res = await fetch(`${emu.url}/sandbox/r/resize`, {

@@ -9,7 +9,8 @@ import { ApiError, errorBody } from './errors';
 import { FaultEngine } from './faults';
 import { readJson, sendJson } from './http-util';
 import { resolveDurations } from './lifecycle';
-import { matchRoute } from './routes';
+import { matchRoute, type FeatureFlag } from './routes';
+import { RateLimiter, type RateLimitOption } from './rate-limit';
 import { demoSeed } from './seed';
 import { seedSnapshots } from './snapshots';
 import { StatsRecorder } from './stats';
@@ -26,6 +27,8 @@ import type {
 export type { EmulatorSandboxView, SeedOption } from './control';
 export type { SandboxDto } from './dto';
 export type * from './types';
+export type { RateLimitOption, ThrottlerLimit, ThrottlerName } from './rate-limit';
+export type { FeatureFlag } from './routes';
 
 /** The key the emulator accepts when no `apiKeys` are given. */
 export const DEFAULT_API_KEY = 'dtn_emulator_0123456789abcdef';
@@ -51,11 +54,30 @@ export interface EmulatorOptions {
   organizationId?: string;
   /** Faults active from the start. */
   faults?: FaultSpec;
+
+  // real-server rules: limits, transitions, fork, snapshot, resize
+  // Each defaults to what the real API does; a test that needs a kinder server says so here.
   /**
-   * Hold POST /sandbox and POST /start open until the sandbox has started (at most 30 s), as
-   * some API versions do server-side. Default false: answer at once in `creating`/`starting`.
+   * Rate limits per organisation and route (rate-limit.ts): named throttlers, `X-RateLimit-*-<name>`
+   * on every answer, 429 with `Retry-After-<name>`. Default: the documented cloud limits; `false`: none.
+   */
+  rateLimits?: RateLimitOption;
+  /**
+   * Hold create, start and recover open until the sandbox has started (at most 30 s), as the real
+   * controller does (not for image builds or restores from archive). Default true; false answers
+   * at once in `creating`/`starting`.
    */
   holdUntilStarted?: boolean;
+  /** Only `linux-vm`/`windows` sandboxes without GPU fork, else 422. Default true; false lets any fork. */
+  forkNeedsVm?: boolean;
+  /**
+   * A sandbox's snapshot row appears (already `active`) only when the job is done, after the sandbox
+   * is back; a failed job (fault `failSnapshotJobs`) leaves none. Default true; false lists it at
+   * once as `snapshotting`.
+   */
+  snapshotRowWhenDone?: boolean;
+  /** Organisation feature flags; all off by default, so POST …/resize is Nest's 404 `Cannot POST …`. */
+  featureFlags?: Partial<Record<FeatureFlag, boolean>>;
 
   // real-server rules: listing and deleting
   /**
@@ -133,8 +155,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     snapshots,
     targets: opts.targets && opts.targets.length > 0 ? opts.targets : ['us', 'eu'],
     dashboardUrl: 'https://app.daytona.io/dashboard',
+    forkNeedsVm: opts.forkNeedsVm ?? true,
+    snapshotRowWhenDone: opts.snapshotRowWhenDone ?? true,
+    snapshotJobFails: () => faults.describe().spec.failSnapshotJobs === true,
   });
   const faults = new FaultEngine(opts.latencyMs ?? 0);
+  const rateLimiter = new RateLimiter(opts.rateLimits, now);
+  const holdUntilStarted = opts.holdUntilStarted ?? true;
+  const featureFlags = opts.featureFlags ?? {};
   const stats = new StatsRecorder();
 
   const applySeed = (seed: SeedOption): void => {
@@ -185,7 +213,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     res.on('close', () => finish(routeKey, res.writableFinished ? res.statusCode : 0));
 
     const inApi = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
-    const match = inApi ? matchRoute(method, path.slice(API_PREFIX.length)) : undefined;
+    const found = inApi ? matchRoute(method, path.slice(API_PREFIX.length)) : undefined;
+    // A route behind a feature flag that is off does not exist: Nest answers its own 404.
+    const match = found && (!found.route.featureFlag || featureFlags[found.route.featureFlag]) ? found : undefined;
     if (match) routeKey = `${method} ${API_PREFIX}${match.route.pattern}`;
 
     let body: unknown;
@@ -221,6 +251,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (match.route.auth && !isAuthorized(req)) {
       return sendError(res, req, new ApiError(401, 'Invalid API key'));
     }
+    // Throttled after authentication, per organisation (a token login names it in a header).
+    const rate = match.route.auth
+      ? rateLimiter.hit(typeof org === 'string' ? org : organizationId, `${method} ${match.route.pattern}`)
+      : { headers: {} };
+    if (rate.refusedBy) {
+      return sendError(res, req, new ApiError(429, 'ThrottlerException: Too Many Requests'), rate.headers);
+    }
     try {
       let result: ReturnType<typeof match.route.handle>;
       // An API that ignores its list filters (fault) answers as if they were not sent.
@@ -231,7 +268,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         store.commit(); // what the request changed reaches the list's index (listLagMs later)
       }
       let payload = result.body;
-      if (opts.holdUntilStarted && result.startedAt) {
+      if (holdUntilStarted && result.startedAt) {
         // Timers can fire a millisecond before the clock says the transition is due; rendered early, the
         // sandbox would still be "creating" and the SDK would poll. A few rounds at most (fake clocks).
         const due = Math.min(result.startedAt.at, now() + 30_000);
@@ -244,13 +281,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         res.writeHead(result.status, {
           'content-type': 'text/plain; charset=utf-8',
           'content-length': String(Buffer.byteLength(text)),
+          ...rate.headers,
         });
         res.end(text);
         return;
       }
-      sendJson(res, result.status, payload);
+      sendJson(res, result.status, payload, rate.headers);
     } catch (err) {
-      sendError(res, req, err);
+      sendError(res, req, err, rate.headers);
     }
   }
 
@@ -266,6 +304,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       applySeed(seed ?? initialSeed);
       faults.clear();
       stats.reset();
+      rateLimiter.reset();
       apiKeys = new Set(initialKeys);
     },
     setFaults: (spec) => faults.set(spec),

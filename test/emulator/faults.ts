@@ -25,6 +25,7 @@ const KNOWN_KEYS = new Set([
   'only',
   'seed',
   'ignoreListFilters',
+  'failSnapshotJobs',
 ]);
 
 const LIST_FILTERS: readonly ListFilterName[] = ['states', 'labels', 'name', 'id'];

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     seed,
     transitionMs: toNumber(values['transition-ms'], '--transition-ms'),
     latencyMs: toNumber(values['latency-ms'], '--latency-ms'),
-    holdUntilStarted: values['hold-until-started'] ?? false,
+    holdUntilStarted: values['hold-until-started'],
   });
   process.stdout.write(`${JSON.stringify({ url: emulator.url, controlUrl: emulator.controlUrl })}\n`);
 

@@ -35,8 +35,13 @@ export interface Route {
   /** Relative to /api; `:name` segments bind one path segment. */
   pattern: string;
   auth: boolean;
+  /** Served only when this feature flag is on; otherwise the route does not exist (Nest's 404). */
+  featureFlag?: FeatureFlag;
   handle(ctx: RouteContext): RouteResult;
 }
+
+/** Feature flags the real API consults per organisation (OpenFeature); all default off. */
+export type FeatureFlag = 'sandbox_resize';
 
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
 const dto = (ctx: RouteContext, rec: SandboxRecord): RouteResult => ok(toSandboxDto(rec, toolboxUrl(ctx)));
@@ -52,14 +57,18 @@ function parsePort(ctx: RouteContext): number {
 const previewUrl = (ctx: RouteContext, port: number, key: string): string => `${ctx.origin}/preview/${port}-${key}`;
 const newToken = (): string => randomBytes(12).toString('hex');
 
-/** A full-DTO answer for create/start, re-renderable once the sandbox has started. */
+/**
+ * A full-DTO answer for create/start/recover, re-renderable once the sandbox has started. The real
+ * controller waits (waitForSandboxStarted, 30 s) except for image builds and restores from archive.
+ */
 function sandboxResult(ctx: RouteContext, rec: SandboxRecord): RouteResult {
   const render = () => toSandboxDto(ctx.store.find(rec.id), toolboxUrl(ctx));
   const t = rec.transition;
+  const held = t?.to === 'started' && rec.state !== 'restoring' && !rec.buildInfo;
   return {
     status: 200,
     body: toSandboxDto(rec, toolboxUrl(ctx)),
-    ...(t?.to === 'started' && { startedAt: { at: t.at, render } }),
+    ...(held && { startedAt: { at: t.at, render } }),
   };
 }
 const toolboxUrl = (ctx: RouteContext): string => `${ctx.origin}/toolbox`;
@@ -77,7 +86,11 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: '/sandbox',
     auth: true,
-    handle: (ctx) => sandboxResult(ctx, ctx.store.create(ctx.body)),
+    handle: (ctx) => {
+      // The real controller waits for the start, then answers with the DTO it had before waiting.
+      const result = sandboxResult(ctx, ctx.store.create(ctx.body));
+      return result.startedAt ? { ...result, startedAt: { ...result.startedAt, render: () => result.body } } : result;
+    },
   },
   {
     method: 'GET',
@@ -176,6 +189,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: '/sandbox/:idOrName/resize',
     auth: true,
+    featureFlag: 'sandbox_resize',
     handle: (ctx) => dto(ctx, ctx.store.resize(param(ctx, 'idOrName'), ctx.body)),
   },
   {

@@ -1,5 +1,5 @@
 // The 'demo' seed: a realistic organisation with sandboxes in every settled state and
-// project labels, for manual runs, editor e2e tests and screenshots.
+// project labels, for manual runs, editor e2e tests and screenshots. One is a linux-vm (it can fork).
 import type { SeedSandbox } from './types';
 
 const HOUR = 60 * 60 * 1000;
@@ -11,6 +11,8 @@ export function demoSeed(now: number): SeedSandbox[] {
     {
       name: 'storefront-web',
       state: 'started',
+      // A VM, so the demo has one sandbox that can fork (containers, the rest, cannot).
+      sandboxClass: 'linux-vm',
       snapshot: 'node-22',
       labels: { project: 'storefront', env: 'dev', owner: 'maria' },
       createdAt: ago(3 * DAY),

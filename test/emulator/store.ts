@@ -2,7 +2,7 @@
 // (checks, their order and messages follow apps/api sandbox.service.ts / sandbox.controller.ts).
 import { randomUUID } from 'node:crypto';
 import type { SnapshotWireDto } from './dto';
-import { badRequest, conflict, notFound, sandboxNotFound, stateChangeInProgress } from './errors';
+import { ApiError, badRequest, conflict, notFound, sandboxNotFound, stateChangeInProgress } from './errors';
 import { beginTransition, desiredStateFor, isTransitional, settle, type TransitionDurations } from './lifecycle';
 import { ListIndex } from './list-index';
 import { listPage, type ListPage, type ListQuery, type ListSortField } from './query';
@@ -11,6 +11,7 @@ import {
   SANDBOX_STATES,
   type BuildInfoRecord,
   type ResolvedQuota,
+  type SandboxClassName,
   type SandboxRecord,
   type SandboxStateName,
   type SeedSandbox,
@@ -25,6 +26,12 @@ export interface StoreOptions {
   snapshots: SnapshotWireDto[];
   targets: readonly string[];
   dashboardUrl: string;
+  /** Real rule: only `linux-vm`/`windows` sandboxes without GPU fork (else 422). */
+  forkNeedsVm: boolean;
+  /** Real rule: a sandbox's snapshot row is inserted (active) only when its job is done. */
+  snapshotRowWhenDone: boolean;
+  /** Asked when a snapshot job finishes: true = it failed (no row; the sandbox is back all the same). */
+  snapshotJobFails: () => boolean;
   /** How far GET /sandbox lags behind the sandboxes (ms); 0 = the list is always current. */
   listLagMs: number;
   /** How long after DELETE a sandbox keeps its state before it turns `destroying` (ms); 0 = at once. */
@@ -32,6 +39,10 @@ export interface StoreOptions {
   /** GET /sandbox's order when the request names none. */
   defaultListSort: ListSortField;
 }
+
+/** Sandbox classes the real API can fork (sandbox.service.ts forkSandbox). */
+const FORKABLE_CLASSES: ReadonlySet<SandboxClassName> = new Set(['linux-vm', 'windows']);
+const SANDBOX_CLASSES: ReadonlySet<string> = new Set(['container', 'linux-vm', 'windows', 'android']);
 
 /** 30 days: what an autoArchiveInterval of 0 resolves to. */
 export const MAX_AUTO_ARCHIVE_INTERVAL = 30 * 24 * 60;
@@ -143,6 +154,8 @@ export class SandboxStore {
   private readonly records = new Map<string, SandboxRecord>();
   /** Snapshots taken of sandboxes that are still `snapshotting`: id → when they become active. */
   private readonly pendingSnapshots = new Map<string, number>();
+  /** Snapshot jobs not finished yet (snapshotRowWhenDone): their row is inserted when `at` is due. */
+  private readonly snapshotJobs: { row: SnapshotWireDto; at: number }[] = [];
   /** What GET /sandbox serves: the sandboxes as they were `listLagMs` ago (list-index.ts). */
   private readonly index: ListIndex;
   /** Sandboxes a request may have changed; published to the index when it ends (`commit`). */
@@ -199,6 +212,14 @@ export class SandboxStore {
       }
       this.pendingSnapshots.delete(id);
     }
+    for (let i = this.snapshotJobs.length - 1; i >= 0; i--) {
+      const job = this.snapshotJobs[i];
+      if (!job || now < job.at) continue;
+      this.snapshotJobs.splice(i, 1);
+      if (this.opts.snapshotJobFails()) continue; // a failed job leaves no row
+      const at = new Date(job.at).toISOString();
+      this.opts.snapshots.push({ ...job.row, state: 'active', size: 1, createdAt: at, updatedAt: at });
+    }
   }
 
   /** The snapshot catalogue with due snapshot transitions applied. */
@@ -221,6 +242,7 @@ export class SandboxStore {
       if (i >= 0) this.opts.snapshots.splice(i, 1);
     }
     this.pendingSnapshots.clear();
+    this.snapshotJobs.length = 0;
     for (let i = this.opts.snapshots.length - 1; i >= 0; i--) {
       if (this.opts.snapshots[i]?.sourceSandboxId) this.opts.snapshots.splice(i, 1);
     }
@@ -328,6 +350,10 @@ export class SandboxStore {
     const labels = stringMap(body.labels, 'labels');
     const isPublic = optBoolean(body, 'public');
     const networkBlockAll = optBoolean(body, 'networkBlockAll');
+    const requestedClass = optString(body, 'class');
+    if (requestedClass !== undefined && !SANDBOX_CLASSES.has(requestedClass)) {
+      throw badRequest(`class must be one of the following values: ${[...SANDBOX_CLASSES].join(', ')}`);
+    }
     const requested = {
       cpu: optNumber(body, 'cpu'),
       gpu: optNumber(body, 'gpu'),
@@ -403,6 +429,8 @@ export class SandboxStore {
       networkBlockAll: networkBlockAll ?? false,
       target,
       ...resources,
+      // Image-built sandboxes are always containers (sandbox.service.ts createFromBuildInfo).
+      sandboxClass: buildInfo ? 'container' : ((requestedClass as SandboxClassName | undefined) ?? 'container'),
       state: 'creating',
       desiredState: 'started',
       errorReason: undefined,
@@ -527,6 +555,10 @@ export class SandboxStore {
     const name = rawName === '' ? undefined : rawName;
     if (name !== undefined) this.assertNameRule(name);
     const src = this.find(idOrName);
+    if (this.opts.forkNeedsVm && !FORKABLE_CLASSES.has(src.sandboxClass)) {
+      throw new ApiError(422, 'Forking is not supported for this sandbox');
+    }
+    if (this.opts.forkNeedsVm && src.gpu > 0) throw new ApiError(422, 'Forking is not supported for GPU sandboxes');
     if (isErrored(src)) throw badRequest('Sandbox is in an errored state');
     if (src.transition !== null) throw stateChangeInProgress();
     if (src.state !== 'started') throw badRequest('Sandbox must be started to be forked');
@@ -574,13 +606,13 @@ export class SandboxStore {
     if (rec.state !== 'started' && rec.state !== 'stopped') {
       throw badRequest('Sandbox must be started or stopped to create a snapshot');
     }
-    if (this.opts.snapshots.some((s) => s.name === name)) {
+    if (this.opts.snapshots.some((s) => s.name === name) || this.snapshotJobs.some((j) => j.row.name === name)) {
       throw conflict(`Snapshot with name "${name}" already exists`);
     }
     const now = this.now();
     const at = new Date(now).toISOString();
     const snapId = randomUUID();
-    this.opts.snapshots.push({
+    const row: SnapshotWireDto = {
       id: snapId,
       organizationId: this.opts.organizationId,
       general: false,
@@ -598,9 +630,15 @@ export class SandboxStore {
       lastUsedAt: null,
       regionIds: [rec.target],
       sourceSandboxId: rec.id,
-      sandboxClass: 'container',
-    });
-    this.pendingSnapshots.set(snapId, now + 2 * this.opts.durations.snapshot);
+      sandboxClass: rec.sandboxClass,
+    };
+    if (this.opts.snapshotRowWhenDone) {
+      // The real job handler puts the sandbox back first, then inserts the row, already active.
+      this.snapshotJobs.push({ row, at: now + 2 * this.opts.durations.snapshot });
+    } else {
+      this.opts.snapshots.push(row);
+      this.pendingSnapshots.set(snapId, now + 2 * this.opts.durations.snapshot);
+    }
     beginTransition(rec, 'snapshotting', now, this.opts.durations, undefined, rec.state);
     rec.lastActivityAt = now;
     return rec;
@@ -739,6 +777,7 @@ export class SandboxStore {
       gpu: seed.gpu ?? 0,
       memory: seed.memory ?? snap?.mem ?? 1,
       disk: seed.disk ?? snap?.disk ?? 3,
+      sandboxClass: seed.sandboxClass ?? 'container',
       state,
       desiredState: desiredStateFor(state),
       errorReason: seed.errorReason ?? (state === 'error' ? 'Sandbox failed to start' : undefined),

@@ -28,6 +28,9 @@ export const SANDBOX_STATES = [
 ] as const;
 export type SandboxStateName = (typeof SANDBOX_STATES)[number];
 
+/** api-client `SandboxSandboxClassEnum` (the real default is `container`). */
+export type SandboxClassName = 'container' | 'linux-vm' | 'windows' | 'android';
+
 export type DesiredStateName = 'destroyed' | 'started' | 'stopped' | 'resized' | 'archived' | 'paused';
 
 /** Kinds of lifecycle transition, each with its own configurable duration. */
@@ -90,6 +93,7 @@ export interface SandboxRecord {
   gpu: number;
   memory: number;
   disk: number;
+  sandboxClass: SandboxClassName;
   state: SandboxStateName;
   desiredState: DesiredStateName;
   errorReason: string | undefined;
@@ -133,6 +137,8 @@ export interface SeedSandbox {
   gpu?: number;
   memory?: number;
   disk?: number;
+  /** Default `container`, the real default; only `linux-vm` and `windows` sandboxes can fork. */
+  sandboxClass?: SandboxClassName;
   errorReason?: string;
   recoverable?: boolean;
   autoStopInterval?: number;
@@ -188,6 +194,8 @@ export interface FaultSpec {
    * and labels) — an API that does not honour its filter, for defence-in-depth tests.
    */
   ignoreListFilters?: boolean | ListFilterName[];
+  /** Snapshot jobs that finish meanwhile fail: the sandbox is back, no snapshot row appears. */
+  failSnapshotJobs?: boolean;
 }
 
 /** List query filters the `ignoreListFilters` fault can drop. */

@@ -10,7 +10,8 @@ function sandbox(name: string, state: SandboxState, labels: Record<string, strin
 
 test('menus offer only the actions a state allows', () => {
   const flags = (s: SandboxState) => contextValueFor(sandbox('x', s)).split(' ').filter((f) => f.startsWith('can-')).sort();
-  assert.deepEqual(flags('started'), ['can-autostop', 'can-delete', 'can-fork', 'can-preview', 'can-resize', 'can-snapshot', 'can-stop']);
+  // A container (the API's default class) cannot fork: the menu does not offer it.
+  assert.deepEqual(flags('started'), ['can-autostop', 'can-delete', 'can-preview', 'can-resize', 'can-snapshot', 'can-stop']);
   assert.deepEqual(flags('stopped'), ['can-archive', 'can-autostop', 'can-delete', 'can-resize', 'can-snapshot', 'can-start']);
   assert.deepEqual(flags('archived'), ['can-autostop', 'can-delete', 'can-start']);
   assert.deepEqual(flags('paused'), ['can-autostop', 'can-delete', 'can-start', 'can-stop']);
@@ -21,6 +22,17 @@ test('menus offer only the actions a state allows', () => {
   assert.match(contextValueFor(sandbox('x', 'error')), /\bstate-error\b/);
   assert.match(contextValueFor(sandbox('x', 'build_failed')), /\bhas-build-log\b/);
   assert.doesNotMatch(contextValueFor(sandbox('x', 'error')), /\bhas-build-log\b/);
+});
+
+test('fork is offered only for started linux-vm/windows sandboxes without GPU; the tooltip shows the class', () => {
+  const can = (s: SandboxDetails) => contextValueFor(s).split(' ').includes('can-fork');
+  assert.equal(can(sandbox('c', 'started')), false, 'container');
+  assert.equal(can({ ...sandbox('v', 'started'), sandboxClass: 'linux-vm' }), true);
+  assert.equal(can({ ...sandbox('w', 'started'), sandboxClass: 'windows' }), true);
+  assert.equal(can({ ...sandbox('g', 'started'), sandboxClass: 'linux-vm', gpu: 1 }), false, 'GPU');
+  assert.equal(can({ ...sandbox('s', 'stopped'), sandboxClass: 'linux-vm' }), false, 'not started');
+  assert.match(present(sandbox('c', 'started')).tooltip, /\| class \| container \|/);
+  assert.match(present({ ...sandbox('v', 'started'), sandboxClass: 'linux-vm' }).tooltip, /\| class \| linux\\-vm \(can fork\) \|/);
 });
 
 test('state icons: coloured codicons, a spinner while transitioning', () => {

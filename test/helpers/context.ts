@@ -16,11 +16,12 @@ export function credentialsFor(apiUrl: string, apiKey = SENTINEL_KEY): Credentia
 
 export function testContext(
   apiUrl: string,
-  opts: { apiKey?: string; confirm?: ConfirmAnswer; signal?: AbortSignal; requestTimeoutMs?: number; project?: string } = {},
+  opts: { apiKey?: string; confirm?: ConfirmAnswer; signal?: AbortSignal; requestTimeoutMs?: number; apiHoldMs?: number; project?: string } = {},
 ): TestContext {
   const provider = createGatewayProvider({
     resolveCredentials: () => credentialsFor(apiUrl, opts.apiKey),
     requestTimeoutMs: opts.requestTimeoutMs,
+    apiHoldMs: opts.apiHoldMs,
   });
   const ctx: TestContext = {
     provider,

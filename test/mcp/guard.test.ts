@@ -80,7 +80,7 @@ describe('provenance', () => {
   });
 
   test("an agent's fork is labelled with its own client; a source's provenance does not pass to a fork", async () => {
-    emu.seedSandbox({ name: 'prod', state: 'started', labels: { [MADE_BY_LABEL]: 'agent', [CLIENT_LABEL]: 'other-client', team: 'x' } });
+    emu.seedSandbox({ name: 'prod', state: 'started', sandboxClass: 'linux-vm', labels: { [MADE_BY_LABEL]: 'agent', [CLIENT_LABEL]: 'other-client', team: 'x' } });
     const s = await spawnWith({ clientName: 'claude-code' });
     const r = await call(s, 'fork_sandbox', { sandbox: 'prod', name: 'prod-copy' });
     assert.equal(r.isError, undefined, text(r));
@@ -91,7 +91,7 @@ describe('provenance', () => {
 
 describe('creation limit', () => {
   test('a fork counts against the limit: refused before any request once it is reached', async () => {
-    emu.seedSandbox({ name: 'prod', state: 'started' });
+    emu.seedSandbox({ name: 'prod', state: 'started', sandboxClass: 'linux-vm' });
     const s = await spawnWith({ args: ['--max-create', '1'] });
     const first = await call(s, 'fork_sandbox', { sandbox: 'prod', name: 'fork-1' });
     assert.equal(first.isError, undefined, text(first));
@@ -104,8 +104,8 @@ describe('creation limit', () => {
   });
 
   test('a fork refused by its state gives its reservation back', async () => {
-    emu.seedSandbox({ name: 'idle', state: 'stopped' });
-    emu.seedSandbox({ name: 'live', state: 'started' });
+    emu.seedSandbox({ name: 'idle', state: 'stopped', sandboxClass: 'linux-vm' });
+    emu.seedSandbox({ name: 'live', state: 'started', sandboxClass: 'linux-vm' });
     const s = await spawnWith({ args: ['--max-create', '1'] });
     const refused = await call(s, 'fork_sandbox', { sandbox: 'idle' });
     assert.equal(refused.isError, true);

@@ -37,7 +37,9 @@ async function refused(name: string, args: Record<string, unknown>, kind: string
 }
 
 before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+  // The organisation has resizing enabled (flag sandbox_resize; off by default): update_sandbox's resize
+  // rules are tested here, its absence in test/core/real-rules.test.ts.
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, featureFlags: { sandbox_resize: true } });
   server = await spawnAgainst(emu.url);
 });
 after(async () => {
@@ -48,7 +50,7 @@ beforeEach(() => emu.reset('none'));
 
 describe('fork_sandbox', () => {
   test('by name with a name, by id without: a started copy with the same settings; audited', async () => {
-    const src = emu.seedSandbox({ name: 'prod', snapshot: 'node-22', labels: { project: 'shop' } });
+    const src = emu.seedSandbox({ name: 'prod', sandboxClass: 'linux-vm', snapshot: 'node-22', labels: { project: 'shop' } });
     const r = await call('fork_sandbox', { sandbox: 'prod', name: 'prod-copy' });
     assert.equal(r.isError, undefined, text(r));
     const fork = data(r).sandbox;
@@ -67,7 +69,7 @@ describe('fork_sandbox', () => {
   });
 
   test('a stopped source, a taken name format and an unknown sandbox are refused without a write', async () => {
-    emu.seedSandbox({ name: 'cold', state: 'stopped' });
+    emu.seedSandbox({ name: 'cold', state: 'stopped', sandboxClass: 'linux-vm' });
     await refused('fork_sandbox', { sandbox: 'cold' }, 'invalid_state', /only a started sandbox can be forked.*start_sandbox/s);
     await refused('fork_sandbox', { sandbox: 'cold', name: '-bad name' }, 'invalid_input', /Names are 1–63 characters/);
     await refused('fork_sandbox', { sandbox: 'nope' }, 'not_found', /nope/);

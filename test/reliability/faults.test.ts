@@ -177,7 +177,8 @@ describe('bulk calls under 429 and 503', () => {
     // our 400 ms deadline fires first, exactly the "did it happen?" case the create tool guards against.
     const slow = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: { create: 1_000 }, holdUntilStarted: true });
     extraEmulators.push(slow);
-    const ctx = testContext(slow.url, { requestTimeoutMs: 400 });
+    // apiHoldMs 0: our deadline must fire during the hold, as a client's that does not allow for it would.
+    const ctx = testContext(slow.url, { requestTimeoutMs: 400, apiHoldMs: 0 });
     try {
       const out = await createSandbox.handler(createSandbox.input.parse({ name: 'only-once' }), ctx);
       assert.equal(out.isError, false, out.summary);
@@ -323,10 +324,11 @@ describe('a client that disconnects mid-call', () => {
       () => 'answered',
       () => 'rejected',
     );
-    // Wait until the start was sent and the server is polling for "started".
+    // Wait until the start was received and the server is waiting for "started": on the start itself,
+    // which the API holds open until started (up to 30 s), or polling once the hold is over.
     const id = slow.sandboxes()[0]!.id;
-    await waitFor(() => slow.stats().requests.filter((q) => q.method === 'GET' && q.path === `/api/sandbox/${id}`).length >= 3, 10_000, 'polling');
-    assert.ok(slow.stats().requests.some((q) => q.method === 'POST' && q.path.endsWith('/start')));
+    const polls = () => slow.stats().requests.filter((q) => q.method === 'GET' && q.path === `/api/sandbox/${id}`).length;
+    await waitFor(() => slow.sandboxes()[0]?.state === 'starting' && (slow.stats().inFlight >= 1 || polls() >= 3), 10_000, 'waiting for the start');
 
     // The client dies: both pipes go away at once, no polite close.
     disconnectedAt = Date.now();

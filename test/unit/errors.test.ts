@@ -37,6 +37,11 @@ test('Retry-After is read in seconds and as an HTTP date', () => {
   assert.ok(s > 2 && s <= 5, `got ${s}`);
 });
 
+test('the real throttler names its Retry-After (Retry-After-<throttler>); the longest counts', () => {
+  const headers = { 'retry-after-sandbox-lifecycle': '7', 'retry-after-authenticated': '2', 'x-ratelimit-limit-authenticated': '100' };
+  assert.equal(toToolError(sdkError('X', 429, 'ThrottlerException: Too Many Requests', headers)).retryAfterSec, 7);
+});
+
 test('transient means worth retrying an idempotent call', () => {
   assert.equal(isTransient(new ToolError('network', 'x', { status: 502 })), true);
   assert.equal(isTransient(new ToolError('rate_limited', 'x')), true);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DaytonaGateway } from '../gateway';
+import { forkRefusal } from '../types';
 import { defineTool } from '../tool';
 import { sandboxDetailsSchema, sandboxRef } from './schemas';
 import { sandboxLine } from './format';
@@ -33,6 +34,7 @@ export const getSandbox = defineTool({
     const sandbox = await gateway.get(input.sandbox, { signal: ctx.signal }).catch((e: unknown) => withClosestNames(gateway, input.sandbox, e, ctx.signal));
     const buildLogTail = sandbox.state === 'build_failed' ? await buildLogTailOf(gateway, sandbox.id, ctx.signal) : null;
     const extra = [
+      `  class ${sandbox.sandboxClass}${forkRefusal(sandbox) ? ' (cannot fork)' : ' (can fork)'}`,
       `  created ${sandbox.createdAt ?? '?'}, last activity ${sandbox.lastActivityAt ?? '?'}`,
       `  auto-stop ${sandbox.autoStopMinutes ?? '?'} min, auto-archive ${sandbox.autoArchiveMinutes ?? '?'} min, auto-delete ${sandbox.autoDeleteMinutes ?? '?'} min`,
       sandbox.errorReason ? `  error: ${sandbox.errorReason}` : '',

@@ -126,6 +126,7 @@ export const sandboxDetailsSchema = sandboxSchema.extend({
   recoverable: z.boolean().nullable(),
   organizationId: z.string().nullable(),
   dockerfile: z.string().nullable(),
+  sandboxClass: z.string(),
 });
 
 /** `kind` is one of ERROR_KINDS; the text result shows it too ("[not_found]"). */

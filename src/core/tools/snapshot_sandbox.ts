@@ -42,7 +42,21 @@ export const snapshotSandboxTool = defineTool({
     ctx.progress(1, 2, `Waiting for snapshot ${a.name} to become active…`);
     for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
       throwIfAborted(ctx.signal);
-      const snap = await gateway.getSnapshot(a.name, opts);
+      // The API inserts the snapshot only when its job is done, after the sandbox is back: until then
+      // it is "not found", which is normal here. A job that fails leaves none.
+      const snap = await gateway.getSnapshot(a.name, opts).catch((e: unknown) => {
+        if (e instanceof ToolError && e.kind === 'not_found') return null;
+        throw e;
+      });
+      if (!snap) {
+        if (Date.now() >= deadline) {
+          throw new ToolError('timeout', `Snapshot ${a.name} of ${sandbox.name} has not appeared after ${a.timeoutSeconds} s; the API lists it only once saved (a failed save leaves none).`, {
+            hint: 'Check list_snapshots in a moment; if it never appears, the save failed: call snapshot_sandbox again.',
+          });
+        }
+        await sleep(Math.min(delay, Math.max(1, deadline - Date.now())), ctx.signal);
+        continue;
+      }
       if (snap.state === 'active') {
         return {
           data: { snapshot: { id: snap.id, name: snap.name, state: snap.state }, sandboxId: sandbox.id },

@@ -28,7 +28,7 @@ export const updateSandboxTool = defineTool({
     },
     { error: (iss) => (iss.code === 'unrecognized_keys' && iss.keys.some((k) => k.startsWith('gpu')) ? GPU : undefined) },
   ),
-  output: z.object({ sandbox: sandboxSummarySchema, changed: z.array(z.string()) }),
+  output: z.object({ sandbox: sandboxSummarySchema, changed: z.array(z.string()), notChanged: z.object({ what: z.array(z.string()), why: z.string() }).optional() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(a, ctx) {
     const { sandbox: ref, timeoutSeconds, ...changes } = a;
@@ -40,6 +40,11 @@ export const updateSandboxTool = defineTool({
       withClosestNames(gateway, ref, e, ctx.signal),
     );
     const head = r.changed.length ? `Updated ${r.sandbox.name}: ${r.changed.join(', ')}.` : `${r.sandbox.name} already has these settings; nothing sent.`;
-    return { data: { sandbox: r.sandbox, changed: r.changed }, summary: `${head}\n${sandboxLine(r.sandbox)}`, sandboxIds: [r.sandbox.id] };
+    const not = r.notChanged ? `\nNOT changed: ${r.notChanged.what.join(', ')} — ${r.notChanged.why}.` : '';
+    return {
+      data: { sandbox: r.sandbox, changed: r.changed, ...(r.notChanged && { notChanged: r.notChanged }) },
+      summary: `${head}${not}\n${sandboxLine(r.sandbox)}`,
+      sandboxIds: [r.sandbox.id],
+    };
   },
 });
