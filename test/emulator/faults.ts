@@ -3,7 +3,7 @@
 // request sequence always produce the same faults.
 import { STATUS_CODES } from 'node:http';
 import { badRequest } from './errors';
-import type { FailNextSpec, FaultSpec, RequestMatcher } from './types';
+import type { FailNextSpec, FaultSpec, ListFilterName, RequestMatcher } from './types';
 import { prng } from '../helpers/prng';
 
 export type FaultDecision =
@@ -24,8 +24,11 @@ const KNOWN_KEYS = new Set([
   'failNext',
   'only',
   'seed',
+  'ignoreListFilters',
   'failSnapshotJobs',
 ]);
+
+const LIST_FILTERS: readonly ListFilterName[] = ['states', 'labels', 'name', 'id'];
 
 /** Realistic messages: what the real API (NestJS throttler, exception filter, gateway) says. */
 function messageFor(status: number): string {
@@ -104,6 +107,10 @@ export class FaultEngine {
     if (spec.seed !== undefined && (typeof spec.seed !== 'number' || !Number.isFinite(spec.seed))) {
       throw badRequest('seed must be a number');
     }
+    const ignored = spec.ignoreListFilters;
+    if (ignored !== undefined && typeof ignored !== 'boolean' && !(Array.isArray(ignored) && ignored.every((f) => LIST_FILTERS.includes(f)))) {
+      throw badRequest(`ignoreListFilters must be a boolean or a list of ${LIST_FILTERS.join(', ')}`);
+    }
     const hang = spec.hang ? compileMatcher(spec.hang, 'hang') : undefined;
     let slow: (CompiledMatcher & { ms: number }) | undefined;
     if (spec.slowMs) {
@@ -132,6 +139,18 @@ export class FaultEngine {
   /** The active spec plus how many scripted failures remain (for the control API). */
   describe(): { spec: FaultSpec; failNextRemaining: number[] } {
     return { spec: this.spec, failNextRemaining: this.failNext.map((f) => f.remaining) };
+  }
+
+  /**
+   * The list query as an API that ignores some of its filters sees it: those parameters removed
+   * (`ignoreListFilters`), everything else (paging, sort) kept.
+   */
+  listQuery(query: URLSearchParams): URLSearchParams {
+    const ignored = this.spec.ignoreListFilters === true ? (['states', 'labels'] as const) : this.spec.ignoreListFilters || [];
+    if (ignored.length === 0) return query;
+    const kept = new URLSearchParams(query);
+    for (const f of ignored) kept.delete(f); // each filter is the query parameter of its name
+    return kept;
   }
 
   decide(method: string, path: string): FaultDecision {

@@ -189,9 +189,17 @@ export interface FaultSpec {
   only?: 'mutating' | 'all';
   /** PRNG seed so fault sequences are reproducible (default 1). */
   seed?: number;
+  /**
+   * The sandbox list ignores these query filters and answers as if they were absent (`true`: states
+   * and labels) — an API that does not honour its filter, for defence-in-depth tests.
+   */
+  ignoreListFilters?: boolean | ListFilterName[];
   /** Snapshot jobs that finish meanwhile fail: the sandbox is back, no snapshot row appears. */
   failSnapshotJobs?: boolean;
 }
+
+/** List query filters the `ignoreListFilters` fault can drop. */
+export type ListFilterName = 'states' | 'labels' | 'name' | 'id';
 
 export interface RequestLogEntry {
   method: string;
