@@ -5,7 +5,7 @@
 import { whereText } from './profile-model';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { Credentials } from '../core/credentials';
+import { apiUrlToStore, type Credentials } from '../core/credentials';
 import { stableServerPath, writeCredentialsFile, auditLogPath } from '../core/daytona-home';
 import {
   agentStatuses,
@@ -123,7 +123,9 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
     if (settings.profile) {
       keyNote = ` The server uses the Daytona CLI profile "${settings.profile}".`;
     } else if ((creds.source === 'editor' || creds.source === 'env') && creds.apiKey) {
-      const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: settings.apiUrl, target: settings.target });
+      // The URL the editor is using, wherever it came from (setting, DAYTONA_API_URL): the agent must
+      // talk to the same API the key belongs to.
+      const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: apiUrlToStore(creds), target: creds.target });
       keyNote = ` The key is in ${written.path} (readable only by you), not in the config.`;
     } else if (creds.source === 'none') {
       keyNote = ' No API key is set yet: run "Daytona: Set API Key" first, then Init MCP again.';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { Credentials } from '../core/credentials';
+import { apiUrlToStore, resolveCredentials, type Credentials } from '../core/credentials';
 import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import { installServerCopy } from '../registration/install';
 import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
@@ -26,7 +26,7 @@ export interface McpWiringHost {
 export interface McpWiring {
   registration: McpRegistration;
   disposables: vscode.Disposable[];
-  /** The editor's key changed: the credentials file and the registered server follow it. */
+  /** The editor's key (or its API URL / target setting) changed: the credentials file and the registered server follow it. */
   keyChanged(key: string | undefined): void;
 }
 
@@ -75,8 +75,10 @@ function syncCredentialsFile(key: string | undefined, log: vscode.LogOutputChann
   if (!existsSync(credentialsFilePath())) return;
   try {
     if (key) {
+      // The key with the URL the editor uses for it (the setting, else DAYTONA_API_URL), never without.
       const s = readSettings();
-      writeCredentialsFile({ apiKey: key, apiUrl: s.apiUrl, target: s.target });
+      const creds = resolveCredentials({ explicit: { apiKey: key, apiUrl: s.apiUrl, target: s.target } });
+      writeCredentialsFile({ apiKey: key, apiUrl: apiUrlToStore(creds), target: creds.target });
       log.info(`updated ${credentialsFilePath()} for file-based agents`);
     } else if (removeCredentialsFile()) {
       log.info(`removed ${credentialsFilePath()}: file-based agents are signed out too`);

@@ -3,6 +3,7 @@
 // API: stands in for Windsurf) — driven in Chromium, talking to the Daytona API emulator. Screenshots of
 // every step land in test-results/e2e/. Prerequisites missing is a failure when E2E_REQUIRED=1 (CI).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -335,6 +336,34 @@ for (const version of versions) {
       await shot('05b-init-mcp-written');
       // That the editor itself starts the registered server and sees its tools is checked inside the
       // extension host (last test): code-server hides the "MCP: List Servers" palette entry without a chat agent.
+    });
+
+    // The editor gets its URL from DAYTONA_API_URL (no "daytona.apiUrl" setting): the agent registered by
+    // Init MCP must use that same API with the key, not the public one.
+    scenario('5c. Init MCP → Claude Code (all projects): the entry\'s status reaches the API the editor uses', async () => {
+      await runCommand(wb.page, 'Daytona: Init MCP');
+      await pickQuickInputItem(wb.page, /Claude Code/);
+      await pickQuickInputItem(wb.page, /All projects/);
+      const configPath = join(home, '.claude.json');
+      await waitForNotification(wb.page, /Claude Code: Created .*\.claude\.json/);
+      const entry = JSON.parse(readFileSync(configPath, 'utf8')).mcpServers.daytona as { command: string; args: string[]; env?: Record<string, string> };
+      assert.ok(!JSON.stringify(entry).includes(SENTINEL_KEY), 'no key in the config file');
+      // The entry's own server, run as the agent would run it but with `status` instead of `start`.
+      // Asynchronously: the emulator answering it lives in this process.
+      const status = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done, fail) => {
+        const p = spawn(entry.command, [entry.args[0] as string, 'status'], { env: { PATH: '/usr/bin:/bin', HOME: home, ...entry.env } });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (c: Buffer) => (stdout += c));
+        p.stderr.on('data', (c: Buffer) => (stderr += c));
+        p.on('error', fail);
+        p.on('close', (code) => done({ status: code, stdout, stderr }));
+      });
+      assert.ok(!`${status.stdout}${status.stderr}`.includes(SENTINEL_KEY), 'status printed no key');
+      assert.equal(status.status, 0, `status: ${status.stdout}${status.stderr}`);
+      assert.match(status.stdout, new RegExp(emu.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.doesNotMatch(status.stdout, /app\.daytona\.io/);
+      await shot('05c-init-mcp-claude-code');
     });
 
     scenario('6. an invalid key gives a clear notification with "Set API Key"; nothing crashes', async () => {
