@@ -78,12 +78,13 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   const ids = targets.map((x) => x.id);
   const tool = LIFECYCLE_TOOLS[action];
   const { verb, ongoing, pastTense } = tool.lifecycle;
-  // A delete's row goes away; the others show their spinner until the API reports the next state.
-  const shown = action === 'delete' ? undefined : ONGOING_STATE[action];
-  if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), shown);
+  // Each row shows its spinner until the API reports the next state (a deleted row stays in its group,
+  // spinning, until the API says destroying; then it goes).
+  s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), ONGOING_STATE[action]);
   const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`);
   void s.store.settleTransition(ids);
-  if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data), s.log);
+  // Named as the tree names them, also where the API's answer carries only the id.
+  if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data, new Map(targets.map((x) => [x.id, x.name]))), s.log);
 }
 
 async function setApiKey(s: CommandServices): Promise<void> {

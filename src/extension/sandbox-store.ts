@@ -6,10 +6,11 @@
  * bar, MCP Status and tests subscribe to it.
  */
 import { toToolError, type ErrorKind } from '../core/errors';
-import { TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
+import { SETTLED_STATES, TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
 import { listSandboxes } from '../core/tools/list_sandboxes';
 import type { ToolContext } from '../core/tool';
 import { callTool } from './tool-invoker';
+import { SIDE_STATES } from './tree-model';
 
 export type StoreStatus =
   | { kind: 'idle' }
@@ -52,6 +53,8 @@ export class SandboxStore {
   private counted: number | undefined;
   /** Actions started from the editor: shown as `shown` until the API reports a state other than `from`. */
   private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState }>();
+  /** The last settled state seen per sandbox: where one busy on the side (forking…) belongs meanwhile. */
+  private readonly settledStates = new Map<string, SandboxState>();
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -65,8 +68,16 @@ export class SandboxStore {
     return this.truncatedFlag;
   }
   get runningCount(): number {
-    return this.counted ?? this.items.filter((s) => s.state === 'started').length;
+    return this.counted ?? this.items.filter((s) => this.homeOf(s) === 'started').length;
   }
+
+  /** See tree-model's HomeState: the state a sandbox is grouped and counted by. */
+  readonly homeOf = (s: SandboxDetails): SandboxState => {
+    const p = this.pending.get(s.id);
+    if (p && s.state === p.shown) return p.from;
+    if (SIDE_STATES.has(s.state)) return this.settledStates.get(s.id) ?? 'started';
+    return s.state;
+  };
   /** All sandboxes, when the full list is current; undefined while only the running ones were counted. */
   get totalCount(): number | undefined {
     return this.counted === undefined ? this.items.length : undefined;
@@ -159,6 +170,7 @@ export class SandboxStore {
     this.items = [];
     this.counted = undefined;
     this.pending.clear();
+    this.settledStates.clear();
     this.failures = 0;
     this.setStatus({ kind: 'idle' });
     if (this.visible) void this.refresh();
@@ -183,6 +195,7 @@ export class SandboxStore {
         cursor = out.data.nextCursor ?? undefined;
       } while (cursor && all.length < max);
       if (signal.aborted) return;
+      for (const x of all) if (SETTLED_STATES.has(x.state)) this.settledStates.set(x.id, x.state);
       const shown = this.applyPending(all);
       const unchanged = this.state.kind === 'ready' && this.counted === undefined && JSON.stringify(shown) === JSON.stringify(this.items) && this.truncatedFlag === Boolean(cursor);
       this.items = shown;

@@ -28,7 +28,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     }
     // Empty array lets the welcome view ("no sandboxes yet") show; while loading show nothing.
     if (this.store.sandboxes.length === 0) return [];
-    const groups = groupSandboxes(this.store.sandboxes, this.groupBy());
+    const groups = groupSandboxes(this.store.sandboxes, this.groupBy(), this.store.homeOf);
     const nodes: Node[] =
       groups.length === 1 && this.groupBy() === 'none'
         ? groups[0]!.sandboxes.map((sandbox) => ({ type: 'sandbox', sandbox }))

@@ -4,15 +4,16 @@
  */
 import { describeAgent, type AgentStatus } from '../registration';
 import type { SandboxStore } from './sandbox-store';
+import { groupSandboxes } from './tree-model';
 
-export type StoreView = Pick<SandboxStore, 'status' | 'sandboxes' | 'runningCount' | 'totalCount'>;
+export type StoreView = Pick<SandboxStore, 'status' | 'sandboxes' | 'runningCount' | 'totalCount' | 'homeOf'>;
 
 /** "reachable; 8 sandboxes, 3 running" (the tree's numbers), or what went wrong. */
 export function describeStore(store: StoreView): string {
   const s = store.status;
   if (s.kind === 'ready') {
     // Gone sandboxes (destroying, DESTROYED_…) are not in the tree either.
-    const total = store.totalCount === undefined ? undefined : store.sandboxes.filter((x) => x.state !== 'destroying' && x.state !== 'destroyed').length;
+    const total = store.totalCount === undefined ? undefined : groupSandboxes(store.sandboxes, 'none', store.homeOf)[0]!.sandboxes.length;
     return total === undefined ? `reachable; ${store.runningCount} running` : `reachable; ${total} ${total === 1 ? 'sandbox' : 'sandboxes'}, ${store.runningCount} running`;
   }
   if (s.kind === 'error') return `${s.error.kind}: ${s.error.message}`;
