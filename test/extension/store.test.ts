@@ -200,7 +200,7 @@ test('an action started from the editor shows its transitional state at once, un
 
 test('during a fork the source keeps its group and the running count; a deleted row spins in its group until the API confirms', async () => {
   // A stepped clock: the source stays "forking" (the API's own state) until the test moves time on.
-  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const clock = Date.parse('2026-01-01T00:00:00Z');
   const stepped = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1000, now: () => clock });
   const c = testContext(stepped.url);
   try {
