@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import { apiUrlToStore, resolveCredentials, type Credentials } from '../core/credentials';
 import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import { installServerCopy } from '../registration/install';
-import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
+import { initMcp, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
 import { bundledServerPath, McpRegistration } from './mcp-registration';
 import { registerCommands } from './register-command';
 import type { SandboxStore } from './sandbox-store';
 import { readSettings } from './settings';
-import { McpStatusProvider, STATUS_SCHEME } from './status-document';
+import { McpStatusPage } from './status-document';
 
 export interface McpWiringHost {
   log: vscode.LogOutputChannel;
@@ -33,18 +33,27 @@ export interface McpWiring {
 export function wireMcp(h: McpWiringHost): McpWiring {
   const registration = new McpRegistration({ log: h.log, extensionPath: h.extensionPath, credentials: h.credentials });
   refreshStableServer(h.extensionPath, h.log);
-  const host: McpCommandHost = { log: h.log, extensionPath: h.extensionPath, credentials: h.credentials, registration, onInitialised: h.onInitialised };
-  const statusPage = new McpStatusProvider(h.store, () => statusFacts(host));
+  const host: McpCommandHost = {
+    log: h.log,
+    extensionPath: h.extensionPath,
+    credentials: h.credentials,
+    registration,
+    onInitialised: () => {
+      h.onInitialised();
+      // The page states which config files exist: an open one shows the file just written.
+      void statusPage.refresh();
+    },
+  };
+  const statusPage = new McpStatusPage(h.store, () => statusFacts(host));
   return {
     registration,
     disposables: [
       registration,
       statusPage,
-      vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, statusPage),
       ...registerCommands({
         'daytona.initMcp': () => initMcp(host),
         'daytona.showMcpConfig': () => showMcpConfig(host),
-        'daytona.mcpStatus': () => mcpStatus(),
+        'daytona.mcpStatus': () => statusPage.show(),
       }, h.log),
     ],
     keyChanged(key) {
