@@ -10,7 +10,7 @@ import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
 import { ONGOING_STATE } from '../core/lifecycle';
 import type { LifecycleAction, SandboxDetails } from '../core/types';
-import { cleanupSandboxes, createSandbox, LIFECYCLE_TOOLS, listSandboxes, listSnapshots } from '../core/tools';
+import { cleanupSandboxes, createSandbox, getSandbox, LIFECYCLE_TOOLS, listSandboxes, listSnapshots } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { detailsUri } from './details-document';
 import type { KeyStore } from './key-store';
@@ -23,6 +23,7 @@ import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
 import { changeCommands } from './change-commands';
+import { takenNameError } from './change-input';
 import { profileItems } from './profile-model';
 
 export interface CommandServices extends RunnerHost {
@@ -126,12 +127,38 @@ async function setApiKey(s: CommandServices): Promise<void> {
   }
 }
 
+/** Whether the API knows a sandbox by that name now (one lookup); undefined when it cannot tell. */
+async function nameTakenNow(s: CommandServices, name: string): Promise<string | undefined> {
+  try {
+    const out = await callTool(getSandbox, { sandbox: name }, s.context(new AbortController().signal));
+    const found = out.data.sandbox as { name: string; state: string };
+    return found.name === name ? takenNameError(name, [found]) : undefined;
+  } catch {
+    return undefined; // not found (free), or unknown: create itself will say
+  }
+}
+
+/** Step 1: a name that is valid and free (checked against the tree's list as typed, and the API on Enter). */
+async function askFreeName(s: CommandServices): Promise<string | undefined> {
+  if (s.store.status.kind !== 'ready') void s.store.refresh();
+  let value = '';
+  let taken: string | undefined;
+  for (;;) {
+    const name = await vscode.window.showInputBox({
+      title: 'Daytona: Create Sandbox (1/3) — name',
+      prompt: taken ?? 'Leave empty for a generated name.',
+      value,
+      validateInput: (v) => (v.trim() && !NAME_PATTERN.test(v.trim()) ? NAME_RULE : takenNameError(v, s.store.sandboxes)),
+    });
+    if (name === undefined || !name.trim()) return name;
+    taken = await nameTakenNow(s, name.trim());
+    if (!taken) return name;
+    value = name;
+  }
+}
+
 async function createSandboxWizard(s: CommandServices): Promise<void> {
-  const name = await vscode.window.showInputBox({
-    title: 'Daytona: Create Sandbox (1/3) — name',
-    prompt: 'Leave empty for a generated name.',
-    validateInput: (v) => (v.trim() && !NAME_PATTERN.test(v.trim()) ? NAME_RULE : undefined),
-  });
+  const name = await askFreeName(s);
   if (name === undefined) return;
 
   type SourceItem = vscode.QuickPickItem & { snapshot?: string; image?: boolean };

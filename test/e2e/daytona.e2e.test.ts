@@ -593,6 +593,15 @@ for (const version of versions) {
       await shot('12a-stopped');
 
       await runCommand(wb.page, 'Daytona: Create Sandbox');
+      // A taken name is refused at this first step, with the reason, before snapshot and project.
+      await typeInQuickInput(wb.page, 'scratch', { submit: false });
+      const message = wb.page.locator('.quick-input-widget .quick-input-message');
+      const said = await until(async () => {
+        const t = (await message.innerText().catch(() => '')).trim();
+        return /is taken/.test(t) ? t : undefined;
+      });
+      assert.match(said ?? '', /^"scratch" is taken: a sandbox \(stopped\) already has that name\./);
+      await shot('12a2-create-name-taken');
       await typeInQuickInput(wb.page, 'web-e2e');
       await pickQuickInputItem(wb.page, /Default snapshot/);
       await typeInQuickInput(wb.page, '');
