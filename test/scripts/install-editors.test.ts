@@ -20,6 +20,7 @@ function sandbox(): { root: string; bin: string; script: string } {
   mkdirSync(bin);
   const script = join(root, 'scripts', 'e2e', 'install-editors.sh');
   copyFileSync(join(import.meta.dirname, '..', '..', 'scripts', 'e2e', 'install-editors.sh'), script);
+  copyFileSync(join(import.meta.dirname, '..', '..', 'scripts', 'e2e', 'install-env.sh'), join(root, 'scripts', 'e2e', 'install-env.sh'));
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir || !existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
