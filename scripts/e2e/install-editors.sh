@@ -130,7 +130,7 @@ if ((${#missing[@]})); then
 fi
 log "system packages: ${needs[*]:-nothing} needed, all present"
 if [ -n "${E2E_CHECK_ONLY:-}" ]; then log "E2E_CHECK_ONLY=1: stopping before installing anything"; exit 0; fi
-mkdir -p "$EDITORS" "$TOOLS" "$CACHE/tmp"
+mkdir -p "$EDITORS" "$TOOLS" "$CACHE/tmp" "$HOME"  # HOME: the installs' own (install-env.sh)
 
 # ---------------------------------------------------------------------------------------------------
 # 2. Helpers

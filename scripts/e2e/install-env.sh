@@ -8,8 +8,8 @@
 export npm_config_cache="${npm_config_cache:-$HOME/.npm}"
 export npm_config_userconfig="${npm_config_userconfig:-$HOME/.npmrc}"
 
+# Created by install-editors.sh once it installs anything (a refused run leaves no .cache behind).
 INSTALL_HOME="$CACHE/install-home"
-mkdir -p "$INSTALL_HOME"
 export HOME="$INSTALL_HOME"
 export XDG_CONFIG_HOME="$INSTALL_HOME/.config" XDG_DATA_HOME="$INSTALL_HOME/.local/share" \
   XDG_CACHE_HOME="$INSTALL_HOME/.cache" XDG_STATE_HOME="$INSTALL_HOME/.local/state"
