@@ -6,18 +6,23 @@
  */
 import * as vscode from 'vscode';
 import type { SandboxDetails, SandboxState } from '../core/types';
-import { forkSandboxTool, getPreviewUrlTool, getSandbox, snapshotSandboxTool, updateSandboxTool } from '../core/tools';
+import { TOOLS } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { AUTO_STOP_CHOICES, parseMinutes, parsePort, parseResize, sizeText } from './change-input';
-import type { CommandServices } from './commands';
-import { reportOutcome, runTool } from './tool-runner';
+import type { SandboxStore } from './sandbox-store';
+import { reportOutcome, runTool, type RunnerHost } from './tool-runner';
+
+/** What these commands use of commands.ts's services: the runner's host, and the store for the tree's transitional states. */
+export interface ChangeServices extends RunnerHost {
+  store: SandboxStore;
+}
 
 type Pick1 = (item: unknown) => Promise<SandboxDetails | undefined>;
 
 const firstLine = (text: string): string => text.split('\n')[0] ?? text;
 
 /** Runs `tool` on one sandbox with the tree showing `shown` meanwhile, then refreshes and says what happened. */
-async function change<T extends { summary: string } | undefined>(s: CommandServices, x: SandboxDetails, shown: SandboxState | undefined, run: () => Promise<T>): Promise<T> {
+async function change<T extends { summary: string } | undefined>(s: ChangeServices, x: SandboxDetails, shown: SandboxState | undefined, run: () => Promise<T>): Promise<T> {
   if (shown) s.store.markTransition([x.id], shown);
   const outcome = await run();
   if (shown) void s.store.settleTransition([x.id]);
@@ -26,7 +31,7 @@ async function change<T extends { summary: string } | undefined>(s: CommandServi
   return outcome;
 }
 
-async function fork(s: CommandServices, x: SandboxDetails): Promise<void> {
+async function fork(s: ChangeServices, x: SandboxDetails): Promise<void> {
   const name = await vscode.window.showInputBox({
     title: `Daytona: Fork ${x.name}`,
     prompt: 'Name of the copy (same files, copy-on-write). Leave empty for a generated name.',
@@ -35,11 +40,11 @@ async function fork(s: CommandServices, x: SandboxDetails): Promise<void> {
   });
   if (name === undefined) return;
   await change(s, x, 'forking', () =>
-    runTool(s, forkSandboxTool, { sandbox: x.id, ...(name.trim() ? { name: name.trim() } : {}) }, `Forking ${x.name}…`, `fork ${x.name}`),
+    runTool(s, TOOLS.forkSandboxTool, { sandbox: x.id, ...(name.trim() ? { name: name.trim() } : {}) }, `Forking ${x.name}…`, `fork ${x.name}`),
   );
 }
 
-async function snapshot(s: CommandServices, x: SandboxDetails): Promise<void> {
+async function snapshot(s: ChangeServices, x: SandboxDetails): Promise<void> {
   const name = await vscode.window.showInputBox({
     title: `Daytona: Save ${x.name} as Snapshot`,
     prompt: 'Snapshot name; new sandboxes can then be created from it.',
@@ -47,10 +52,10 @@ async function snapshot(s: CommandServices, x: SandboxDetails): Promise<void> {
     validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,254}$/.test(v.trim()) ? undefined : 'Letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit.'),
   });
   if (!name?.trim()) return;
-  await change(s, x, 'snapshotting', () => runTool(s, snapshotSandboxTool, { sandbox: x.id, name: name.trim() }, `Saving ${x.name} as ${name.trim()}…`, `save ${x.name} as a snapshot`));
+  await change(s, x, 'snapshotting', () => runTool(s, TOOLS.snapshotSandboxTool, { sandbox: x.id, name: name.trim() }, `Saving ${x.name} as ${name.trim()}…`, `save ${x.name} as a snapshot`));
 }
 
-async function resize(s: CommandServices, x: SandboxDetails): Promise<void> {
+async function resize(s: ChangeServices, x: SandboxDetails): Promise<void> {
   const rule = x.state === 'started' ? 'Running: CPU and memory can only grow; stop it to change the disk.' : 'Stopped: disk can only grow.';
   const text = await vscode.window.showInputBox({
     title: `Daytona: Resize ${x.name}`,
@@ -64,10 +69,10 @@ async function resize(s: CommandServices, x: SandboxDetails): Promise<void> {
   if (text === undefined) return;
   const parsed = parseResize(text, x);
   if (!parsed.ok) return;
-  await change(s, x, 'resizing', () => runTool(s, updateSandboxTool, { sandbox: x.id, ...parsed.value }, `Resizing ${x.name}…`, `resize ${x.name}`));
+  await change(s, x, 'resizing', () => runTool(s, TOOLS.updateSandboxTool, { sandbox: x.id, ...parsed.value }, `Resizing ${x.name}…`, `resize ${x.name}`));
 }
 
-async function autoStop(s: CommandServices, x: SandboxDetails): Promise<void> {
+async function autoStop(s: ChangeServices, x: SandboxDetails): Promise<void> {
   const items = [
     ...AUTO_STOP_CHOICES.map((c) => ({ label: c.label, minutes: c.minutes as number | undefined, description: c.minutes === x.autoStopMinutes ? 'current' : undefined })),
     { label: 'Custom…', minutes: undefined, description: undefined },
@@ -89,10 +94,10 @@ async function autoStop(s: CommandServices, x: SandboxDetails): Promise<void> {
     if (!r?.ok) return;
     minutes = r.value;
   }
-  await change(s, x, undefined, () => runTool(s, updateSandboxTool, { sandbox: x.id, autoStopMinutes: minutes }, `Setting auto-stop of ${x.name}…`, `set the auto-stop of ${x.name}`));
+  await change(s, x, undefined, () => runTool(s, TOOLS.updateSandboxTool, { sandbox: x.id, autoStopMinutes: minutes }, `Setting auto-stop of ${x.name}…`, `set the auto-stop of ${x.name}`));
 }
 
-async function preview(s: CommandServices, x: SandboxDetails, open: boolean): Promise<void> {
+async function preview(s: ChangeServices, x: SandboxDetails, open: boolean): Promise<void> {
   const text = await vscode.window.showInputBox({
     title: `Daytona: ${open ? 'Open Preview of' : 'Copy Preview URL of'} ${x.name}`,
     prompt: 'Port of the sandbox (e.g. 3000). The URL is signed: it opens without extra headers, for an hour.',
@@ -104,7 +109,7 @@ async function preview(s: CommandServices, x: SandboxDetails, open: boolean): Pr
   });
   const port = text === undefined ? undefined : parsePort(text);
   if (!port?.ok) return;
-  const outcome = await runTool(s, getPreviewUrlTool, { sandbox: x.id, port: port.value }, `Getting a preview URL for port ${port.value} of ${x.name}…`, `get a preview URL for ${x.name}`);
+  const outcome = await runTool(s, TOOLS.getPreviewUrlTool, { sandbox: x.id, port: port.value }, `Getting a preview URL for port ${port.value} of ${x.name}…`, `get a preview URL for ${x.name}`);
   if (!outcome) return;
   const { url, expiresAt } = outcome.data as { url: string; expiresAt: string | null };
   if (open) {
@@ -115,8 +120,8 @@ async function preview(s: CommandServices, x: SandboxDetails, open: boolean): Pr
   }
 }
 
-async function buildLog(s: CommandServices, x: SandboxDetails): Promise<void> {
-  const outcome = await runTool(s, getSandbox, { sandbox: x.id }, `Reading the build log of ${x.name}…`, `read the build log of ${x.name}`);
+async function buildLog(s: ChangeServices, x: SandboxDetails): Promise<void> {
+  const outcome = await runTool(s, TOOLS.getSandbox, { sandbox: x.id }, `Reading the build log of ${x.name}…`, `read the build log of ${x.name}`);
   if (!outcome) return;
   const tail = (outcome.data as { buildLogTail?: string | null }).buildLogTail;
   const content = tail
@@ -127,8 +132,8 @@ async function buildLog(s: CommandServices, x: SandboxDetails): Promise<void> {
 }
 
 /** Command id → handler, merged into the table of commands.ts. */
-export function changeCommands(s: CommandServices, one: Pick1): Record<string, (item: unknown) => Promise<void>> {
-  const on = (fn: (s: CommandServices, x: SandboxDetails) => Promise<void>) => async (item: unknown) => {
+export function changeCommands(s: ChangeServices, one: Pick1): Record<string, (item: unknown) => Promise<void>> {
+  const on = (fn: (s: ChangeServices, x: SandboxDetails) => Promise<void>) => async (item: unknown) => {
     const x = await one(item);
     if (x) await fn(s, x);
   };

@@ -9,8 +9,8 @@ import { daytonaCliConfigPath, listDaytonaCliProfiles, type Credentials } from '
 import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
 import { ONGOING_STATE } from '../core/lifecycle';
-import type { LifecycleAction, SandboxDetails } from '../core/types';
-import { cleanupSandboxes, createSandbox, getSandbox, LIFECYCLE_TOOLS, listSandboxes, listSnapshots } from '../core/tools';
+import type { LifecycleAction, SandboxDetails, SandboxState } from '../core/types';
+import { LIFECYCLE_TOOLS, TOOLS } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { detailsUri } from './details-document';
 import type { KeyStore } from './key-store';
@@ -82,8 +82,12 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   // Each row shows its spinner until the API reports the next state (a deleted row stays in its group,
   // spinning, until the API says destroying; then it goes).
   s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), ONGOING_STATE[action]);
-  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`);
-  void s.store.settleTransition(ids);
+  // Several at once: each is read again right before acting and skipped if it changed since it was shown.
+  const seen = targets.length > 1 ? { seen: new Map(targets.map((x) => [x.id, x.state] as const)) } : undefined;
+  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`, seen);
+  // What the action read fresh wins over the list, which may lag behind it for a while.
+  const reported = new Map((outcome?.data.results ?? []).flatMap((r) => (r.ok && r.id && r.state ? [[r.id, r.state as SandboxState] as const] : [])));
+  void s.store.settleTransition(ids, reported);
   // Named as the tree names them, also where the API's answer carries only the id.
   if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data, new Map(targets.map((x) => [x.id, x.name]))), s.log);
 }
@@ -102,7 +106,7 @@ async function setApiKey(s: CommandServices): Promise<void> {
     const candidate = key.trim();
     const problem = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Daytona: checking the API key…' }, async () => {
       try {
-        await s.withKey(candidate, (ctx) => callTool(listSandboxes, { limit: 1 }, ctx));
+        await s.withKey(candidate, (ctx) => callTool(TOOLS.listSandboxes, { limit: 1 }, ctx));
         return undefined;
       } catch (err) {
         return toToolError(err);
@@ -130,7 +134,7 @@ async function setApiKey(s: CommandServices): Promise<void> {
 /** Whether the API knows a sandbox by that name now (one lookup); undefined when it cannot tell. */
 async function nameTakenNow(s: CommandServices, name: string): Promise<string | undefined> {
   try {
-    const out = await callTool(getSandbox, { sandbox: name }, s.context(new AbortController().signal));
+    const out = await callTool(TOOLS.getSandbox, { sandbox: name }, s.context(new AbortController().signal));
     const found = out.data.sandbox as { name: string; state: string };
     return found.name === name ? takenNameError(name, [found]) : undefined;
   } catch {
@@ -168,7 +172,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   sourcePick.items = [{ label: '$(star) Default snapshot' }, { label: '$(package) Build from a container image…', description: 'choose CPU, memory and disk', image: true }];
   sourcePick.show();
   const controller = new AbortController();
-  callTool(listSnapshots, {}, s.context(controller.signal))
+  callTool(TOOLS.listSnapshots, {}, s.context(controller.signal))
     .then((out) => {
       const snaps = out.data.snapshots.filter((x: { state: string }) => x.state === 'active');
       sourcePick.items = [
@@ -216,7 +220,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   if (project === undefined) return;
   if (project.trim()) input.project = project.trim();
 
-  const outcome = await runTool(s, createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`, `create ${input.name ?? 'a sandbox'}`);
+  const outcome = await runTool(s, TOOLS.createSandbox, input, `Creating ${input.name ?? 'a sandbox'}…`, `create ${input.name ?? 'a sandbox'}`);
   void s.store.refresh();
   if (outcome) void reportOutcome(createOutcome(outcome.data as Parameters<typeof createOutcome>[0]), s.log);
 }
@@ -224,7 +228,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
 async function deleteAllStopped(s: CommandServices): Promise<void> {
   // cleanup_sandboxes lists what matches and asks through ctx.confirm (a modal naming them) before
   // deleting anything: the same flow an agent triggers.
-  const outcome = await runTool(s, cleanupSandboxes, {}, 'Deleting stopped sandboxes…', 'delete the stopped sandboxes');
+  const outcome = await runTool(s, TOOLS.cleanupSandboxes, {}, 'Deleting stopped sandboxes…', 'delete the stopped sandboxes');
   void s.store.refresh();
   if (!outcome) return;
   if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: there are no stopped sandboxes.');
@@ -236,7 +240,7 @@ const DELETABLE_STATES = ['started', 'stopped', 'archived', 'paused', 'error', '
 
 async function deleteAgentMade(s: CommandServices): Promise<void> {
   // The provenance filter agents use too (byAgent); cleanup_sandboxes asks through the same modal.
-  const outcome = await runTool(s, cleanupSandboxes, { byAgent: true, states: [...DELETABLE_STATES] }, 'Deleting sandboxes made by agents…', 'delete the sandboxes made by agents');
+  const outcome = await runTool(s, TOOLS.cleanupSandboxes, { byAgent: true, states: [...DELETABLE_STATES] }, 'Deleting sandboxes made by agents…', 'delete the sandboxes made by agents');
   void s.store.refresh();
   if (!outcome) return;
   if (outcome.data.matched.length === 0) void vscode.window.showInformationMessage('Daytona: no sandbox was made by an agent through this MCP server.');

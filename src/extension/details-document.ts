@@ -1,6 +1,6 @@
 /** Read-only JSON documents (`daytona-sandbox:/<name>.json`) with a sandbox's details from get_sandbox. */
 import * as vscode from 'vscode';
-import { getSandbox } from '../core/tools/get_sandbox';
+import { TOOLS } from '../core/tools';
 import type { ToolContext } from '../core/tool';
 import { callTool } from './tool-invoker';
 
@@ -13,7 +13,7 @@ export class SandboxDetailsProvider implements vscode.TextDocumentContentProvide
     const id = new URLSearchParams(uri.query).get('id') ?? uri.path.replace(/^\//, '').replace(/\.json$/, '');
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
-    const out = await callTool(getSandbox, { sandbox: id }, this.context(controller.signal));
+    const out = await callTool(TOOLS.getSandbox, { sandbox: id }, this.context(controller.signal));
     return `${JSON.stringify(out.data.sandbox, null, 2)}\n`;
   }
 }

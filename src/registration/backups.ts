@@ -4,7 +4,10 @@
  * the file as it was before our first edit at `<file>.daytona-original`, so a hand-written entry
  * survives any number of inits.
  */
-import type { FileSystem } from './config-edit';
+import type * as fsp from 'node:fs/promises';
+
+/** The file-system calls backups make (config-edit.ts passes its own, which tests may replace). */
+type BackupFileSystem = Pick<typeof fsp, 'lstat' | 'rename' | 'unlink'>;
 
 /** Numbered generations kept besides `.bak`. */
 export const BACKUP_GENERATIONS = 5;
@@ -13,7 +16,7 @@ export function originalBackupPath(path: string): string {
   return `${path}.daytona-original`;
 }
 
-async function exists(fs: Pick<FileSystem, 'lstat'>, path: string): Promise<boolean> {
+async function exists(fs: Pick<BackupFileSystem, 'lstat'>, path: string): Promise<boolean> {
   try {
     await fs.lstat(path);
     return true;
@@ -24,7 +27,7 @@ async function exists(fs: Pick<FileSystem, 'lstat'>, path: string): Promise<bool
 
 /** Writes the backups of `bytes` (the current content of `path`); returns the `.bak` path. */
 export async function writeBackups(
-  fs: Pick<FileSystem, 'lstat' | 'rename' | 'unlink'>,
+  fs: BackupFileSystem,
   path: string,
   bytes: Buffer,
   mode: number,

@@ -1,13 +1,12 @@
 /**
- * Builds the `daytona` server entry for a host's config file, and recognises the official Daytona
- * CLI entry (`daytona mcp start`) so that it is reported and never overwritten or removed.
+ * Builds the `daytona` server entry for a host's config file. (Recognising the official Daytona CLI
+ * entry is official-entry.ts's.)
  */
 import { RegistrationError } from './errors';
 import { HOSTS, type HostId, type StdioServer } from './hosts';
-import { isJsonObject, type JsonObject } from './json';
+import type { JsonObject } from './json';
 
 export const SERVER_NAME = 'daytona';
-export const OFFICIAL_SERVER_NAME = 'daytona-mcp';
 
 export interface StdioEntryOptions {
   /** Node (or the editor's Electron binary together with runAsNode). */
@@ -54,18 +53,4 @@ export function buildHttpEntry(opts: HttpEntryOptions): JsonObject {
 /** `${env:NAME}` for hosts that expand it, so a secret can stay in the environment; else undefined. */
 export function envReference(hostId: HostId, name: string): string | undefined {
   return HOSTS[hostId].supportsEnvInterpolation ? `\${env:${name}}` : undefined;
-}
-
-/** The official Daytona CLI's server: by its documented name, or by its command line under any name. */
-export function isOfficialDaytonaEntry(name: string, value: unknown): boolean {
-  if (name === OFFICIAL_SERVER_NAME) return true;
-  if (!isJsonObject(value)) return false;
-  const { command, args } = value;
-  return (
-    typeof command === 'string' &&
-    /(^|[\\/])daytona(\.exe)?$/i.test(command) &&
-    Array.isArray(args) &&
-    args[0] === 'mcp' &&
-    args[1] === 'start'
-  );
 }

@@ -4,11 +4,26 @@
  * our entry the user is told (an agent showing both sets of tools is confusing). The text edits
  * themselves are jsonc-text.ts's; this wraps them.
  */
-import { isOfficialDaytonaEntry } from './entry';
 import { RegistrationError } from './errors';
-import type { JsonObject, JsonValue } from './json';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { readEntriesFromText, removeFromText, upsertInText, type EntryTarget, type TextPlan } from './jsonc-text';
 import { readTomlEntries, removeFromToml, upsertInToml } from './toml-text';
+
+export const OFFICIAL_SERVER_NAME = 'daytona-mcp';
+
+/** The official Daytona CLI's server: by its documented name, or by its command line under any name. */
+export function isOfficialDaytonaEntry(name: string, value: unknown): boolean {
+  if (name === OFFICIAL_SERVER_NAME) return true;
+  if (!isJsonObject(value)) return false;
+  const { command, args } = value;
+  return (
+    typeof command === 'string' &&
+    /(^|[\\/])daytona(\.exe)?$/i.test(command) &&
+    Array.isArray(args) &&
+    args[0] === 'mcp' &&
+    args[1] === 'start'
+  );
+}
 
 /** How the file is written: JSON with comments (most hosts) or TOML (Codex). */
 export type FileFormat = 'jsonc' | 'toml';

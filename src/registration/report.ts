@@ -1,7 +1,8 @@
 /** What the CLI's `config`/`status` and the editor's "Show MCP Config"/"MCP Status" both print. */
 import { existsSync } from 'node:fs';
 import { readServerEntries } from './config-edit';
-import { buildStdioEntry, isOfficialDaytonaEntry, SERVER_NAME } from './entry';
+import { buildStdioEntry, SERVER_NAME } from './entry';
+import { isOfficialDaytonaEntry } from './official-entry';
 import { HOSTS, HOST_IDS, onPath, type FileExists, type HostContext, type HostId } from './hosts';
 import { renderTomlTable } from './toml-text';
 import { stableServerPath } from '../core/daytona-home';

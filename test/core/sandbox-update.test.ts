@@ -2,16 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ToolError } from '../../src/core/errors';
 import { RESIZE_RULE, resizeFor } from '../../src/core/sandbox-update';
-import type { SandboxDetails, SandboxState } from '../../src/core/types';
-
-function sandbox(state: SandboxState): SandboxDetails {
-  return {
-    id: 'id-x', name: 'x', state, snapshot: null, cpu: 2, memory: 4, disk: 8, gpu: 0, target: 'us', labels: {},
-    public: false, createdAt: null, updatedAt: null, lastActivityAt: null, autoStopMinutes: 15, autoArchiveMinutes: 10080,
-    autoDeleteMinutes: -1, errorReason: null, envNames: [], user: null, desiredState: null,
-    backupState: null, recoverable: null, organizationId: null, dockerfile: null,
-  };
-}
+import { sandbox } from '../helpers/sandbox';
 
 const refusal = (fn: () => unknown, kind: string, words: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof ToolError && e.kind === kind && words.test(e.message) && e.message.includes(RESIZE_RULE));

@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMinutes, parsePort, parseResize, sizeText, takenNameError } from '../../src/extension/change-input';
-import type { SandboxDetails, SandboxState } from '../../src/core/types';
-
-function sandbox(state: SandboxState): SandboxDetails {
-  return {
-    id: 'id-x', name: 'x', state, snapshot: null, cpu: 2, memory: 4, disk: 8, gpu: 0, target: 'us', labels: {},
-    public: false, createdAt: null, updatedAt: null, lastActivityAt: null, autoStopMinutes: 15, autoArchiveMinutes: 10080,
-    autoDeleteMinutes: -1, errorReason: null, envNames: [], user: null, desiredState: null,
-    backupState: null, recoverable: null, organizationId: null, dockerfile: null,
-  };
-}
+import { sandbox } from '../helpers/sandbox';
 
 test('Resize… sends only what changes, and says which rule a change breaks', () => {
   const started = sandbox('started');

@@ -2,14 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contextValueFor, groupSandboxes, present, stateIcon } from '../../src/extension/tree-model';
 import type { SandboxDetails, SandboxState } from '../../src/core/types';
+import { sandbox as details } from '../helpers/sandbox';
 
 function sandbox(name: string, state: SandboxState, labels: Record<string, string> = {}): SandboxDetails {
-  return {
-    id: `id-${name}`, name, state, snapshot: 'daytonaio/sandbox:0.5.0', cpu: 2, memory: 4, disk: 8, gpu: 0, target: 'us', labels,
-    public: false, createdAt: null, updatedAt: null, lastActivityAt: null, autoStopMinutes: 15, autoArchiveMinutes: 10080,
-    autoDeleteMinutes: -1, errorReason: state === 'error' ? 'disk full' : null, envNames: [], user: null, desiredState: null,
-    backupState: null, recoverable: null, organizationId: null, dockerfile: null,
-  };
+  return details(state, { id: `id-${name}`, name, labels, snapshot: 'daytonaio/sandbox:0.5.0', errorReason: state === 'error' ? 'disk full' : null });
 }
 
 test('menus offer only the actions a state allows', () => {

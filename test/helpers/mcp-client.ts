@@ -1,13 +1,18 @@
 /**
  * Spawns the built server (`node dist/cli.js start`) and connects the official MCP client over stdio,
- * with a throwaway HOME so the audit log and any config land in a temp folder.
+ * with a throwaway HOME so the audit log and any config land in a temp folder; calls its tools and
+ * reads their results the way an agent sees them.
  */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ERROR_KINDS } from '../../src/core/errors';
+import { assertNoSecret, SENTINEL_KEY } from './secrets';
 
 export const CLI = resolve(__dirname, '../../dist/cli.js');
 
@@ -24,14 +29,16 @@ export interface SpawnedServer {
   close(): Promise<void>;
 }
 
-export async function spawnServer(opts: {
+export interface SpawnOptions {
   env?: Record<string, string>;
   args?: string[];
   capabilities?: ClientCapabilities;
   home?: string;
   /** The name the client gives in `initialize` (default "contract-test"). */
   clientName?: string;
-} = {}): Promise<SpawnedServer> {
+}
+
+export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServer> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'daytona-mcp-home-'));
   const logPath = join(home, '.daytona', 'daytona-mcp.log');
@@ -71,4 +78,70 @@ export async function spawnServer(opts: {
     logEntries: () => read().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
     close: () => client.close(),
   };
+}
+
+/** The server with the test key, talking to the emulator at `apiUrl`; `opts.env` adds to or overrides that. */
+export function spawnAgainst(apiUrl: string, opts: SpawnOptions = {}): Promise<SpawnedServer> {
+  return spawnServer({ ...opts, env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: apiUrl, ...opts.env } });
+}
+
+/** Closes the servers, then checks that no test key reached their stderr or audit log. */
+export async function closeAndCheck(servers: readonly SpawnedServer[]): Promise<void> {
+  for (const s of servers) {
+    await s.close();
+    assertNoSecret(s.stderr(), 'server stderr');
+    assertNoSecret(s.log(), 'audit log');
+  }
+}
+
+/**
+ * The servers one suite spawns against its emulator (`apiUrl()`, read when spawning, as the emulator
+ * starts in `before`): `spawn` is spawnAgainst, and `closeAll` (in `after`) closes every one of them,
+ * also those `add`ed, and checks them for leaked keys.
+ */
+export function serverPool(apiUrl: () => string) {
+  const servers: SpawnedServer[] = [];
+  const add = (s: SpawnedServer): SpawnedServer => {
+    servers.push(s);
+    return s;
+  };
+  return {
+    spawn: async (opts: SpawnOptions = {}): Promise<SpawnedServer> => add(await spawnAgainst(apiUrl(), opts)),
+    add,
+    closeAll: () => closeAndCheck(servers),
+  };
+}
+
+export async function callTool(
+  s: SpawnedServer,
+  name: string,
+  args: Record<string, unknown>,
+  opts: { timeout?: number; signal?: AbortSignal } = {},
+): Promise<CallToolResult> {
+  return (await s.client.callTool({ name, arguments: args }, undefined, opts)) as CallToolResult;
+}
+
+export const textOf = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+
+// Tool results are checked against the tools' output schemas by the MCP client; tests read them loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const dataOf = (r: CallToolResult): any => r.structuredContent;
+
+const KIND_RE = new RegExp(`^Error \\[(${ERROR_KINDS.join('|')})\\]: `);
+
+/** An error result as the server promises it: isError, "Error [kind]: message", then a hint. Returns the kind. */
+export function assertErrorResult(r: CallToolResult, where: string): string {
+  assert.equal(r.isError, true, `${where}: expected isError`);
+  const t = textOf(r);
+  const m = KIND_RE.exec(t);
+  assert.ok(m, `${where}: error text must start with "Error [<kind>]: ", got ${JSON.stringify(t.slice(0, 200))}`);
+  assert.match(t, /\nHint: \S/, `${where}: error has a hint`);
+  return m[1]!;
+}
+
+/** The server's child process (the SDK keeps it private; tests need its exit code). */
+export function childOf(s: SpawnedServer): ChildProcess {
+  const child = (s.transport as unknown as { _process?: ChildProcess })._process;
+  assert.ok(child, 'the transport exposes its child process');
+  return child;
 }

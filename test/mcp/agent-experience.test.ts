@@ -6,32 +6,27 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { serverPool, textOf as text, type SpawnedServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
 
 let emu: Emulator;
-const spawned: SpawnedServer[] = [];
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+const servers = serverPool(() => emu.url);
 
 async function serverAnswering(answer: 'accept' | 'decline' | undefined): Promise<{ s: SpawnedServer; asked: string[] }> {
   const asked: string[] = [];
-  const s = await spawnServer({
-    env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url },
-    capabilities: answer ? { elicitation: {} } : {},
-  });
+  const s = await servers.spawn({ capabilities: answer ? { elicitation: {} } : {} });
   if (answer) {
     s.client.setRequestHandler(ElicitRequestSchema, (req) => {
       asked.push(req.params.message);
       return answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
     });
   }
-  spawned.push(s);
   return { s, asked };
 }
 
 before(async () => (emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20 })));
 after(async () => {
-  for (const s of spawned) await s.close();
+  await servers.closeAll();
   await emu.close();
 });
 beforeEach(() => emu.reset('none'));

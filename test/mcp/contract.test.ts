@@ -5,12 +5,13 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { CLI, spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { callTool as callOn, dataOf as data, serverPool, spawnServer, textOf as text, type SpawnedServer } from '../helpers/mcp-client';
+import { runCliWithInput } from '../helpers/run-cli';
+import { waitFor } from '../helpers/wait';
 import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
 import { ALL_TOOLS, TOOL_NAMES } from '../../src/core/tools';
 
@@ -19,31 +20,18 @@ const READ_ONLY_NAMES = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map(
 
 let emu: Emulator;
 let server: SpawnedServer;
-const spawned: SpawnedServer[] = [];
+const servers = serverPool(() => emu.url);
+const spawnWith = servers.spawn;
 
-async function spawnWith(opts: Parameters<typeof spawnServer>[0] = {}): Promise<SpawnedServer> {
-  const s = await spawnServer({ ...opts, env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, ...opts.env } });
-  spawned.push(s);
-  return s;
-}
-
-async function callTool(name: string, args: Record<string, unknown>, s = server): Promise<CallToolResult> {
-  return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
-}
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const data = (r: CallToolResult) => r.structuredContent as any;
+/** Calls a tool on the server of the suite, or on `s`. */
+const callTool = (name: string, args: Record<string, unknown>, s = server): Promise<CallToolResult> => callOn(s, name, args);
 
 before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0 }); // kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
   server = await spawnWith();
 });
 after(async () => {
-  for (const s of spawned) {
-    await s.close();
-    assertNoSecret(s.stderr(), 'server stderr');
-    assertNoSecret(s.log(), 'audit log');
-  }
+  await servers.closeAll();
   await emu.close();
 });
 beforeEach(() => emu.reset('none'));
@@ -87,8 +75,7 @@ describe('discovery', () => {
   });
 
   test('starts and lists tools without any API key; a call then explains how to set one', async () => {
-    const s = await spawnServer({ env: {} });
-    spawned.push(s);
+    const s = servers.add(await spawnServer({ env: {} }));
     assert.equal((await s.client.listTools()).tools.length, TOOL_NAMES.length);
     const r = await callTool('list_sandboxes', {}, s);
     assert.equal(r.isError, true);
@@ -150,7 +137,7 @@ describe('tools end to end', () => {
     assert.equal(emu.sandboxes().length, 4);
     const r = await callTool('cleanup_sandboxes', {});
     assert.deepEqual(data(r).deleted.map((d: { name: string }) => d.name).sort(), ['old-1', 'old-2']);
-    assert.deepEqual(emu.sandboxes().filter((s) => s.state !== 'destroying').map((s) => s.name).sort(), ['cold', 'live']);
+    assert.deepEqual(emu.sandboxes().filter((s) => s.desiredState !== 'destroyed').map((s) => s.name).sort(), ['cold', 'live']);
   });
 
   test('list_snapshots answers with the API snapshots', async () => {
@@ -328,23 +315,5 @@ describe('audit log and process hygiene', () => {
   });
 });
 
-function runCli(args: string[], stdin: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: '/usr/bin:/bin', HOME: server.home, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c));
-    p.stderr.on('data', (c: Buffer) => (stderr += c));
-    p.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
-    p.stdin.end(stdin);
-  });
-}
-
-async function waitFor(cond: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The CLI with the suite server's HOME, `stdin` piped in. */
+const runCli = (args: string[], stdin: string, env: Record<string, string> = {}) => runCliWithInput(args, { HOME: server.home, ...env }, stdin);

@@ -8,32 +8,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { callTool as call, dataOf as data, serverPool, textOf as text } from '../helpers/mcp-client';
 import { runCli } from '../helpers/run-cli';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { CLIENT_LABEL, MADE_BY_LABEL } from '../../src/core/creation-guard';
 
 let emu: Emulator;
-const spawned: SpawnedServer[] = [];
-
-async function spawnWith(opts: Parameters<typeof spawnServer>[0] = {}): Promise<SpawnedServer> {
-  const s = await spawnServer({ ...opts, env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url, ...opts.env } });
-  spawned.push(s);
-  return s;
-}
-const call = async (s: SpawnedServer, name: string, args: Record<string, unknown>) => (await s.client.callTool({ name, arguments: args })) as CallToolResult;
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const data = (r: CallToolResult) => r.structuredContent as any;
+const servers = serverPool(() => emu.url);
+const spawnWith = servers.spawn;
 const creates = () => emu.stats().requests.filter((r) => r.method === 'POST' && r.path === '/api/sandbox').length;
 
 before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20 });
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20, listLagMs: 0 }); // kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
 });
 after(async () => {
-  for (const s of spawned) await s.close();
+  await servers.closeAll();
   await emu.close();
 });
 beforeEach(() => {

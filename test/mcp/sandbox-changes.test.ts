@@ -8,18 +8,13 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
-import { SENTINEL_KEY, assertNoSecret } from '../helpers/secrets';
+import { callTool, closeAndCheck, dataOf as data, spawnAgainst, textOf as text, type SpawnedServer } from '../helpers/mcp-client';
+import { SENTINEL_KEY } from '../helpers/secrets';
 
 let emu: Emulator;
 let server: SpawnedServer;
 
-async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  return (await server.client.callTool({ name, arguments: args })) as CallToolResult;
-}
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const data = (r: CallToolResult) => r.structuredContent as any;
+const call = (name: string, args: Record<string, unknown>): Promise<CallToolResult> => callTool(server, name, args);
 const writes = () => emu.stats().requests.filter((q) => q.method !== 'GET');
 const view = (id: string) => emu.sandboxes().find((s) => s.id === id);
 
@@ -43,12 +38,10 @@ async function refused(name: string, args: Record<string, unknown>, kind: string
 
 before(async () => {
   emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
-  server = await spawnServer({ env: { DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: emu.url } });
+  server = await spawnAgainst(emu.url);
 });
 after(async () => {
-  await server.close();
-  assertNoSecret(server.stderr(), 'server stderr');
-  assertNoSecret(server.log(), 'audit log');
+  await closeAndCheck([server]);
   await emu.close();
 });
 beforeEach(() => emu.reset('none'));

@@ -1,7 +1,7 @@
 // Building our entry and recognising the official Daytona CLI entry.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildHttpEntry, buildStdioEntry, envReference, isOfficialDaytonaEntry } from '../../src/registration/entry';
+import { buildHttpEntry, buildStdioEntry, envReference } from '../../src/registration/entry';
 import { RegistrationError } from '../../src/registration/errors';
 
 test('buildStdioEntry: node + server path + start, no env and no API key by default', () => {
@@ -47,15 +47,4 @@ test('envReference only where the host expands it', () => {
   assert.equal(envReference('cursor', 'DAYTONA_API_KEY'), '${env:DAYTONA_API_KEY}');
   assert.equal(envReference('windsurf', 'X'), '${env:X}');
   assert.equal(envReference('claude', 'X'), undefined);
-});
-
-test('isOfficialDaytonaEntry', () => {
-  assert.equal(isOfficialDaytonaEntry('daytona-mcp', {}), true);
-  assert.equal(isOfficialDaytonaEntry('x', { command: 'daytona', args: ['mcp', 'start'] }), true);
-  assert.equal(isOfficialDaytonaEntry('x', { command: '/opt/homebrew/bin/daytona', args: ['mcp', 'start', '--v'] }), true);
-  assert.equal(isOfficialDaytonaEntry('x', { command: 'C:\\Tools\\Daytona.exe', args: ['mcp', 'start'] }), true);
-  assert.equal(isOfficialDaytonaEntry('daytona', { command: 'node', args: ['/cli.js', 'start'] }), false);
-  assert.equal(isOfficialDaytonaEntry('x', { command: 'daytona', args: ['sandbox', 'list'] }), false);
-  assert.equal(isOfficialDaytonaEntry('x', { command: 'not-daytona', args: ['mcp', 'start'] }), false);
-  assert.equal(isOfficialDaytonaEntry('x', null), false);
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parse } from 'jsonc-parser';
 import { RegistrationError } from '../../src/registration/errors';
 import { upsertInText } from '../../src/registration/jsonc-text';
-import { planRemove, planUpsert } from '../../src/registration/official-entry';
+import { isOfficialDaytonaEntry, planRemove, planUpsert } from '../../src/registration/official-entry';
 import { ENTRY, OFFICIAL_UNDER_OUR_NAME, VALID } from './fixtures';
 
 const target = { topKey: 'mcpServers', name: 'daytona', file: '/cfg/mcp.json' };
@@ -44,4 +44,15 @@ test('the official CLI entry is never overwritten or removed, whatever its name'
 
 test('the policy is not the text layer: jsonc-text edits any entry it is asked to', () => {
   assert.equal(upsertInText(OFFICIAL_UNDER_OUR_NAME, target, ENTRY).changed, true);
+});
+
+test('isOfficialDaytonaEntry', () => {
+  assert.equal(isOfficialDaytonaEntry('daytona-mcp', {}), true);
+  assert.equal(isOfficialDaytonaEntry('x', { command: 'daytona', args: ['mcp', 'start'] }), true);
+  assert.equal(isOfficialDaytonaEntry('x', { command: '/opt/homebrew/bin/daytona', args: ['mcp', 'start', '--v'] }), true);
+  assert.equal(isOfficialDaytonaEntry('x', { command: 'C:\\Tools\\Daytona.exe', args: ['mcp', 'start'] }), true);
+  assert.equal(isOfficialDaytonaEntry('daytona', { command: 'node', args: ['/cli.js', 'start'] }), false);
+  assert.equal(isOfficialDaytonaEntry('x', { command: 'daytona', args: ['sandbox', 'list'] }), false);
+  assert.equal(isOfficialDaytonaEntry('x', { command: 'not-daytona', args: ['mcp', 'start'] }), false);
+  assert.equal(isOfficialDaytonaEntry('x', null), false);
 });

@@ -20,14 +20,16 @@ import {
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator, type EmulatorSandboxView } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { childOf, spawnServer, textOf, type SpawnedServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { ALL_TOOLS } from '../../src/core/tools';
 import type { AnyTool } from '../../src/core/tool';
 import { ERROR_KINDS, ToolError } from '../../src/core/errors';
 import { redactArguments } from '../../src/core/audit-log';
 import { createMcpServer } from '../../src/mcp/server';
-import { childOf, prng, textOf, type Json } from './util';
+import { prng } from '../helpers/prng';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const SEED = 20_240_601;
 const MIN_INVALID = 1_000;

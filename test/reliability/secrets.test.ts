@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { assertErrorResult, callTool, spawnServer, textOf, type SpawnedServer } from '../helpers/mcp-client';
 import { OTHER_KEY, SENTINEL_KEY } from '../helpers/secrets';
-import { assertErrorResult, callTool, runCli, textOf, type CliRun } from './util';
+import { runCliWithInput as runCli, type CliRun } from '../helpers/run-cli';
 
 const SECRETS = [SENTINEL_KEY, OTHER_KEY];
 

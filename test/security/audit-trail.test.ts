@@ -13,9 +13,9 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { CLI, spawnServer } from '../helpers/mcp-client';
+import { callTool, childOf, CLI, spawnServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { callTool, childOf, waitFor } from '../reliability/util';
+import { waitFor } from '../helpers/wait';
 import { logLines, rawPost, startHttpServer } from './helpers';
 
 /** One tools/call sent as raw JSON-RPC text to a fresh `start` sharing `home` (and its audit log). */

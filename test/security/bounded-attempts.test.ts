@@ -8,7 +8,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callTool, dataOf, textOf } from '../reliability/util';
+import { callTool, dataOf, textOf } from '../helpers/mcp-client';
 import { serverBehindHostileApi } from './hostile-api';
 
 /** The documented bound (src/core/retry.ts ITEM_RETRY_BUDGET + the first attempt). */

@@ -11,9 +11,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { spawnServer, type SpawnedServer } from '../helpers/mcp-client';
+import { callTool, spawnServer, textOf, type SpawnedServer } from '../helpers/mcp-client';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { callTool, runCli, textOf } from '../reliability/util';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
 import { startHostileApi, type HostileAction, type HostileApi } from './hostile-api';
 
 const STATUSES: Array<{ status: number; html?: boolean }> = [

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { runCli } from '../reliability/util';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
 import { startHttpServer } from './helpers';
 import { daytonaFolderWarnings, folderWarningNotice } from '../../src/core/file-trust';
 import { otherUid, otherUserUnavailable } from './other-user';

@@ -7,7 +7,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertErrorResult, callTool, dataOf, textOf } from '../reliability/util';
+import { assertErrorResult, callTool, dataOf, textOf } from '../helpers/mcp-client';
 import { serverBehindHostileApi } from './hostile-api';
 
 // Deletes take a minute here, so the retry of a delete whose answer was lost always meets the sandbox

@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { waitFor } from '../reliability/util';
+import { waitFor } from '../helpers/wait';
 import { TOOL_NAMES } from '../../src/core/tools';
 import { logLines, startHttpServer, type HttpServerProcess } from './helpers';
 

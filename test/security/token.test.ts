@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import { runCli, waitFor } from '../reliability/util';
+import { waitFor } from '../helpers/wait';
+import { runCliWithInput as runCli } from '../helpers/run-cli';
 import { rawPost, startHttpServer } from './helpers';
 import { otherUid, otherUserUnavailable, runAsOther, spawnAsOther } from './other-user';
 

@@ -17,7 +17,11 @@ import { forkSandboxTool } from './fork_sandbox';
 import { snapshotSandboxTool } from './snapshot_sandbox';
 import { getPreviewUrlTool } from './get_preview_url';
 
-export const ALL_TOOLS: readonly AnyTool[] = [
+/**
+ * The registry: every tool the product offers, once, in the order agents see them. Hosts that call a
+ * tool by hand (the editor's commands) take it from here by name (`TOOLS.getSandbox`), keeping its types.
+ */
+export const TOOLS = {
   listSandboxes,
   getSandbox,
   createSandbox,
@@ -32,7 +36,9 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   forkSandboxTool,
   snapshotSandboxTool,
   getPreviewUrlTool,
-];
+} satisfies Record<string, AnyTool>;
+
+export const ALL_TOOLS: readonly AnyTool[] = Object.values(TOOLS);
 
 /** The bulk lifecycle tools by action; each carries its words (see lifecycle-tool.ts). */
 export const LIFECYCLE_TOOLS: Readonly<Record<LifecycleAction, LifecycleTool>> = {
@@ -40,20 +46,6 @@ export const LIFECYCLE_TOOLS: Readonly<Record<LifecycleAction, LifecycleTool>> =
   stop: stopSandbox,
   archive: archiveSandbox,
   delete: deleteSandbox,
-};
-
-// Hosts that call tools by hand (the editor's commands) import them from here, the registry.
-export {
-  listSandboxes,
-  getSandbox,
-  createSandbox,
-  setSandboxLabels,
-  cleanupSandboxes,
-  listSnapshots,
-  updateSandboxTool,
-  forkSandboxTool,
-  snapshotSandboxTool,
-  getPreviewUrlTool,
 };
 
 export const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
