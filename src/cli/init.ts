@@ -50,9 +50,11 @@ class InitRefused extends Error {}
  * key the API rejects is refused (nothing written; --no-check overrides the key check); an API that
  * cannot be reached only warns, so init works offline and keeps what the user gave it.
  */
-async function checkBeforeWriting(creds: Credentials, skip: boolean, host: string): Promise<string | undefined> {
+async function checkBeforeWriting(creds: Credentials, skip: boolean, host: string, shared: boolean): Promise<string | undefined> {
   const badUrl = apiUrlError(creds);
   if (badUrl) throw new InitRefused(`${badUrl.message} Nothing was written.\nNext: ${badUrl.hint}`);
+  // The shared HTTP server uses the credentials of the shell that starts it, not this one's.
+  if (!hasCredential(creds) && shared) return 'No API key found here: start the shared server ("daytona-mcp start --http") where DAYTONA_API_KEY is set or the Daytona CLI is logged in.';
   // An entry without a key would only fail later, inside the agent, where nobody reads the error.
   if (!hasCredential(creds)) {
     throw new InitRefused(
@@ -115,7 +117,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   const maxCreate = entryMaxCreate(args.options.get('max-create'));
   let checked: string | undefined;
   try {
-    checked = await checkBeforeWriting(creds, args.options.has('no-check'), host);
+    checked = await checkBeforeWriting(creds, args.options.has('no-check'), host, args.options.has('http'));
   } catch (err) {
     if (err instanceof InitRefused) {
       process.stderr.write(`daytona-mcp: ${err.message}\n`);

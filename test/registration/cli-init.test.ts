@@ -261,7 +261,7 @@ test('init --inline-key writes the API URL next to the key in the entry', async 
 
 test('init with no key anywhere: exit 1, says how to get one, writes nothing', async () => {
   const home = mkdtempSync(join(tmpdir(), 'init-nokey-'));
-  for (const args of [['init', 'cursor'], ['init', 'claude', '--no-check'], ['init', 'cursor', '--http']]) {
+  for (const args of [['init', 'cursor'], ['init', 'claude', '--no-check']]) {
     const r = await cli(home, args);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout}`);
     assert.match(r.stderr, /No Daytona API key found .*Nothing was written\./);
@@ -269,6 +269,10 @@ test('init with no key anywhere: exit 1, says how to get one, writes nothing', a
     assert.match(r.stderr, /daytona login/);
     assertNothingWritten(home);
   }
+  // The shared HTTP server brings its own credentials (the shell that starts it): init --http only says so.
+  const shared = await cli(home, ['init', 'cursor', '--http']);
+  assert.equal(shared.status, 0, shared.stderr);
+  assert.match(shared.stdout, /No API key found here: start the shared server \("daytona-mcp start --http"\) where DAYTONA_API_KEY is set/);
 });
 
 test('<verb> --help prints that verb\'s usage and exits 0, changing nothing', async () => {
