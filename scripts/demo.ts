@@ -8,7 +8,7 @@
 // nothing lands in the user's real home — a demo key in ~/.daytona/mcp/credentials.json would outrank
 // the user's Daytona CLI login. Only npm's cache stays the user's (installs keep working offline).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator } from '../test/emulator/emulator';
@@ -35,6 +35,25 @@ function sandboxedEnv(home: string): Record<string, string> {
   };
 }
 
+/**
+ * Daytona CLI profiles for the emulator in the demo's HOME, so "Switch Profile…" has real choices and
+ * the bundled CLI can reach the demo's API: one with the API key, one as a browser login (token and
+ * organisation, sent as X-Daytona-Organization-ID). Returns the config folder.
+ */
+function writeDemoProfiles(home: string, apiUrl: string, key: string, organizationId: string): string {
+  const dir = join(home, '.config', 'daytona');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const config = {
+    activeProfile: 'demo-key',
+    profiles: [
+      { id: 'demo-key', name: 'demo-key', api: { url: apiUrl, key } },
+      { id: 'demo-login', name: 'demo-login', api: { url: apiUrl, token: { accessToken: key } }, activeOrganizationId: organizationId },
+    ],
+  };
+  writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  return dir;
+}
+
 async function main(): Promise<void> {
   const realKey = process.env.DAYTONA_API_KEY;
   rmSync(DEMO_DIR, { recursive: true, force: true });
@@ -44,6 +63,7 @@ async function main(): Promise<void> {
 
   const emulator = realKey ? undefined : await startEmulator({ seed: 'demo', transitionMs: 1500, featureFlags: { sandbox_resize: true }, apiKeys: [`demo-${randomBytes(12).toString('hex')}`] });
   const apiUrl = emulator?.url ?? process.env.DAYTONA_API_URL ?? 'https://app.daytona.io/api';
+  const cliConfigDir = emulator ? writeDemoProfiles(home, apiUrl, emulator.apiKey, emulator.organizationId) : undefined;
   const server = await startCodeServer({
     version: 'new',
     vsixPath: resolve(REPO_ROOT, 'dist', 'daytona-sandboxes.vsix'),
@@ -61,7 +81,10 @@ async function main(): Promise<void> {
     `  API: ${realKey ? `the Daytona API at ${apiUrl} (your DAYTONA_API_KEY)` : `local emulator at ${apiUrl} with 8 demo sandboxes`}`,
     `  The demo's HOME is ${home}: "Init MCP" and the editor write there, not into your home folder.`,
     realKey ? '  It holds your key once you run Init MCP, so it is deleted when the demo stops.' : '  It is rebuilt at every start.',
-    '  Try: the Daytona icon in the activity bar, "Daytona: Create Sandbox", "Daytona: Init MCP".',
+    '  Try: the Daytona icon in the activity bar, "Daytona: Create Sandbox", "Daytona: Init MCP", "Daytona: Switch Profile…".',
+    cliConfigDir
+      ? `  The CLI against the demo's API (its Daytona CLI profiles demo-key and demo-login): DAYTONA_CONFIG_DIR=${cliConfigDir} node dist/cli.js status --profile demo-key`
+      : '  The CLI uses your DAYTONA_API_KEY as usual: node dist/cli.js status',
     '  Ctrl-C stops the editor and the emulator.',
     '',
   ];

@@ -37,3 +37,6 @@ export function checkVsix(vsixPath: string): Promise<Check[]>;
 /** Command-line arguments: help, a .vsix to check (undefined: run npm run package first), or an error. */
 export function parseArgs(argv: readonly string[]): { help?: boolean; vsix?: string; error?: string };
 export function formatReport(checks: readonly Check[], options?: { vsixPath?: string }): string;
+
+/** Sections the store page (the packaged README) has for users, by heading. */
+export const STORE_SECTIONS: readonly string[];

@@ -323,7 +323,9 @@ export function checkManifest(pkg, files, options = {}) {
   for (const [field, property, example] of links) {
     const raw = urlOf(pkg[field]);
     if (!raw) {
-      checks.push(fail(field, `package.json has no "${field}": add ${example}`));
+      // Optional for ovsx and the server; a link to a repository nobody can open is worse than none
+      // (vsce then needs --allow-missing-repository, and --no-rewrite-relative-links for the README).
+      checks.push(pass(field, `none (optional; when there is a public one: ${example})`));
       continue;
     }
     const value = raw.replace(/^git\+/, '');
@@ -359,6 +361,7 @@ export function checkManifest(pkg, files, options = {}) {
   }
 
   checks.push(...checkReadme(pkg, files));
+  checks.push(...checkStorePage(pkg, files));
   checks.push(checkPaths(pkg, files));
   return checks;
 }
@@ -480,6 +483,51 @@ function checkReadme(pkg, files) {
       ? fail('readme links', `${plural(relativeLinks.length, 'relative link')} will be broken on Open VSX (${some(relativeLinks)}) — ${fix}`)
       : pass('readme links', 'no relative links'),
   ];
+}
+
+/** Sections the store page (the packaged README, shown by Open VSX) has for users, by heading. */
+export const STORE_SECTIONS = ['What it does', 'Install', 'First steps', 'Agents', 'Settings', 'Troubleshooting', 'Privacy'];
+
+/** Developer-only text that must not reach the store page. */
+const DEVELOPER_TEXT = [
+  { what: '"npm ci" (a development command)', re: /\bnpm ci\b/ },
+  { what: '"npm test"', re: /\bnpm (run )?test\b/ },
+  { what: 'issue numbers', re: /(^|[\s(])#\d+\b/m },
+  { what: 'npx of the unpublished CLI package', re: /npx (-y )?@sandbox-tools\/daytona-mcp/ },
+];
+
+/**
+ * The packaged README is the Open VSX page: for users (STORE_SECTIONS), without development text; and
+ * the packaged CHANGELOG has a section for this version that does not call it "unreleased".
+ */
+function checkStorePage(pkg, files) {
+  const checks = [];
+  const readme = lookup(files, 'extension/README.md');
+  if (readme) {
+    const text = toText(readme.data);
+    const headings = [...text.matchAll(/^##\s+(.+?)\s*$/gm)].map((m) => m[1]);
+    const missing = STORE_SECTIONS.filter((h) => !headings.includes(h));
+    const dev = DEVELOPER_TEXT.filter((d) => d.re.test(text)).map((d) => d.what);
+    checks.push(
+      missing.length || dev.length
+        ? fail('store page', [missing.length ? `missing sections: ${missing.join(', ')}` : '', dev.length ? `developer text: ${dev.join(', ')}` : ''].filter(Boolean).join('; ') + ' — package docs/store/README.md (npm run package passes --readme-path)')
+        : pass('store page', `${STORE_SECTIONS.length} user sections, no development text`),
+    );
+  }
+  const changelog = lookup(files, 'extension/CHANGELOG.md');
+  if (changelog) {
+    const text = toText(changelog.data);
+    const escaped = String(pkg.version).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const heading = text.match(new RegExp(`^##\\s+\\[?v?${escaped}\\]?(.*)$`, 'm'));
+    checks.push(
+      !heading
+        ? fail('changelog version', `no "## ${pkg.version}" section for the packaged version`)
+        : /unreleased/i.test(heading[1])
+          ? fail('changelog version', `"${heading[0].trim()}" calls the packaged version unreleased — npm run package writes dist/store/CHANGELOG.md without it`)
+          : pass('changelog version', heading[0].trim()),
+    );
+  }
+  return checks;
 }
 
 /** Every path package.json points at, with where it comes from. */

@@ -35,6 +35,9 @@ while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
 START=$(date +%s)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="$ROOT/.cache"
+# Every install below runs with HOME, XDG folders and node-gyp's folder under .cache (npm's cache stays the user's).
+# shellcheck source=scripts/e2e/install-env.sh
+. "$ROOT/scripts/e2e/install-env.sh"
 EDITORS="$CACHE/editors"
 TOOLS="$CACHE/e2e-tools"
 OLD_VER="${E2E_OLD_CODE_SERVER:-4.100.3}"
@@ -127,7 +130,7 @@ if ((${#missing[@]})); then
 fi
 log "system packages: ${needs[*]:-nothing} needed, all present"
 if [ -n "${E2E_CHECK_ONLY:-}" ]; then log "E2E_CHECK_ONLY=1: stopping before installing anything"; exit 0; fi
-mkdir -p "$EDITORS" "$TOOLS" "$CACHE/tmp"
+mkdir -p "$EDITORS" "$TOOLS" "$CACHE/tmp" "$HOME"  # HOME: the installs' own (install-env.sh)
 
 # ---------------------------------------------------------------------------------------------------
 # 2. Helpers
@@ -197,9 +200,9 @@ install_code_server() {
     # npm runs under the editor's node (its postinstall checks the major version via npm_config_user_agent).
     # npm_config_yes: node-pty's postinstall runs `npx node-gyp configure`, which without a TTY would
     # otherwise refuse to fetch node-gyp (from npm) and fail the whole install.
-    # npm_config_devdir: node-gyp's own folder stays in the clone, not ~/.cache/node-gyp.
+    # (npm_config_devdir, HOME and XDG_*: install-env.sh keeps them in the clone.)
     export PATH="$nodebindir:$PATH" TMPDIR="$tmp" npm_config_unsafe_perm=true npm_config_nodedir="$nodedir" \
-      npm_config_yes=true npm_config_devdir="$CACHE/node-gyp"
+      npm_config_yes=true
     "$nodebin" "$NPM_CLI" install "${NPM_FLAGS[@]}" --ignore-scripts "code-server@$ver" >"$tmp/npm-install.log" 2>&1 \
       || { tail -30 "$tmp/npm-install.log"; exit 1; }
     seed_ripgrep "$dir" "$tmp"

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_CREATE } from '../core/creation-guard';
 import { selectTools } from '../core/tools';
+import { HOSTS, HOST_IDS, isHostId, type HostId } from '../registration/hosts';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -103,4 +104,26 @@ export function profileOption(raw: string | true | undefined): string | undefine
 /** Refuses to go on with an unusable profile: the message names the existing ones. */
 export function checkProfile(c: { profileProblem?: string }): void {
   if (c.profileProblem) throw new UsageError(c.profileProblem);
+}
+
+/** Names people use for an agent that are not its id (the id stays what configs and docs print). */
+const HOST_ALIASES: Record<string, HostId> = { 'claude-desktop': 'claude', 'vs-code': 'vscode', code: 'vscode', 'gemini-cli': 'gemini', 'codex-cli': 'codex' };
+
+/** The agents as a user reads them: `claude (Claude Desktop), claude-code (Claude Code), …`. */
+export function hostList(): string {
+  return HOST_IDS.map((id) => `${id} (${HOSTS[id].displayName})`).join(', ');
+}
+
+/** The one agent argument of `init` (required) or `config` (optional: `fallback`), aliases accepted. */
+export function hostArgument(verb: string, positionals: readonly string[], fallback?: HostId): HostId {
+  const [raw, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`${verb} takes one agent, got ${positionals.length}: ${hostList()}.`);
+  if (raw === undefined) {
+    if (fallback) return fallback;
+    throw new UsageError(`${verb} needs one agent: ${hostList()}.`);
+  }
+  const id = raw.toLowerCase();
+  if (isHostId(id)) return id;
+  if (HOST_ALIASES[id]) return HOST_ALIASES[id];
+  throw new UsageError(`Unknown agent "${raw}". ${verb} takes one of: ${hostList()}.`);
 }

@@ -1,13 +1,12 @@
 /** `config [agent]`: the exact JSON (TOML for Codex) to paste into an agent's config, with its wrapper and no key. */
 import { stableServerPath } from '../core/daytona-home';
-import { configSnippetText, HOSTS, HOST_IDS, isHostId } from '../registration';
-import { entryMaxCreate, parseArgs, profileOption, toolsOption, UsageError } from './args';
+import { configSnippetText, HOSTS } from '../registration';
+import { entryMaxCreate, hostArgument, parseArgs, profileOption, toolsOption } from './args';
 import { currentLaunch } from './init';
 
 export function configCommand(argv: readonly string[]): void {
   const args = parseArgs(argv, { flags: ['read-only'], values: ['tools', 'profile', 'max-create'] });
-  const [host = 'cursor', ...extra] = args.positionals;
-  if (!isHostId(host) || extra.length) throw new UsageError(`config takes one optional agent: ${HOST_IDS.join(', ')}.`);
+  const host = hostArgument('config', args.positionals, 'cursor');
   process.stdout.write(
     configSnippetText(host, currentLaunch(), {
       readOnly: args.options.has('read-only'),

@@ -4,12 +4,12 @@
  * unless --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
  */
 import { resolve } from 'node:path';
-import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
-import { writeCredentialsFile } from '../core/daytona-home';
+import { apiUrlError, apiUrlToStore, hasCredential, resolveCredentials, withApiUrl, type Credentials } from '../core/credentials';
 import { registerSecrets } from '../core/scrub';
-import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOSTS, HOST_IDS, httpToken, scopeFor, initHost, isHostId, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
+import { credentialsFilePath, readCredentialsFile, writeCredentialsFile } from '../core/daytona-home';
+import { DEFAULT_HTTP_PORT, defaultHostContext, rememberTokenConfig, HOSTS, httpToken, scopeFor, initHost, readHttpState, RegistrationError, writeHttpState, type InitReport } from '../registration';
 import { checkApi } from './api-check';
-import { checkProfile, entryMaxCreate, existingFolder, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
+import { checkProfile, entryMaxCreate, existingFolder, hostArgument, parseArgs, portOption, profileOption, toolsOption, UsageError } from './args';
 
 export function currentLaunch(): { runtimePath: string; runAsNode: boolean; serverSource: string } {
   return { runtimePath: process.execPath, runAsNode: Boolean(process.versions.electron), serverSource: resolve(process.argv[1] ?? __filename) };
@@ -55,10 +55,19 @@ class InitRefused extends Error {}
  * key the API rejects is refused (nothing written; --no-check overrides the key check); an API that
  * cannot be reached only warns, so init works offline and keeps what the user gave it.
  */
-async function checkBeforeWriting(creds: Credentials, skip: boolean): Promise<string | undefined> {
+async function checkBeforeWriting(creds: Credentials, skip: boolean, host: string, shared: boolean): Promise<string | undefined> {
   const badUrl = apiUrlError(creds);
   if (badUrl) throw new InitRefused(`${badUrl.message} Nothing was written.\nNext: ${badUrl.hint}`);
-  if (!hasCredential(creds)) return undefined;
+  // The shared HTTP server uses the credentials of the shell that starts it, not this one's.
+  if (!hasCredential(creds) && shared) return 'No API key found here: start the shared server ("daytona-mcp start --http") where DAYTONA_API_KEY is set or the Daytona CLI is logged in.';
+  // An entry without a key would only fail later, inside the agent, where nobody reads the error.
+  if (!hasCredential(creds)) {
+    throw new InitRefused(
+      `No Daytona API key found (${creds.origin}: checked DAYTONA_API_KEY, ${credentialsFilePath()} and the Daytona CLI login). Nothing was written.\n` +
+        `Next: create a key in the Daytona dashboard (Keys), then run "DAYTONA_API_KEY=<key> daytona-mcp init ${host}" ` +
+        '(add DAYTONA_API_URL=<url> for a self-hosted API), or log in with "daytona login" and run init again.',
+    );
+  }
   if (skip) return 'Key not checked (--no-check); run "daytona-mcp status" to check it and the API URL.';
   const check = await checkApi(creds);
   switch (check.outcome) {
@@ -71,16 +80,27 @@ async function checkBeforeWriting(creds: Credentials, skip: boolean): Promise<st
   }
 }
 
+const SAVED_URL_ORIGIN = '"apiUrl" saved earlier in';
+
+/**
+ * A key given in DAYTONA_API_KEY without DAYTONA_API_URL keeps the URL (and target) an earlier init saved
+ * next to the key: re-running init to change the key must not quietly move the agent to the public API.
+ */
+function withSavedApiUrl(creds: Credentials, profileChosen: boolean): Credentials {
+  if (profileChosen || creds.source !== 'env' || process.env.DAYTONA_API_URL) return creds;
+  const path = credentialsFilePath();
+  const saved = readCredentialsFile(path).creds;
+  if (!saved?.apiUrl) return creds;
+  return { ...creds, ...withApiUrl({ url: saved.apiUrl, origin: `${SAVED_URL_ORIGIN} ${path}` }), target: creds.target ?? saved.target };
+}
+
 export async function initCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['dry-run', 'inline-key', 'read-only', 'http', 'no-check', 'allow-secret-in-repo'], values: ['workspace', 'tools', 'port', 'profile', 'max-create'] });
-  const [host, ...extra] = args.positionals;
-  if (!host || !isHostId(host) || extra.length) {
-    throw new UsageError(`init needs one agent: ${HOST_IDS.join(', ')}${host && !isHostId(host) ? ` (got "${host}")` : ''}.`);
-  }
+  const host = hostArgument('init', args.positionals);
   const workspace = args.options.get('workspace');
   const dryRun = args.options.has('dry-run');
   const profile = profileOption(args.options.get('profile'));
-  const creds = resolveCredentials({ profile });
+  const creds = withSavedApiUrl(resolveCredentials({ profile }), Boolean(profile));
   checkProfile(creds);
   // Printed text never carries the key (an --inline-key diff, an echoed error): the guard drops it.
   registerSecrets(() => [creds.apiKey, creds.jwtToken]);
@@ -91,13 +111,20 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   if (typeof workspace === 'string' && scope !== 'workspace') {
     throw new UsageError(`${HOSTS[host].displayName} has no per-folder config file; leave out --workspace.`);
   }
-  // A host whose only file lives in the folder (VS Code) uses the current one when none is named.
-  const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : scope === 'workspace' ? process.cwd() : undefined;
+  // A host whose only file lives in a folder (VS Code) needs that folder named: writing .vscode/ into
+  // whatever folder the shell happens to be in would be a silent surprise.
+  if (scope === 'workspace' && typeof workspace !== 'string') {
+    throw new UsageError(
+      `${HOSTS[host].displayName} keeps MCP servers per folder (<folder>/.vscode/mcp.json): pass --workspace DIR (e.g. --workspace . for this folder). ` +
+        'Inside VS Code the Daytona extension registers the server by itself; nothing to init there.',
+    );
+  }
+  const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : undefined;
   const tools = toolsOption(args.options.get('tools'));
   const maxCreate = entryMaxCreate(args.options.get('max-create'));
   let checked: string | undefined;
   try {
-    checked = await checkBeforeWriting(creds, args.options.has('no-check'));
+    checked = await checkBeforeWriting(creds, args.options.has('no-check'), host, args.options.has('http'));
   } catch (err) {
     if (err instanceof InitRefused) {
       process.stderr.write(`daytona-mcp: ${err.message}\n`);
@@ -120,6 +147,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
       profile,
       maxCreate,
       inlineKey: inline ? creds.apiKey : undefined,
+      inlineApiUrl: inline ? apiUrlToStore(creds) : undefined,
       http,
       allowSecretInRepo: args.options.has('allow-secret-in-repo'),
       dryRun,
@@ -132,14 +160,15 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   if (profile) {
     out.push(`The server will use the ${creds.origin}; the entry says --profile ${profile}.`);
   } else if (!dryRun && creds.source === 'env' && creds.apiKey && !inline) {
-    const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: process.env.DAYTONA_API_URL, target: creds.target });
-    out.push(`API key from DAYTONA_API_KEY ${written.changed ? 'saved' : 'already saved'} in ${written.path} (mode 0600); the config file holds no key.`);
+    // The URL travels with the key: a key saved without it would send the agent (and the key) elsewhere.
+    const apiUrl = apiUrlToStore(creds);
+    const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl, target: creds.target });
+    out.push(`API key from DAYTONA_API_KEY ${written.changed ? 'saved' : 'already saved'} in ${written.path} (mode 0600) with the API URL ${creds.apiUrl}; the config file holds no key.`);
+    if (creds.apiUrlOrigin?.startsWith(SAVED_URL_ORIGIN)) out.push(`The API URL is the one saved by an earlier init; set DAYTONA_API_URL to use another.`);
   } else if (creds.source === 'daytona-cli') {
     out.push(`The server will use your ${creds.origin}.`);
   } else if (creds.source === 'credentials-file') {
     out.push(`The server will use the key in ${creds.origin.replace(/^credentials file /, '')}.`);
-  } else if (creds.source === 'none') {
-    out.push('No API key found yet: set DAYTONA_API_KEY and run init again, or log in with the Daytona CLI (daytona login).');
   }
   if (checked) out.push(dryRun ? checked.replace(/ The entry and key were saved anyway;/, ' Nothing was written (--dry-run);') : checked);
   if (inline) out.push('Warning: the API key was written into the agent config file (--inline-key); keep that file private.');

@@ -16,7 +16,8 @@ const WRITE_AFTER_MS = 3000;
 function run(): void {
   // Only the server start is worth a cache: agent hosts spawn it on every session. The other verbs are
   // run by hand, and must not write anything they do not say (init --dry-run writes nothing at all).
-  const file = process.argv[2] === 'start' ? cacheFilePath(__BUNDLE_HASH__) : undefined;
+  const asksHelp = process.argv.includes('--help') || process.argv.includes('-h');
+  const file = process.argv[2] === 'start' && !asksHelp ? cacheFilePath(__BUNDLE_HASH__) : undefined;
   const cached = file ? readCache(file) : undefined;
   // The same wrapper as Node's CommonJS loader: line numbers in stack traces stay those of the bundle.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${__BUNDLE_SOURCE__}\n})`, {

@@ -192,7 +192,7 @@ export function apiUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
-function withApiUrl(u: { url: string; origin: string }): Pick<Credentials, 'apiUrl' | 'apiUrlOrigin' | 'apiUrlProblem'> {
+export function withApiUrl(u: { url: string; origin: string }): Pick<Credentials, 'apiUrl' | 'apiUrlOrigin' | 'apiUrlProblem'> {
   const problem = apiUrlProblem(u.url);
   return { apiUrl: u.url, apiUrlOrigin: u.origin, ...(problem ? { apiUrlProblem: problem } : {}) };
 }
@@ -214,6 +214,14 @@ export function apiUrlError(c: Credentials): ToolError | undefined {
           ? `Fix ${origin} to ${example}, or delete that file and run "daytona-mcp init <agent>" again.`
           : `Fix ${origin} to ${example}, or log in again with "daytona login".`;
   return new ToolError('invalid_input', `The Daytona API URL from ${origin} is not valid: ${c.apiUrlProblem}.`, { hint: fix });
+}
+
+/**
+ * The API URL to store next to a key, so the key never travels without it: the one in use unless it is
+ * merely the default (then none, and the server's default applies — the same URL).
+ */
+export function apiUrlToStore(c: Pick<Credentials, 'apiUrl' | 'apiUrlOrigin'>): string | undefined {
+  return c.apiUrlOrigin === 'default' ? undefined : c.apiUrl;
 }
 
 export function hasCredential(c: Credentials): boolean {

@@ -10,11 +10,17 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 /** "2, 4, 10" (CPU, memory GiB, disk GiB) → only the values that differ from the sandbox's. */
 export function parseResize(text: string, s: SandboxDetails): Parsed<{ cpu?: number; memory?: number; disk?: number }> {
   const parts = text.replace(/(cpus?|gib|gb)\b/gi, ' ').split(/[\s,/]+/).filter(Boolean);
-  const nums = parts.map(Number);
-  if (nums.length !== 3 || nums.some((n) => !Number.isInteger(n) || n < 1)) {
-    return { ok: false, error: 'Give three whole numbers: CPU, memory GiB, disk GiB (e.g. 2, 4, 10).' };
+  if (parts.length !== 3) {
+    return { ok: false, error: `Give three whole numbers: CPU, memory GiB, disk GiB (e.g. ${sizeText(s)}); got ${parts.length}.` };
   }
-  const [cpu, memory, disk] = nums as [number, number, number];
+  // Each value on its own, so the message says which one is wrong and why.
+  const names = ['CPU', 'Memory', 'Disk'] as const;
+  for (const [i, part] of parts.entries()) {
+    const n = Number(part);
+    if (!Number.isInteger(n)) return { ok: false, error: `${names[i]}: "${part.slice(0, 12)}" is not a whole number.` };
+    if (n < 1) return { ok: false, error: `${names[i]} must be at least 1${i ? ' GiB' : ''} (got ${n}).` };
+  }
+  const [cpu, memory, disk] = parts.map(Number) as [number, number, number];
   const value: { cpu?: number; memory?: number; disk?: number } = {};
   if (cpu !== s.cpu) value.cpu = cpu;
   if (memory !== s.memory) value.memory = memory;
@@ -51,4 +57,14 @@ export const AUTO_STOP_CHOICES: ReadonlyArray<{ label: string; minutes: number }
 export function parseMinutes(text: string): Parsed<number> {
   const n = Number(text.trim());
   return Number.isInteger(n) && n >= 0 && n <= 525_600 ? { ok: true, value: n } : { ok: false, error: 'Minutes: a whole number from 0 (never) to 525600.' };
+}
+
+/**
+ * Create Sandbox's first step: a name already in the list the tree shows is taken (the API answers
+ * 409 for it three steps later otherwise). The API is asked again when the name is accepted.
+ */
+export function takenNameError(name: string, existing: readonly { name: string; state: string }[]): string | undefined {
+  const wanted = name.trim();
+  const clash = wanted && existing.find((x) => x.name === wanted && x.state !== 'destroying' && x.state !== 'destroyed');
+  return clash ? `"${wanted}" is taken: a sandbox (${clash.state}) already has that name. Choose another, or leave empty for a generated name.` : undefined;
 }

@@ -23,6 +23,7 @@ import { callTool } from './tool-invoker';
 import { contextValueFor } from './tree-model';
 import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from './outcome-text';
 import { changeCommands } from './change-commands';
+import { takenNameError } from './change-input';
 import { profileItems } from './profile-model';
 
 export interface CommandServices extends RunnerHost {
@@ -78,16 +79,17 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   const ids = targets.map((x) => x.id);
   const tool = LIFECYCLE_TOOLS[action];
   const { verb, ongoing, pastTense } = tool.lifecycle;
-  // A delete's row goes away; the others show their spinner until the API reports the next state.
-  const shown = action === 'delete' ? undefined : ONGOING_STATE[action];
-  if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), shown);
+  // Each row shows its spinner until the API reports the next state (a deleted row stays in its group,
+  // spinning, until the API says destroying; then it goes).
+  s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), ONGOING_STATE[action]);
   // Several at once: each is read again right before acting and skipped if it changed since it was shown.
   const seen = targets.length > 1 ? { seen: new Map(targets.map((x) => [x.id, x.state] as const)) } : undefined;
   const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`, seen);
   // What the action read fresh wins over the list, which may lag behind it for a while.
   const reported = new Map((outcome?.data.results ?? []).flatMap((r) => (r.ok && r.id && r.state ? [[r.id, r.state as SandboxState] as const] : [])));
   void s.store.settleTransition(ids, reported);
-  if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data), s.log);
+  // Named as the tree names them, also where the API's answer carries only the id.
+  if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data, new Map(targets.map((x) => [x.id, x.name]))), s.log);
 }
 
 async function setApiKey(s: CommandServices): Promise<void> {
@@ -129,12 +131,38 @@ async function setApiKey(s: CommandServices): Promise<void> {
   }
 }
 
+/** Whether the API knows a sandbox by that name now (one lookup); undefined when it cannot tell. */
+async function nameTakenNow(s: CommandServices, name: string): Promise<string | undefined> {
+  try {
+    const out = await callTool(TOOLS.getSandbox, { sandbox: name }, s.context(new AbortController().signal));
+    const found = out.data.sandbox as { name: string; state: string };
+    return found.name === name ? takenNameError(name, [found]) : undefined;
+  } catch {
+    return undefined; // not found (free), or unknown: create itself will say
+  }
+}
+
+/** Step 1: a name that is valid and free (checked against the tree's list as typed, and the API on Enter). */
+async function askFreeName(s: CommandServices): Promise<string | undefined> {
+  if (s.store.status.kind !== 'ready') void s.store.refresh();
+  let value = '';
+  let taken: string | undefined;
+  for (;;) {
+    const name = await vscode.window.showInputBox({
+      title: 'Daytona: Create Sandbox (1/3) — name',
+      prompt: taken ?? 'Leave empty for a generated name.',
+      value,
+      validateInput: (v) => (v.trim() && !NAME_PATTERN.test(v.trim()) ? NAME_RULE : takenNameError(v, s.store.sandboxes)),
+    });
+    if (name === undefined || !name.trim()) return name;
+    taken = await nameTakenNow(s, name.trim());
+    if (!taken) return name;
+    value = name;
+  }
+}
+
 async function createSandboxWizard(s: CommandServices): Promise<void> {
-  const name = await vscode.window.showInputBox({
-    title: 'Daytona: Create Sandbox (1/3) — name',
-    prompt: 'Leave empty for a generated name.',
-    validateInput: (v) => (v.trim() && !NAME_PATTERN.test(v.trim()) ? NAME_RULE : undefined),
-  });
+  const name = await askFreeName(s);
   if (name === undefined) return;
 
   type SourceItem = vscode.QuickPickItem & { snapshot?: string; image?: boolean };

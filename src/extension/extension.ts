@@ -117,7 +117,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       if (!e.affectsConfiguration(SECTION)) return;
       if (e.affectsConfiguration(`${SECTION}.groupBy`)) tree.refresh();
       if (e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) store.reset();
-      if (e.affectsConfiguration(`${SECTION}.mcp`) || e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) mcp.registration.refresh();
+      if (e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.target`)) {
+        // File-launched agents keep the editor's key with its URL: a new URL reaches them too.
+        if (keys.current) mcp.keyChanged(keys.current);
+        else mcp.registration.refresh();
+      } else if (e.affectsConfiguration(`${SECTION}.mcp`)) mcp.registration.refresh();
       if (e.affectsConfiguration(`${SECTION}.profile`)) {
         // Another place to act in: the tree, the status bar and the registered MCP server follow.
         log.info(`profile switched; now using ${credentials().origin}`);

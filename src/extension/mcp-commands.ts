@@ -5,7 +5,7 @@
 import { whereText } from './profile-model';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { Credentials } from '../core/credentials';
+import { apiUrlToStore, type Credentials } from '../core/credentials';
 import { stableServerPath, writeCredentialsFile, auditLogPath } from '../core/daytona-home';
 import {
   agentStatuses,
@@ -22,7 +22,6 @@ import {
 import { currentHost } from './mcp-host-api';
 import { bundledServerPath, type McpRegistration } from './mcp-registration';
 import { readSettings } from './settings';
-import { STATUS_URI } from './status-document';
 import type { StatusFacts } from './status-text';
 
 export interface McpCommandHost {
@@ -60,7 +59,7 @@ async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostI
       host: 'editor',
       label: '$(check) This editor, built in',
       description: 'already registered by the extension',
-      detail: h.registration.mode === 'vscode-provider' ? 'Listed under "MCP: List Servers" as Daytona; the key comes from secret storage.' : 'Registered through Cursor\'s extension API.',
+      detail: `${h.registration.mode === 'vscode-provider' ? 'Registered as "Daytona" through the editor\'s MCP API' : 'Registered through Cursor\'s extension API'}; the key comes from ${h.credentials().origin}.`,
       rank: -1,
     });
   }
@@ -92,13 +91,31 @@ async function pickScope(id: HostId, ctx: HostContext): Promise<{ host: HostId; 
   return choice ? { host: id, scope: choice.scope } : undefined;
 }
 
+/** The editor's own "list MCP servers" command, when this editor has one (VS Code's; not every build). */
+export const LIST_SERVERS_COMMAND = 'workbench.mcp.listServer';
+
+/**
+ * What to do next after choosing "This editor, built in": only commands this editor really has (asked
+ * of vscode.commands.getCommands), and the key's real source.
+ */
+async function editorFollowUp(h: McpCommandHost): Promise<void> {
+  const creds = h.credentials();
+  const hasList = (await vscode.commands.getCommands(true)).includes(LIST_SERVERS_COMMAND);
+  const where = h.registration.mode === 'cursor-api' ? ' Cursor lists it under Settings → MCP, where it can be turned on.' : hasList ? ' Agents in chat start it when they need it.' : '';
+  const text = `Daytona: the server is registered with this editor as "Daytona"; it uses the key from ${creds.origin} and the API ${creds.apiUrl}.${where}`;
+  const buttons = [...(hasList ? ['List MCP Servers'] : []), 'MCP Status'];
+  const choice = await vscode.window.showInformationMessage(text, ...buttons);
+  if (choice === 'List MCP Servers') await vscode.commands.executeCommand(LIST_SERVERS_COMMAND);
+  if (choice === 'MCP Status') await vscode.commands.executeCommand('daytona.mcpStatus');
+}
+
 export async function initMcp(h: McpCommandHost): Promise<void> {
   const choice = await pickHost('Daytona: Init MCP — register the sandbox tools with', h);
   if (!choice) return;
   if (choice.host === 'editor') {
     h.registration.refresh();
     h.onInitialised?.();
-    void vscode.window.showInformationMessage('Daytona: the server is registered with this editor. In VS Code run "MCP: List Servers" to start it; in Cursor enable it under MCP settings.');
+    await editorFollowUp(h);
     return;
   }
   if (choice.scope === 'workspace' && !vscode.workspace.isTrusted) {
@@ -123,8 +140,10 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
     if (settings.profile) {
       keyNote = ` The server uses the Daytona CLI profile "${settings.profile}".`;
     } else if ((creds.source === 'editor' || creds.source === 'env') && creds.apiKey) {
-      const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: settings.apiUrl, target: settings.target });
-      keyNote = ` The key is in ${written.path} (readable only by you), not in the config.`;
+      // The URL the editor is using, wherever it came from (setting, DAYTONA_API_URL): the agent must
+      // talk to the same API the key belongs to.
+      const written = writeCredentialsFile({ apiKey: creds.apiKey, apiUrl: apiUrlToStore(creds), target: creds.target });
+      keyNote = ` The key (from ${creds.origin}) and its API URL ${creds.apiUrl} are in ${written.path} (readable only by you), not in the config.`;
     } else if (creds.source === 'none') {
       keyNote = ' No API key is set yet: run "Daytona: Set API Key" first, then Init MCP again.';
     }
@@ -132,8 +151,9 @@ export async function initMcp(h: McpCommandHost): Promise<void> {
     h.log.info(`Init MCP: ${report.displayName} ${report.edit.changed ? 'updated' : 'unchanged'} ${report.configPath}`);
     const head = report.edit.changed ? `${report.edit.created ? 'Created' : 'Updated'} ${report.configPath}.` : `${report.configPath} already had the Daytona server.`;
     const official = report.edit.officialEntryPresent ? ' The official "daytona-mcp" entry is also there and was left alone.' : '';
-    const action = await vscode.window.showInformationMessage(`Daytona → ${report.displayName}: ${head}${keyNote}${official} Next: ${report.nextSteps}`, 'Open Config');
+    const action = await vscode.window.showInformationMessage(`Daytona → ${report.displayName}: ${head}${keyNote}${official} Next: ${report.nextSteps}`, 'Open Config', 'MCP Status');
     if (action === 'Open Config') await vscode.window.showTextDocument(vscode.Uri.file(report.configPath));
+    if (action === 'MCP Status') await vscode.commands.executeCommand('daytona.mcpStatus');
   } catch (err) {
     const message = err instanceof RegistrationError ? err.message : (err as Error).message;
     h.log.error(`Init MCP failed: ${message}`);
@@ -169,8 +189,3 @@ export async function statusFacts(h: McpCommandHost): Promise<StatusFacts> {
   };
 }
 
-/** Opens the read-only status page (status-document.ts); closing it asks nothing. */
-export async function mcpStatus(): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(STATUS_URI);
-  await vscode.window.showTextDocument(doc, { preview: true });
-}

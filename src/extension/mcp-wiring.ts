@@ -5,15 +5,15 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { Credentials } from '../core/credentials';
+import { apiUrlToStore, resolveCredentials, type Credentials } from '../core/credentials';
 import { credentialsFilePath, removeCredentialsFile, stableServerPath, writeCredentialsFile } from '../core/daytona-home';
 import { installServerCopy } from '../registration/install';
-import { initMcp, mcpStatus, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
+import { initMcp, showMcpConfig, statusFacts, type McpCommandHost } from './mcp-commands';
 import { bundledServerPath, McpRegistration } from './mcp-registration';
 import { registerCommands } from './register-command';
 import type { SandboxStore } from './sandbox-store';
 import { readSettings } from './settings';
-import { McpStatusProvider, STATUS_SCHEME } from './status-document';
+import { McpStatusPage } from './status-document';
 
 export interface McpWiringHost {
   log: vscode.LogOutputChannel;
@@ -26,25 +26,34 @@ export interface McpWiringHost {
 export interface McpWiring {
   registration: McpRegistration;
   disposables: vscode.Disposable[];
-  /** The editor's key changed: the credentials file and the registered server follow it. */
+  /** The editor's key (or its API URL / target setting) changed: the credentials file and the registered server follow it. */
   keyChanged(key: string | undefined): void;
 }
 
 export function wireMcp(h: McpWiringHost): McpWiring {
   const registration = new McpRegistration({ log: h.log, extensionPath: h.extensionPath, credentials: h.credentials });
   refreshStableServer(h.extensionPath, h.log);
-  const host: McpCommandHost = { log: h.log, extensionPath: h.extensionPath, credentials: h.credentials, registration, onInitialised: h.onInitialised };
-  const statusPage = new McpStatusProvider(h.store, () => statusFacts(host));
+  const host: McpCommandHost = {
+    log: h.log,
+    extensionPath: h.extensionPath,
+    credentials: h.credentials,
+    registration,
+    onInitialised: () => {
+      h.onInitialised();
+      // The page states which config files exist: an open one shows the file just written.
+      void statusPage.refresh();
+    },
+  };
+  const statusPage = new McpStatusPage(h.store, () => statusFacts(host));
   return {
     registration,
     disposables: [
       registration,
       statusPage,
-      vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, statusPage),
       ...registerCommands({
         'daytona.initMcp': () => initMcp(host),
         'daytona.showMcpConfig': () => showMcpConfig(host),
-        'daytona.mcpStatus': () => mcpStatus(),
+        'daytona.mcpStatus': () => statusPage.show(),
       }, h.log),
     ],
     keyChanged(key) {
@@ -75,8 +84,10 @@ function syncCredentialsFile(key: string | undefined, log: vscode.LogOutputChann
   if (!existsSync(credentialsFilePath())) return;
   try {
     if (key) {
+      // The key with the URL the editor uses for it (the setting, else DAYTONA_API_URL), never without.
       const s = readSettings();
-      writeCredentialsFile({ apiKey: key, apiUrl: s.apiUrl, target: s.target });
+      const creds = resolveCredentials({ explicit: { apiKey: key, apiUrl: s.apiUrl, target: s.target } });
+      writeCredentialsFile({ apiKey: key, apiUrl: apiUrlToStore(creds), target: creds.target });
       log.info(`updated ${credentialsFilePath()} for file-based agents`);
     } else if (removeCredentialsFile()) {
       log.info(`removed ${credentialsFilePath()}: file-based agents are signed out too`);

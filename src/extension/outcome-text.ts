@@ -43,16 +43,19 @@ export function lifecycleOutcome(
   pastTense: string,
   verb: string,
   data: { results: ReadonlyArray<{ sandbox: string; name: string | null; ok: boolean; changed: boolean; state: string | null; error: { kind: string; message: string } | null }> },
+  /** Names the caller knows by reference (the tree's), for results that carry only the id. */
+  known: ReadonlyMap<string, string> = new Map(),
 ): OutcomeText {
-  const done = data.results.filter((r) => r.ok && r.changed).map((r) => r.name ?? r.sandbox);
+  const nameOf = (r: { sandbox: string; name: string | null }) => r.name ?? known.get(r.sandbox) ?? r.sandbox;
+  const done = data.results.filter((r) => r.ok && r.changed).map(nameOf);
   const already = data.results.filter((r) => r.ok && !r.changed);
-  const all = data.results.filter((r) => !r.ok).map((r) => ({ name: r.name ?? r.sandbox, error: r.error ?? { kind: 'unknown', message: 'unknown error' } }));
+  const all = data.results.filter((r) => !r.ok).map((r) => ({ name: nameOf(r), error: r.error ?? { kind: 'unknown', message: 'unknown error' } }));
   // Left alone because they changed since the user chose them (core/fresh-check.ts): not failures.
   const skipped = all.filter((f) => isSkipped(f.error));
   const failed = all.filter((f) => !isSkipped(f.error));
   const out = withSkipped(describeOutcome(pastTense, verb, done, failed), skipped.map((f) => f.error.message.replace(/^Skipped /, '').replace(/; nothing was done to it\.$/, '')), done.length + failed.length);
   if (!already.length) return out;
-  const alreadyText = `${nameList(already.map((r) => r.name ?? r.sandbox))} ${already.length === 1 ? 'was' : 'were'} already ${already[0]!.state ?? pastTense}`;
+  const alreadyText = `${nameList(already.map(nameOf))} ${already.length === 1 ? 'was' : 'were'} already ${already[0]!.state ?? pastTense}`;
   if (!done.length && !failed.length) return { level: 'info', text: `${capitalise(alreadyText)}.` };
   return { ...out, text: `${out.text.replace(/\.$/, '')}; ${alreadyText}.` };
 }

@@ -9,12 +9,13 @@
  * No vscode import: the tree, status bar, MCP Status and tests subscribe to it.
  */
 import { toToolError, type ErrorKind } from '../core/errors';
-import { TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
+import { SETTLED_STATES, TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
 import { TOOLS } from '../core/tools';
 import type { ToolContext } from '../core/tool';
 import type { OpenSandboxEvents, SandboxEventStream } from '../core/sandbox-events';
 import { MAX_API_PAGE_SIZE } from '../core/pagination';
 import { callTool } from './tool-invoker';
+import { SIDE_STATES } from './tree-model';
 
 export type StoreStatus =
   | { kind: 'idle' }
@@ -117,6 +118,8 @@ export class SandboxStore {
   /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
   private streamGeneration = 0;
   private streamConnected = false;
+  /** The last settled state seen per sandbox: where one busy on the side (forking…) belongs meanwhile. */
+  private readonly settledStates = new Map<string, SandboxState>();
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -138,8 +141,16 @@ export class SandboxStore {
     return this.streamConnected;
   }
   get runningCount(): number {
-    return this.counted ?? this.items.filter((s) => s.state === 'started').length;
+    return this.counted ?? this.items.filter((s) => this.homeOf(s) === 'started').length;
   }
+
+  /** See tree-model's HomeState: the state a sandbox is grouped and counted by. */
+  readonly homeOf = (s: SandboxDetails): SandboxState => {
+    const p = this.pending.get(s.id);
+    if (p && s.state === p.shown) return p.from;
+    if (SIDE_STATES.has(s.state)) return this.settledStates.get(s.id) ?? 'started';
+    return s.state;
+  };
   /** All sandboxes, when the full list is current; undefined while only the running ones were counted. */
   get totalCount(): number | undefined {
     return this.counted === undefined && this.complete ? this.items.length : undefined;
@@ -270,6 +281,7 @@ export class SandboxStore {
     this.items = [];
     this.counted = undefined;
     this.pending.clear();
+    this.settledStates.clear();
     this.failures = 0;
     this.complete = false;
     this.streaming = false;
@@ -326,6 +338,7 @@ export class SandboxStore {
       }
       const before = this.byId;
       this.byId = listed;
+      for (const x of listed.values()) this.noteSettled(x);
       this.complete = true;
       this.streaming = false;
       this.lastFullAt = Date.now();
@@ -392,7 +405,13 @@ export class SandboxStore {
     if (had && eventTime(had) > eventTime(s)) return false;
     if (had && JSON.stringify(had) === JSON.stringify(s)) return false;
     this.byId.set(s.id, s);
+    this.noteSettled(s);
     return true;
+  }
+
+  /** Remembers where a sandbox belongs while it is busy on the side (forking…): its last settled state. */
+  private noteSettled(s: SandboxDetails): void {
+    if (SETTLED_STATES.has(s.state)) this.settledStates.set(s.id, s.state);
   }
 
   private advanceWatermark(s: SandboxDetails): void {

@@ -98,7 +98,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
       const listed = new Set(this.store.sandboxes.map((s) => s.id));
       for (const id of this.nodes.keys()) if (!listed.has(id)) this.nodes.delete(id);
     }
-    const groups = groupSandboxes(this.store.sandboxes, this.groupBy(), this.filterText);
+    const groups = groupSandboxes(this.store.sandboxes, this.groupBy(), this.filterText, this.store.homeOf);
     if (this.filterText && groups.every((g) => g.sandboxes.length === 0)) {
       return [{ type: 'message', text: `No sandbox matches "${this.filterText}"`, icon: 'filter' }];
     }

@@ -138,8 +138,18 @@ export function matchesFilter(s: SandboxDetails, filter: string): boolean {
   });
 }
 
-export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy, filter = ''): Group[] {
-  const sorted = sandboxes.filter((s) => !GONE.has(s.state) && (!filter || matchesFilter(s, filter))).sort((a, b) => naturalCompare(a.name, b.name));
+/**
+ * The state a sandbox is grouped and counted by: its own, except while it does something on the side
+ * (forking, snapshotting, resizing) or an action from the editor awaits the API's word — then the state
+ * it was in, so a fork does not move its source to a "forking" group or out of the running count.
+ */
+export type HomeState = (s: SandboxDetails) => SandboxState;
+
+/** API states of a sandbox busy on the side; it returns to where it was (see HomeState). */
+export const SIDE_STATES: ReadonlySet<SandboxState> = new Set(['forking', 'snapshotting', 'resizing']);
+
+export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy, filter = '', homeOf: HomeState = (s) => s.state): Group[] {
+  const sorted = sandboxes.filter((s) => !GONE.has(homeOf(s)) && (!filter || matchesFilter(s, filter))).sort((a, b) => naturalCompare(a.name, b.name));
   if (by === 'none') return [{ key: 'all', label: 'All', sandboxes: sorted }];
   const groups = new Map<string, SandboxDetails[]>();
   // Projects group in any case ("AutoViral" and "autoviral" are one project, as in the tools); the
@@ -147,7 +157,7 @@ export function groupSandboxes(sandboxes: readonly SandboxDetails[], by: GroupBy
   const spelling = new Map<string, string>();
   for (const s of sorted) {
     const project = s.labels[PROJECT_LABEL] ?? '';
-    const key = by === 'state' ? s.state : project.toLowerCase();
+    const key = by === 'state' ? homeOf(s) : project.toLowerCase();
     if (!spelling.has(key)) spelling.set(key, project);
     const list = groups.get(key);
     if (list) list.push(s);

@@ -48,6 +48,8 @@ export interface InitOptions {
   profile?: string;
   /** Explicit opt-in: put the key into the agent's config file. */
   inlineKey?: string;
+  /** With inlineKey: the API URL that key belongs to (a key never travels without its URL). */
+  inlineApiUrl?: string;
   /** Register the shared HTTP server (url + bearer header) instead of a stdio command. */
   http?: { url: string; token: string };
   /** Write a secret (token, inline key) into a workspace file inside a git work tree anyway. */
@@ -154,7 +156,7 @@ export async function initHost(o: InitOptions): Promise<InitReport> {
         runAsNode: o.launch.runAsNode,
         serverPath,
         args: entryArgs(o),
-        env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey } : undefined,
+        env: o.inlineKey ? { DAYTONA_API_KEY: o.inlineKey, ...(o.inlineApiUrl ? { DAYTONA_API_URL: o.inlineApiUrl } : {}) } : undefined,
       });
   const secret = Boolean(o.http || o.inlineKey);
   if (secret && location.scope === 'workspace') refuseLinkOutOfWorkspace(location.path);

@@ -3,6 +3,7 @@
 // API: stands in for Windsurf) — driven in Chromium, talking to the Daytona API emulator. Screenshots of
 // every step land in test-results/e2e/. Prerequisites missing is a failure when E2E_REQUIRED=1 (CI).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -102,6 +103,19 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): P
     if (value !== undefined || Date.now() > end) return value;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The text of the MCP Status page (a webview: the editor's outer frame, then the page's own). */
+async function statusPageText(page: Page): Promise<string> {
+  const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+  await body.locator('#facts').waitFor({ timeout: 15_000 });
+  return (await body.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** The MCP Status page's line for one agent and scope ("Claude Code global configured …"). */
+async function statusAgentLine(page: Page, agent: string, scope: string): Promise<string | undefined> {
+  const lines = (await statusPageText(page)).split('\n').map((l) => l.replace(/\s+/g, ' ').trim());
+  return lines.find((l) => l.startsWith(`${agent} ${scope} `));
 }
 
 async function clickDialogButton(page: Page, label: string): Promise<void> {
@@ -338,6 +352,56 @@ for (const version of versions) {
       // extension host (last test): code-server hides the "MCP: List Servers" palette entry without a chat agent.
     });
 
+    // The editor gets its URL from DAYTONA_API_URL (no "daytona.apiUrl" setting): the agent registered by
+    // Init MCP must use that same API with the key, not the public one.
+    scenario('5c. Init MCP → Claude Code (all projects): the entry\'s status reaches the API the editor uses', async () => {
+      // MCP Status open beforehand: it must show the new file right after Init MCP, not when a sandbox changes.
+      await runCommand(wb.page, 'Daytona: MCP Status');
+      assert.match((await statusAgentLine(wb.page, 'Claude Code', 'global')) ?? '', /no config file/);
+      await runCommand(wb.page, 'Daytona: Init MCP');
+      await pickQuickInputItem(wb.page, /Claude Code/);
+      await pickQuickInputItem(wb.page, /All projects/);
+      const configPath = join(home, '.claude.json');
+      await waitForNotification(wb.page, /Claude Code: Created .*\.claude\.json/);
+      const entry = JSON.parse(readFileSync(configPath, 'utf8')).mcpServers.daytona as { command: string; args: string[]; env?: Record<string, string> };
+      assert.ok(!JSON.stringify(entry).includes(SENTINEL_KEY), 'no key in the config file');
+      // The entry's own server, run as the agent would run it but with `status` instead of `start`.
+      // Asynchronously: the emulator answering it lives in this process.
+      const status = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done, fail) => {
+        const p = spawn(entry.command, [entry.args[0] as string, 'status'], { env: { PATH: '/usr/bin:/bin', HOME: home, ...entry.env } });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (c: Buffer) => (stdout += c));
+        p.stderr.on('data', (c: Buffer) => (stderr += c));
+        p.on('error', fail);
+        p.on('close', (code) => done({ status: code, stdout, stderr }));
+      });
+      assert.ok(!`${status.stdout}${status.stderr}`.includes(SENTINEL_KEY), 'status printed no key');
+      assert.equal(status.status, 0, `status: ${status.stdout}${status.stderr}`);
+      assert.match(status.stdout, new RegExp(emu.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.doesNotMatch(status.stdout, /app\.daytona\.io/);
+      const fresh = await until(async () => {
+        const line = await statusAgentLine(wb.page, 'Claude Code', 'global');
+        return line && /configured/.test(line) ? line : undefined;
+      }, 15_000);
+      assert.ok(fresh, 'MCP Status shows the Claude Code entry just written');
+      await shot('05c-init-mcp-claude-code');
+      await runCommand(wb.page, 'View: Close All Editors');
+    });
+
+    scenario('5d. Init MCP → this editor: says where the key comes from and offers only commands the editor has', async () => {
+      if (version !== 'new') return; // the old editor has no MCP API: no built-in item
+      await runCommand(wb.page, 'Daytona: Init MCP');
+      await pickQuickInputItem(wb.page, /This editor, built in/);
+      const text = await waitForNotification(wb.page, /registered with this editor/);
+      assert.match(text, /uses the key from editor SecretStorage and the API http:\/\/127\.0\.0\.1:\d+\/api/);
+      assert.doesNotMatch(text, /MCP: List Servers/, 'no palette entry named that this editor may hide');
+      await shot('05d-init-mcp-this-editor');
+      await clickNotificationButton(wb.page, 'MCP Status', { notification: /registered with this editor/ });
+      assert.match(await statusPageText(wb.page), /This editor\s+registered \(MCP server definition provider\)/);
+      await runCommand(wb.page, 'View: Close All Editors');
+    });
+
     scenario('6. an invalid key gives a clear notification with "Set API Key"; nothing crashes', async () => {
       emu.setApiKeys([OTHER_KEY]);
       await runCommand(wb.page, 'Daytona: Refresh');
@@ -530,6 +594,15 @@ for (const version of versions) {
       await shot('12a-stopped');
 
       await runCommand(wb.page, 'Daytona: Create Sandbox');
+      // A taken name is refused at this first step, with the reason, before snapshot and project.
+      await typeInQuickInput(wb.page, 'scratch', { submit: false });
+      const message = wb.page.locator('.quick-input-widget .quick-input-message');
+      const said = await until(async () => {
+        const t = (await message.innerText().catch(() => '')).trim();
+        return /is taken/.test(t) ? t : undefined;
+      });
+      assert.match(said ?? '', /^"scratch" is taken: a sandbox \(stopped\) already has that name\./);
+      await shot('12a2-create-name-taken');
       await typeInQuickInput(wb.page, 'web-e2e');
       await pickQuickInputItem(wb.page, /Default snapshot/);
       await typeInQuickInput(wb.page, '');
@@ -542,18 +615,16 @@ for (const version of versions) {
       await shot('12b-notifications-name-sandboxes');
     });
 
-    scenario('13. MCP Status is a read-only page with the tree\'s counts; closing it asks nothing', async () => {
+    scenario('13. MCP Status is a rendered page with the tree\'s counts; closing it asks nothing', async () => {
       await openActivityBarContainer(wb.page, 'Daytona');
       await treeRow(wb.page, 'web-e2e', VIEW).waitFor({ timeout: 20_000 });
       await runCommand(wb.page, 'Daytona: MCP Status');
-      const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Daytona MCP Status.md' });
+      const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Daytona MCP Status' });
       await tab.waitFor({ timeout: 15_000 });
-      const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines').first();
-      const line = await until(async () => {
-        const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
-        return /reachable; \d+ sandboxes, \d+ running/.exec(text)?.[0];
-      }, 15_000);
+      const line = await until(async () => /reachable; \d+ sandboxes, \d+ running/.exec(await statusPageText(wb.page))?.[0], 15_000);
       assert.ok(line, 'the API line with counts');
+      // Rendered: a table, not Markdown source.
+      assert.doesNotMatch(await statusPageText(wb.page), /\*\*|\|---/);
       const rows = await treeRowDetails(wb.page, VIEW);
       const treeSandboxes = rows.filter((r) => r.level === 2).length;
       const treeRunning = rows.find((r) => r.level === 1 && r.label === 'started')?.description;

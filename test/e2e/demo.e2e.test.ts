@@ -3,13 +3,13 @@
 // the demo's own HOME under .cache/demo/, and afterwards that temporary HOME holds nothing but (at most)
 // npm's cache. One editor: the "new" one, the only one `npm start` runs.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { activityBarItemSelector, launchBrowser, missingPrerequisite, pickQuickInputItem, runCommand, screenshot, REPO_ROOT } from './harness';
+import { activityBarItemSelector, launchBrowser, missingPrerequisite, pickQuickInputItem, quickInputItems, runCommand, screenshot, REPO_ROOT } from './harness';
 
 const missing = missingPrerequisite(['new']);
 if (missing && process.env.E2E_REQUIRED === '1') throw new Error(`E2E prerequisites missing: ${missing}`);
@@ -93,6 +93,14 @@ describe('npm start keeps the demo in its own HOME', { skip: missing }, () => {
       });
     });
     assert.ok(output.includes(`The demo's HOME is ${DEMO_HOME}`), `the banner names the demo's HOME:\n${output}`);
+    // The banner's CLI line reaches the demo's API (both demo profiles), run as the user would.
+    const cliLine = /The CLI against the demo's API .*: (DAYTONA_CONFIG_DIR=(\S+) node dist\/cli\.js status --profile demo-key)/.exec(output);
+    assert.ok(cliLine, `the banner says how to point the CLI at the demo's API:\n${output}`);
+    for (const profile of ['demo-key', 'demo-login']) {
+      const status: { status: number | null; stdout: string; stderr: string } = spawnSync(process.execPath, ['dist/cli.js', 'status', '--profile', profile], { cwd: REPO_ROOT, env: { ...userEnv(home), DAYTONA_CONFIG_DIR: cliLine[2]! }, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(status.status, 0, `${profile}: ${status.stdout}${status.stderr}`);
+      assert.match(status.stdout, /API: +http:\/\/127\.0\.0\.1:\d+\/api — /, status.stdout);
+    }
 
     browser = await launchBrowser();
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
@@ -102,6 +110,11 @@ describe('npm start keeps the demo in its own HOME', { skip: missing }, () => {
     // The extension's activity-bar entry: the workbench has restored and the extension is known. Before
     // that, focus changes of the starting workbench can close the Command Palette.
     await page.locator(activityBarItemSelector('Daytona')).first().waitFor({ timeout: 90_000 });
+    // Switch Profile… offers the demo's two profiles, not only "first found".
+    await runCommand(page, 'Daytona: Switch Profile…', { timeoutMs: 60_000 });
+    const profiles = await quickInputItems(page);
+    for (const name of ['demo-key', 'demo-login']) assert.ok(profiles.some((p) => p.includes(name)), `${name} in ${profiles.join(' | ')}`);
+    await page.keyboard.press('Escape');
     await runCommand(page, 'Daytona: Init MCP', { timeoutMs: 60_000 });
     await pickQuickInputItem(page, 'Cursor', { timeoutMs: 30_000 });
     await pickQuickInputItem(page, 'All projects', { timeoutMs: 30_000 });

@@ -702,3 +702,24 @@ void test('build logs: text for a sandbox built from an image, 404 otherwise', a
     assert.equal((await daytona.get('broken')).buildInfo?.snapshotRef !== undefined, true);
   });
 });
+
+void test('links the product opens lead to pages: a preview URL and the dashboard answer HTML, not a JSON 404', async () => {
+  await withEmulator(FAST, async (emu, daytona) => {
+    emu.seedSandbox({ name: 'shop-<web>' });
+    const sb = await daytona.get('shop-<web>');
+    const link = await sb.getPreviewLink(3000);
+    const preview = await fetch(link.url);
+    assert.equal(preview.status, 200);
+    assert.match(preview.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await preview.text();
+    assert.match(html, /Preview: port 3000/);
+    assert.match(html, /sandbox <b>shop-&#60;web&#62;<\/b> \(started\)/, 'names the sandbox, escaped');
+    const origin = new URL(emu.url).origin;
+    const dashboard = await fetch(`${origin}/dashboard/sandboxes`);
+    assert.equal(dashboard.status, 200);
+    assert.match(await dashboard.text(), /<td>shop-&#60;web&#62;<\/td><td>started<\/td>/);
+    // Everything else is still the API's JSON.
+    const other = await fetch(`${origin}/nothing-here`);
+    assert.match(other.headers.get('content-type') ?? '', /json/);
+  });
+});

@@ -328,8 +328,37 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
   };
 
+  /**
+   * Stand-ins for what the real service serves beside its API, so links the product opens (Open
+   * Preview…, Open Dashboard) lead to a page, not a JSON 404: the preview proxy's
+   * `/preview/<port>-<sandbox id or token>` and the dashboard. HTML, no scripts, every value escaped.
+   */
+  function webPage(url: URL): { status: number; html: string } | undefined {
+    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const page = (title: string, body: string) =>
+      `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head><body style="font-family:sans-serif;margin:2em"><h1>${esc(title)}</h1>${body}<p><small>Served by the Daytona API emulator (npm start's demo).</small></p></body></html>`;
+    const preview = /^\/preview\/(\d{1,5})-([A-Za-z0-9_-]{1,200})\/?/.exec(url.pathname);
+    if (preview) {
+      const [, port, key] = preview as unknown as [string, string, string];
+      const sandbox = store.all().find((rec) => rec.id === key);
+      const what = sandbox ? `sandbox <b>${esc(sandbox.name)}</b> (${esc(sandbox.state)})` : 'a sandbox (signed link)';
+      return { status: 200, html: page(`Preview: port ${port}`, `<p>This is where ${what} would show what it serves on port ${esc(port)}. The emulator runs no code, so this page stands in for your app.</p>`) };
+    }
+    if (url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/')) {
+      const rows = store.all().filter((rec) => !rec.name.startsWith('DESTROYED_')).map((rec) => `<tr><td>${esc(rec.name)}</td><td>${esc(rec.state)}</td><td>${rec.cpu} CPU / ${rec.memory} GiB / ${rec.disk} GiB</td></tr>`);
+      return { status: 200, html: page('Daytona dashboard (emulator)', `<p>The real dashboard is at app.daytona.io; here are the emulator's sandboxes.</p><table>${rows.join('')}</table>`) };
+    }
+    return undefined;
+  }
+
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
+    const web = req.method === 'GET' ? webPage(url) : undefined;
+    if (web) {
+      res.writeHead(web.status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+      res.end(web.html);
+      return;
+    }
     const handler =
       url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)
         ? handleControl(control, req, res)

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMinutes, parsePort, parseResize, sizeText } from '../../src/extension/change-input';
+import { parseMinutes, parsePort, parseResize, sizeText, takenNameError } from '../../src/extension/change-input';
 import { sandbox } from '../helpers/sandbox';
 
 test('Resize… sends only what changes, and says which rule a change breaks', () => {
@@ -25,4 +25,23 @@ test('ports and minutes: whole numbers in range', () => {
   assert.deepEqual(parseMinutes('0'), { ok: true, value: 0 });
   assert.deepEqual(parseMinutes('90'), { ok: true, value: 90 });
   for (const bad of ['-1', '1.5', 'soon', '525601']) assert.equal(parseMinutes(bad).ok, false, bad);
+});
+
+test('Resize… says which value is wrong and why (0, fractions, words, how many)', () => {
+  const stopped = sandbox('stopped');
+  const error = (text: string) => (parseResize(text, stopped) as { error: string }).error;
+  assert.equal(error('0, 4, 8'), 'CPU must be at least 1 (got 0).');
+  assert.equal(error('2, 0, 8'), 'Memory must be at least 1 GiB (got 0).');
+  assert.equal(error('2, 4, -3'), 'Disk must be at least 1 GiB (got -3).');
+  assert.equal(error('2.5, 4, 8'), 'CPU: "2.5" is not a whole number.');
+  assert.equal(error('2, lots, 8'), 'Memory: "lots" is not a whole number.');
+  assert.equal(error('2, 4'), 'Give three whole numbers: CPU, memory GiB, disk GiB (e.g. 2, 4, 8); got 2.');
+});
+
+test('Create Sandbox: a name in the list is taken (not a deleted one), with the fix', () => {
+  const list = [{ name: 'web', state: 'stopped' }, { name: 'old', state: 'destroying' }];
+  assert.equal(takenNameError(' web ', list), '"web" is taken: a sandbox (stopped) already has that name. Choose another, or leave empty for a generated name.');
+  assert.equal(takenNameError('old', list), undefined);
+  assert.equal(takenNameError('new', list), undefined);
+  assert.equal(takenNameError('', list), undefined);
 });

@@ -70,6 +70,12 @@ test('clean-up says how many and names them', async () => {
   assert.match(t.text, /^Deleted 2 sandboxes: (docs-preview and analytics-etl|analytics-etl and docs-preview)\.$/);
 });
 
+test('a result that carries only the id is named as the tree names it', () => {
+  const data = { results: [{ sandbox: 'eef1471b-0000-4000-8000-000000000001', name: null, ok: false, changed: false, state: null, error: { kind: 'conflict', message: 'State change in progress' } }] };
+  assert.equal(lifecycleOutcome('started', 'start', data).text, 'Could not start eef1471b-0000-4000-8000-000000000001: State change in progress.');
+  assert.equal(lifecycleOutcome('started', 'start', data, new Map([[data.results[0]!.sandbox, 'web']])).text, 'Could not start web: State change in progress.');
+});
+
 test('a bulk delete names what it skipped because it changed since it was shown or listed, and why', async () => {
   // A list surely stale for the whole test: the real one lags by seconds.
   const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20, listLagMs: 60_000 });

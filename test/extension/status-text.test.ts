@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore } from '../../src/extension/sandbox-store';
-import { describeStore, statusMarkdown, type StatusFacts } from '../../src/extension/status-text';
+import { describeStore, statusHtml, type StatusFacts } from '../../src/extension/status-text';
 import { groupSandboxes } from '../../src/extension/tree-model';
 import { callTool } from '../../src/extension/tool-invoker';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
@@ -39,15 +39,21 @@ test('the page gives the store\'s counts, equal to the tree\'s, also right after
   for (const n of ['a', 'b']) emu.seedSandbox({ name: n, state: 'started' });
   for (const n of ['c', 'd']) emu.seedSandbox({ name: n, state: 'stopped' });
   const store = new SandboxStore({ context: () => ctx, intervalMs: () => 0, setTimer: () => undefined, clearTimer: () => undefined });
-  const before = statusMarkdown(facts, store);
+  const text = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<\/t[hd]><t[hd][^>]*>/g, ': ').replace(/<[^>]+>/g, '\n').replace(/\n+/g, '\n');
+  const before = text(statusHtml(facts, store, '12:00'));
   assert.match(before, /— not checked \(no API key\)/);
   await store.refresh();
-  const page = statusMarkdown(facts, store);
-  assert.match(page, /^# Daytona MCP status\n/);
-  assert.match(page, /- \*\*Acting as\*\*: work · org 5d2e9a71-1c2…\n/);
-  assert.match(statusMarkdown({ ...facts, where: undefined }, store), /- \*\*Acting as\*\*: no credential yet \(Set API Key, or log in with the Daytona CLI\)/);
-  assert.match(page, /- \*\*API\*\*: http:\/\/127\.0\.0\.1\/api \(target us\) — reachable; 4 sandboxes, 2 running\n/);
+  const html = statusHtml(facts, store, '12:00');
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">/);
+  assert.doesNotMatch(html, /\*\*|\|---\|/, 'rendered, not Markdown source');
+  const page = text(html);
+  assert.match(page, /\nDaytona MCP status\n/);
+  assert.match(page, /\nActing as: work · org 5d2e9a71-1c2…\n/);
+  assert.match(text(statusHtml({ ...facts, where: undefined }, store, '12:00')), /Acting as: no credential yet \(Set API Key, or log in with the Daytona CLI\)/);
+  assert.match(page, /\nAPI: http:\/\/127\.0\.0\.1\/api \(target us\) — reachable; 4 sandboxes, 2 running\n/);
   assert.match(page, /not installed yet \(run Init MCP\)/);
+  // Values are text, never markup (paths and API answers are not trusted).
+  assert.match(statusHtml({ ...facts, auditLog: '/tmp/<img src=x onerror=alert(1)>' }, store, '12:00'), /&#60;img src=x onerror=alert\(1\)&#62;/);
 
   await callTool(deleteSandbox, { sandboxes: ['c'], wait: false }, ctx);
   await store.refresh();

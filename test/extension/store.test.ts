@@ -8,6 +8,8 @@ import { SandboxStore } from '../../src/extension/sandbox-store';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { ToolError } from '../../src/core/errors';
+import { groupSandboxes, present } from '../../src/extension/tree-model';
+import { describeStore } from '../../src/extension/status-text';
 import type { SandboxState } from '../../src/core/types';
 
 let emu: Emulator;
@@ -199,6 +201,47 @@ test('an action started from the editor shows its transitional state at once, un
   store.markTransition([id], 'starting');
   await store.settleTransition([id]);
   assert.equal(store.sandboxes[0]!.state, 'stopped');
+});
+
+test('during a fork the source keeps its group and the running count; a deleted row spins in its group until the API confirms', async () => {
+  // A stepped clock: the source stays "forking" (the API's own state) until the test moves time on.
+  const clock = Date.parse('2026-01-01T00:00:00Z');
+  // listLagMs 0: this test is about grouping, not the list's lag (tested below), so the fork's copy is listed at once.
+  const stepped = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1000, now: () => clock, listLagMs: 0 });
+  const c = testContext(stepped.url);
+  try {
+    for (const n of ['prod', 'db']) stepped.seedSandbox({ name: n, state: 'started' });
+    const { store } = makeStore({}, () => c);
+    await store.refresh();
+    const groups = () => Object.fromEntries(groupSandboxes(store.sandboxes, 'state', '', store.homeOf).map((g) => [g.label, g.sandboxes.map((s) => s.name)]));
+    assert.deepEqual(groups(), { started: ['db', 'prod'] });
+    assert.equal(store.runningCount, 2);
+
+    const prod = store.sandboxes.find((s) => s.name === 'prod')!;
+    store.markTransition([prod.id], 'forking'); // what Fork… does at once
+    assert.deepEqual(groups(), { started: ['db', 'prod'] }, 'optimistic forking: same group');
+    assert.equal(store.runningCount, 2);
+    const res = await fetch(`${stepped.url}/sandbox/prod/fork`, { method: 'POST', headers: { authorization: `Bearer ${SENTINEL_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod-copy' }) });
+    assert.equal(res.ok, true);
+    await store.refresh();
+    assert.equal(store.sandboxes.find((s) => s.name === 'prod')?.state, 'forking', 'the API says forking');
+    assert.equal(present(store.sandboxes.find((s) => s.name === 'prod')!).icon.id, 'loading~spin');
+    assert.deepEqual(groups().started, ['db', 'prod'], 'the API\'s forking: still in started');
+    assert.equal(groups().forking, undefined, 'no "forking" group');
+    assert.equal(store.runningCount, 2, 'the running count keeps the source');
+    assert.equal(describeStore(store), 'reachable; 3 sandboxes, 2 running');
+
+    // Delete from the editor: the row stays where it is with a spinner until the API says destroying.
+    const db = store.sandboxes.find((s) => s.name === 'db')!;
+    store.markTransition([db.id], 'destroying');
+    assert.deepEqual(groups().started, ['db', 'prod']);
+    assert.equal(present(store.sandboxes.find((s) => s.name === 'db')!).icon.id, 'loading~spin', 'the deleted row spins');
+    await store.refresh();
+    assert.ok(groups().started?.includes('db'), 'not yet deleted by the API: still shown, spinning');
+  } finally {
+    await c.provider.dispose();
+    await stepped.close();
+  }
 });
 
 test('after an editor action the tree shows what the action read fresh, while the eventually consistent list still lags', async () => {

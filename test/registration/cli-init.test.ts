@@ -107,7 +107,8 @@ test('unknown agents and options exit 2 and name the valid ones', async () => {
   const home = mkdtempSync(join(tmpdir(), 'init-bad-'));
   const r = await cli(home, ['init', 'emacs']);
   assert.equal(r.status, 2);
-  assert.ok(r.stderr.includes(HOST_IDS.join(', ')), r.stderr);
+  for (const id of HOST_IDS) assert.ok(r.stderr.includes(id), r.stderr);
+  assert.match(r.stderr, /claude \(Claude Desktop\), claude-code \(Claude Code\)/, 'the refusal says which id is Claude Desktop');
   assert.equal((await cli(home, ['init', 'cursor', '--tools', 'nope'])).status, 2);
   assert.equal((await cli(home, ['init', 'cursor', '--frobnicate'])).status, 2);
 });
@@ -231,4 +232,79 @@ test('--workspace must name an existing folder: exit 2, clear error, nothing cre
   assert.equal(f.status, 2);
   assert.match(f.stderr, /is a file, not a folder/);
   assert.equal(readFileSync(file, 'utf8'), 'x');
+});
+
+test('init re-run with only a key keeps the API URL saved earlier, checks the key there, and says so', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-keepurl-'));
+  assert.equal((await cli(home, ['init', 'cursor'], withKey())).status, 0);
+  const again = await cli(home, ['init', 'claude'], { DAYTONA_API_KEY: SENTINEL_KEY });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`Checked: ${emu.url} accepted the key`));
+  assert.match(again.stdout, /The API URL is the one saved by an earlier init; set DAYTONA_API_URL to use another/);
+  const stored = JSON.parse(readFileSync(join(home, '.daytona', 'mcp', 'credentials.json'), 'utf8'));
+  assert.deepEqual(stored, { apiKey: SENTINEL_KEY, apiUrl: emu.url });
+  // The agent registered by the second run reaches the emulator, not the public API.
+  const entry = parse(readFileSync(configPaths(home).claude, 'utf8')).mcpServers.daytona;
+  const { listed } = await listToolsAndSandboxes(entry, home);
+  assert.deepEqual(listed.structuredContent?.sandboxes.map((s) => s.name), ['from-config']);
+});
+
+test('init --inline-key writes the API URL next to the key in the entry', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-inline-url-'));
+  const r = await cli(home, ['init', 'cursor', '--inline-key'], withKey());
+  assert.equal(r.status, 0, r.stderr);
+  const entry = parse(readFileSync(configPaths(home).cursor, 'utf8')).mcpServers.daytona;
+  assert.equal(entry.env.DAYTONA_API_URL, emu.url);
+  const { listed } = await listToolsAndSandboxes(entry, home);
+  assert.deepEqual(listed.structuredContent?.sandboxes.map((s) => s.name), ['from-config']);
+});
+
+test('init with no key anywhere: exit 1, says how to get one, writes nothing', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-nokey-'));
+  for (const args of [['init', 'cursor'], ['init', 'claude', '--no-check']]) {
+    const r = await cli(home, args);
+    assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, /No Daytona API key found .*Nothing was written\./);
+    assert.match(r.stderr, new RegExp(`Next: create a key in the Daytona dashboard \\(Keys\\), then run "DAYTONA_API_KEY=<key> daytona-mcp ${args.join(' ').replace(/ --.*/, '')}"`));
+    assert.match(r.stderr, /daytona login/);
+    assertNothingWritten(home);
+  }
+  // The shared HTTP server brings its own credentials (the shell that starts it): init --http only says so.
+  const shared = await cli(home, ['init', 'cursor', '--http']);
+  assert.equal(shared.status, 0, shared.stderr);
+  assert.match(shared.stdout, /No API key found here: start the shared server \("daytona-mcp start --http"\) where DAYTONA_API_KEY is set/);
+});
+
+test('<verb> --help prints that verb\'s usage and exits 0, changing nothing', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-help-'));
+  for (const verb of ['start', 'init', 'config', 'status', 'logs', 'tools', 'token']) {
+    for (const flag of ['--help', '-h']) {
+      const r = await cli(home, [verb, flag]);
+      assert.equal(r.status, 0, `${verb} ${flag}: ${r.stderr}`);
+      assert.ok(r.stdout.startsWith(`Usage: daytona-mcp ${verb}`), `${verb} ${flag}: ${r.stdout.slice(0, 80)}`);
+    }
+  }
+  const init = await cli(home, ['init', 'cursor', '--help']);
+  assert.match(init.stdout, /claude \(Claude Desktop\)/);
+  assert.equal((await cli(home, ['help', 'status'])).stdout.split('\n')[0], 'Usage: daytona-mcp status [--json] [--profile NAME]');
+  assertNothingWritten(home);
+});
+
+test('claude-desktop is accepted as Claude Desktop (init and config)', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-alias-'));
+  const r = await cli(home, ['init', 'claude-desktop'], withKey());
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Claude Desktop: created /);
+  assert.ok(parse(readFileSync(configPaths(home).claude, 'utf8')).mcpServers.daytona);
+  assert.equal((await cli(home, ['config', 'claude-desktop'])).status, 0);
+});
+
+test('init vscode without --workspace refuses (exit 2) and writes no .vscode/ into the current folder', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'init-vscode-cwd-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'cwd-'));
+  const r = await runCli(home, ['init', 'vscode'], withKey(), cwd);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /VS Code keeps MCP servers per folder \(<folder>\/\.vscode\/mcp\.json\): pass --workspace DIR \(e\.g\. --workspace \. for this folder\)/);
+  assert.ok(!existsSync(join(cwd, '.vscode')), '.vscode/ was written into the current folder');
+  assertNothingWritten(home);
 });

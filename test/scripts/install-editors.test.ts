@@ -4,7 +4,7 @@
 // PATH that has the machine's tools minus apt, dpkg and the ones under test.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -20,6 +20,7 @@ function sandbox(): { root: string; bin: string; script: string } {
   mkdirSync(bin);
   const script = join(root, 'scripts', 'e2e', 'install-editors.sh');
   copyFileSync(join(import.meta.dirname, '..', '..', 'scripts', 'e2e', 'install-editors.sh'), script);
+  copyFileSync(join(import.meta.dirname, '..', '..', 'scripts', 'e2e', 'install-env.sh'), join(root, 'scripts', 'e2e', 'install-env.sh'));
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir || !existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
@@ -81,5 +82,53 @@ describe('install-editors.sh without apt/dpkg', () => {
     const { status, out } = run(script, bin, { E2E_BROWSER: '0', E2E_ONLY: 'new', E2E_CHECK_ONLY: '1', E2E_CHROMIUM: join(root, 'no-chromium') });
     assert.equal(status, 0, out);
     assert.match(out, /system packages: ripgrep krb5 python3 make g\+\+ pkg-config needed, all present/);
+  });
+});
+
+// The installs' own environment (scripts/e2e/install-env.sh, sourced by install-editors.sh before any
+// install): code-server's first start — the script's --version smoke check — writes its config.yaml
+// (with a password) and logs; node-gyp its headers. All of it must land under .cache, not in HOME.
+// Checked with the editor already in .cache (no reinstall): the same start the script makes.
+describe('installing writes nothing into the user\'s HOME but npm\'s cache', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const manifestPath = join(repo, '.cache', 'editors', 'editors.json');
+  const skip = existsSync(manifestPath) ? false : 'no editor in .cache/editors (bash scripts/e2e/install-editors.sh)';
+
+  test('install-editors.sh sources install-env.sh before its first npm or code-server call', () => {
+    const text = readFileSync(join(repo, 'scripts', 'e2e', 'install-editors.sh'), 'utf8').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+    const sourced = text.indexOf('. "$ROOT/scripts/e2e/install-env.sh"');
+    assert.ok(sourced > 0, 'install-env.sh is sourced');
+    for (const call of ['"$NPM_CLI" install', 'npm install', '--version >']) assert.ok(text.indexOf(call) > sourced, `${call} comes after`);
+  });
+
+  test('in that environment the editor\'s first start writes under .cache/install-home; HOME stays empty', { skip }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'install-env-'));
+    const home = mkdtempSync(join(tmpdir(), 'install-env-home-'));
+    try {
+      mkdirSync(join(root, 'scripts', 'e2e'), { recursive: true });
+      copyFileSync(join(repo, 'scripts', 'e2e', 'install-env.sh'), join(root, 'scripts', 'e2e', 'install-env.sh'));
+      const editors = join(repo, '.cache', 'editors');
+      const editor = JSON.parse(readFileSync(manifestPath, 'utf8')).new as { node: string; entry: string };
+      const node = editor.node.startsWith('/') ? editor.node : join(editors, editor.node);
+      const r = spawnSync('bash', ['-c', `CACHE="${root}/.cache"; . "${root}/scripts/e2e/install-env.sh"; mkdir -p "$HOME"; env | grep -E '^(HOME|XDG_[A-Z_]+|npm_config_[a-z]+)=' | sort; "${node}" "${join(editors, editor.entry)}" --version`], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const vars = Object.fromEntries(r.stdout.split('\n').filter((l) => /^[A-Za-z_]+=/.test(l)).map((l) => l.split(/=(.*)/s, 2) as [string, string]));
+      const cache = join(root, '.cache');
+      assert.equal(vars.HOME, join(cache, 'install-home'));
+      for (const v of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME']) assert.ok(vars[v]?.startsWith(`${cache}/`), `${v}=${vars[v]}`);
+      assert.equal(vars.npm_config_devdir, join(cache, 'node-gyp'));
+      // npm keeps the user's cache and config (offline installs, the user's registry).
+      assert.equal(vars.npm_config_cache, join(home, '.npm'));
+      assert.equal(vars.npm_config_userconfig, join(home, '.npmrc'));
+      assert.ok(existsSync(join(cache, 'install-home', '.config', 'code-server', 'config.yaml')), 'code-server wrote its config under .cache');
+      assert.deepEqual(readdirSync(home), [], 'nothing written into HOME');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

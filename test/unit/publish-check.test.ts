@@ -4,12 +4,13 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { extname, join, resolve } from 'node:path';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
-import { checkManifest, checkVsix, formatReport, MAX_VSIX_BYTES, parseArgs, readZip, type Check } from '../../scripts/publish-check.mjs';
+import { checkManifest, checkVsix, formatReport, MAX_VSIX_BYTES, parseArgs, readZip, STORE_SECTIONS, type Check } from '../../scripts/publish-check.mjs';
+import { storeChangelog } from '../../scripts/store-files.mjs';
 
 const root = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'publish-check-'));
@@ -76,7 +77,7 @@ function png(width: number, height: number): Buffer {
 /** The files of a good package below extension/, without package.json. */
 function goodFiles(): Map<string, Buffer> {
   return new Map<string, Buffer>([
-    ['extension/readme.md', Buffer.from(`# Daytona\n\n![view](${REPO}/raw/HEAD/docs/images/view.png)\n[![CI](https://img.shields.io/badge/ci-passing-green.svg)](${REPO}/actions)\n\nSee [the docs](${REPO}/blob/HEAD/docs/architecture.md) and [below](#usage).\n`)],
+    ['extension/readme.md', Buffer.from(`# Daytona\n\n![view](${REPO}/raw/HEAD/docs/images/view.png)\n[![CI](https://img.shields.io/badge/ci-passing-green.svg)](${REPO}/actions)\n\nSee [the docs](${REPO}/blob/HEAD/docs/architecture.md) and [below](#usage).\n${STORE_SECTIONS.map((h) => `\n## ${h}\n\nText.\n`).join('')}`)],
     ['extension/changelog.md', Buffer.from('# Changelog\n\n## 0.1.0\n- First release\n')],
     ['extension/LICENSE.txt', Buffer.from('Apache License\nVersion 2.0, January 2004\n')],
     ['extension/media/icon.png', png(128, 128)],
@@ -228,7 +229,7 @@ test('a well-formed package passes every check', async () => {
   assert.deepEqual(failed(checks), []);
   for (const name of ['zip', 'size', 'vsixmanifest', 'content-types', 'package.json', 'vsce manifest rules', 'identity', 'namespace', 'name',
     'version', 'engines.vscode', 'license', 'displayName', 'description', 'metadata', 'repository', 'bugs', 'homepage', 'icon', 'readme',
-    'changelog', 'readme images', 'readme links', 'paths', 'allow-list', 'secrets']) {
+    'changelog', 'readme images', 'readme links', 'store page', 'changelog version', 'paths', 'allow-list', 'secrets']) {
     assert.equal(find(checks, name).ok, true, name);
   }
   assert.match(find(checks, 'icon').detail, /128×128 PNG/);
@@ -363,11 +364,12 @@ test('version, engines, displayName and description are validated like the serve
   assert.match(find(manifestChecks({ ...goodPkg(), galleryBanner: { theme: 'blue' } }), 'metadata').detail, /galleryBanner\.theme "blue"/);
 });
 
-test('repository, bugs and homepage must be absolute https URLs', () => {
+test('repository, bugs and homepage are optional, and when present absolute https URLs', () => {
   const missing = manifestChecks({ ...goodPkg(), repository: undefined, bugs: undefined, homepage: undefined });
-  assert.match(find(missing, 'repository').detail, /package\.json has no "repository": add "repository": \{ "type": "git", "url": "https:\/\/github\.com\/sandbox-tools\/daytona-mcp-vscode" \}/);
-  assert.match(find(missing, 'bugs').detail, /no "bugs"/);
-  assert.match(find(missing, 'homepage').detail, /no "homepage"/);
+  for (const field of ['repository', 'bugs', 'homepage']) {
+    assert.equal(find(missing, field).ok, true, field);
+    assert.match(find(missing, field).detail, /^none \(optional; when there is a public one: /);
+  }
   assert.match(find(manifestChecks({ ...goodPkg(), homepage: 'http://example.com' }), 'homepage').detail, /"http:\/\/example\.com" is not an absolute https URL/);
   assert.match(find(manifestChecks({ ...goodPkg(), bugs: { url: 'github.com/x/y/issues' } }), 'bugs').detail, /is not an absolute https URL/);
   assert.equal(find(manifestChecks({ ...goodPkg(), repository: `git+${REPO}.git` }), 'repository').ok, true);
@@ -467,4 +469,43 @@ test('the CLI prints one line per check and exits 1 on a failure, 0 when all pas
   assert.equal(good.code, 0, good.stdout);
   assert.match(good.stdout, /publish-check: all \d+ checks passed/);
   assert.doesNotMatch(good.stdout, /^✗/m);
+});
+
+test('the packaged README must be the store page: user sections, no development text', () => {
+  const files = goodFiles();
+  files.set('extension/readme.md', Buffer.from('# Daytona\n\n## The two commands\n\n```bash\nnpm ci && npm start\nnpm ci && npm test\n```\n\nFixed in #25.\n\n## Install\n\n`npx -y @sandbox-tools/daytona-mcp init claude`\n'));
+  const check = find(manifestChecks(goodPkg(), files), 'store page');
+  assert.equal(check.ok, false);
+  assert.match(check.detail, /missing sections: What it does, First steps, Agents, Settings, Troubleshooting, Privacy/);
+  assert.match(check.detail, /developer text: "npm ci" \(a development command\), "npm test", issue numbers, npx of the unpublished CLI package/);
+});
+
+test('the packaged CHANGELOG must have the version\'s section, not called unreleased; store-files writes it so', () => {
+  const unreleased = '# Changelog\n\n## 0.1.0 — unreleased\n- First\n\n## 0.0.9\n- Old\n';
+  const files = goodFiles();
+  files.set('extension/changelog.md', Buffer.from(unreleased));
+  assert.match(find(manifestChecks(goodPkg(), files), 'changelog version').detail, /"## 0\.1\.0 — unreleased" calls the packaged version unreleased/);
+  files.set('extension/changelog.md', Buffer.from('# Changelog\n\n## 0.0.9\n- Old\n'));
+  assert.match(find(manifestChecks(goodPkg(), files), 'changelog version').detail, /no "## 0\.1\.0" section/);
+  const packaged = storeChangelog(unreleased, '0.1.0');
+  assert.equal(packaged, '# Changelog\n\n## 0.1.0\n- First\n\n## 0.0.9\n- Old\n');
+  files.set('extension/changelog.md', Buffer.from(packaged));
+  assert.equal(find(manifestChecks(goodPkg(), files), 'changelog version').ok, true);
+  assert.throws(() => storeChangelog(unreleased, '0.2.0'), /no "## 0\.2\.0" section/);
+});
+
+test('the real package (npm run package) carries the store page and a released CHANGELOG, and names no repository', async () => {
+  const vsix = join(dir, 'real.vsix');
+  await promisify(execFile)(process.execPath, [join(root, 'scripts/store-files.mjs')], { cwd: root });
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // The package script's own vsce arguments, with the output redirected here.
+  const args = (pkg.scripts.package as string).split('vsce package ')[1]!.replace(/-o \S+/, `-o ${vsix}`).split(/\s+/);
+  await promisify(execFile)(join(root, 'node_modules/.bin/vsce'), ['package', ...args], { cwd: root });
+  const checks = await checkVsix(vsix);
+  assert.deepEqual(failed(checks), []);
+  assert.equal(find(checks, 'store page').detail, '7 user sections, no development text');
+  assert.equal(find(checks, 'changelog version').detail, `## ${pkg.version}`);
+  for (const field of ['repository', 'bugs', 'homepage']) assert.equal(pkg[field], undefined, `${field} names a repository nothing shows to exist`);
+  const readme = readZip(readFileSync(vsix)).find((e) => e.name === 'extension/readme.md')!.data.toString();
+  assert.equal(readme, readFileSync(join(root, 'docs/store/README.md'), 'utf8'), 'the store page as written, links not rewritten');
 });

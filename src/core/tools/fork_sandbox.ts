@@ -20,7 +20,8 @@ export const forkSandboxTool = defineTool({
       admission.release(1);
       throw e;
     });
-    ctx.progress(0, undefined, `Forking ${a.sandbox}…`);
+    // The caller named the sandbox already (an id here would read worse than nothing in a notification).
+    ctx.progress(0, undefined, 'copying its files (copy-on-write)…');
     const { source, fork } = await forkSandbox(gateway, a.sandbox, { name: a.name, timeoutMs: a.timeoutSeconds * 1000, signal: ctx.signal, admission }).catch(
       (e: unknown) => withClosestNames(gateway, a.sandbox, e, ctx.signal),
     );

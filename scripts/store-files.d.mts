@@ -1,0 +1,1 @@
+export function storeChangelog(text: string, version: string): string;
