@@ -210,7 +210,7 @@ test('during a fork the source keeps its group and the running count; a deleted 
   const stepped = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1000, now: () => clock, listLagMs: 0 });
   const c = testContext(stepped.url);
   try {
-    for (const n of ['prod', 'db']) stepped.seedSandbox({ name: n, state: 'started' });
+    for (const n of ['prod', 'db']) stepped.seedSandbox({ name: n, state: 'started', sandboxClass: 'linux-vm' });
     const { store } = makeStore({}, () => c);
     await store.refresh();
     const groups = () => Object.fromEntries(groupSandboxes(store.sandboxes, 'state', '', store.homeOf).map((g) => [g.label, g.sandboxes.map((s) => s.name)]));
