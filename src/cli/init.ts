@@ -3,6 +3,7 @@
  * The key found now (environment) goes to the 0600 credentials file, never into the agent's config
  * unless --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
  */
+import { TOOL_NAMES } from '../core/tools';
 import { resolve } from 'node:path';
 import { apiUrlError, hasCredential, resolveCredentials, type Credentials } from '../core/credentials';
 import { writeCredentialsFile } from '../core/daytona-home';
@@ -86,7 +87,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
   }
   // A host whose only file lives in the folder (VS Code) uses the current one when none is named.
   const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : scope === 'workspace' ? process.cwd() : undefined;
-  const tools = toolsOption(args.options.get('tools'));
+  const tools = toolsOption(args.options.get('tools'), TOOL_NAMES);
   const maxCreate = entryMaxCreate(args.options.get('max-create'));
   let checked: string | undefined;
   try {

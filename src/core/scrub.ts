@@ -47,8 +47,21 @@ const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
 /** The text with secrets and authorization values replaced by "[redacted]". */
 export function scrub(text: string, extra: readonly string[] = []): string {
   if (!text) return text;
+  return scrubWith(text, knownSecrets(extra));
+}
+
+/**
+ * A scrubber for many strings at once (a tool result, an audit entry): the secrets are gathered once,
+ * not once per string — a result has dozens of strings, and gathering asks every registered source.
+ */
+export function scrubber(extra: readonly string[] = []): (text: string) => string {
+  const secrets = knownSecrets(extra);
+  return (text) => (text ? scrubWith(text, secrets) : text);
+}
+
+function scrubWith(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of knownSecrets(extra)) {
+  for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   if (/authorization|api-key|bearer/i.test(out)) {
@@ -62,11 +75,15 @@ export function scrub(text: string, extra: readonly string[] = []): string {
  * Every string (and object key) in a JSON-like value scrubbed; returns a copy. Depth-bounded, so a
  * hostile, deeply nested value cannot exhaust the stack.
  */
-export function scrubValue<T>(value: T, extra: readonly string[] = [], depth = 0): T {
-  if (typeof value === 'string') return scrub(value, extra) as T;
+export function scrubValue<T>(value: T, extra: readonly string[] = []): T {
+  return scrubEach(value, scrubber(extra), 0);
+}
+
+function scrubEach<T>(value: T, clean: (text: string) => string, depth: number): T {
+  if (typeof value === 'string') return clean(value) as T;
   if (!value || typeof value !== 'object') return value;
   if (depth > 64) return '[too deep]' as T;
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, extra, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v) => scrubEach(v, clean, depth + 1)) as T;
   // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, extra), scrubValue(v, extra, depth + 1)])) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), scrubEach(v, clean, depth + 1)])) as T;
 }
