@@ -24,6 +24,9 @@ export interface ApiListQuery {
   states?: SandboxState[];
   labels?: Record<string, string>;
   namePrefix?: string;
+  /** Server-side bounds (inclusive), so "idle"/"old" queries need not read every page. */
+  createdBefore?: Date;
+  lastActivityBefore?: Date;
 }
 
 export interface CallOptions {

@@ -6,6 +6,7 @@ import { sleep, throwIfAborted } from './async';
 import { ToolError } from './errors';
 import type { DaytonaGateway, RetryBudget } from './gateway';
 import { itemRetryBudget } from './retry';
+import { skippedError, type Recheck } from './fresh-check';
 import { FAILED_STATES, SETTLED_STATES, TRANSITIONAL_STATES, type LifecycleAction, type SandboxDetails, type SandboxState } from './types';
 
 export interface ActionSpec {
@@ -116,6 +117,29 @@ export interface ActionResult {
 export interface ActionOptions extends WaitOptions {
   wait: boolean;
   force?: boolean;
+  /** Checked on the fresh read before any request: a reason skips the sandbox (core/fresh-check.ts). */
+  recheck?: Recheck;
+}
+
+/**
+ * A name that answers 404 to a delete may be a sandbox already being deleted: the API renames it
+ * `DESTROYED_<name>_<ms>` at once (the gateway shows it under its old name, `destroying`), and the
+ * list, which lags, may still show the old name. Returns it when a fresh read confirms it is going.
+ */
+export async function findBeingDeleted(gateway: DaytonaGateway, name: string, opts: { signal?: AbortSignal; retryBudget?: RetryBudget }): Promise<SandboxDetails | undefined> {
+  for (const namePrefix of [`DESTROYED_${name}_`, name]) {
+    const page = await gateway.listPage({ namePrefix, limit: 20 }, opts);
+    for (const listed of page.items.filter((s) => s.name === name)) {
+      try {
+        const fresh = await gateway.get(listed.id, opts);
+        if (fresh.state === 'destroying' || fresh.state === 'destroyed') return fresh;
+      } catch (err) {
+        if (err instanceof ToolError && err.kind === 'not_found') return { ...listed, state: 'destroyed' };
+        throw err;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The state a sandbox is in while an action runs (what a caller shows until the API reports another). */
@@ -136,7 +160,17 @@ export async function performAction(
   // One budget for everything this item asks of the API, so its retries cannot multiply.
   opts = { ...opts, retryBudget: opts.retryBudget ?? itemRetryBudget() };
   const callOpts = { signal: opts.signal, retryBudget: opts.retryBudget };
-  let sandbox = await gateway.get(ref, callOpts);
+  let sandbox: SandboxDetails;
+  try {
+    sandbox = await gateway.get(ref, callOpts);
+  } catch (err) {
+    // Deleting again what is already being deleted (or gone, by its old name) is what was asked.
+    const going = action === 'delete' && err instanceof ToolError && err.kind === 'not_found' ? await findBeingDeleted(gateway, ref, callOpts) : undefined;
+    if (!going) throw err;
+    return { sandbox: going, changed: false, state: going.state };
+  }
+  const reason = opts.recheck?.(sandbox);
+  if (reason) throw skippedError(sandbox, reason);
   const waitFor = (targets: ReadonlySet<SandboxState>) =>
     waitForState(gateway, sandbox.id, targets, { ...opts, goneIsDone: action === 'delete' });
 
@@ -175,6 +209,12 @@ export async function performAction(
     case 'stop': await gateway.stop(sandbox.id, Boolean(opts.force), callOpts); break;
     case 'archive': await gateway.archive(sandbox.id, callOpts); break;
     case 'delete': await gateway.delete(sandbox.id, callOpts); break;
+  }
+  if (action === 'stop' && sandbox.autoDeleteMinutes === 0) {
+    // The API deletes an ephemeral sandbox (auto-delete 0) instead of stopping it: that is the success.
+    if (!opts.wait) return { sandbox, changed: true, state: 'destroying' };
+    const gone = await waitForState(gateway, sandbox.id, ACTIONS.delete.done, { ...opts, goneIsDone: true });
+    return { sandbox: gone ?? sandbox, changed: true, state: 'destroyed' };
   }
   if (!opts.wait) {
     return { sandbox, changed: true, state: ONGOING_STATE[action] };

@@ -53,6 +53,8 @@ export async function scanSandboxes(gateway: DaytonaGateway, o: ScanOptions): Pr
     const page = await gateway.listPage({ ...o.api, cursor: state.c ?? undefined, limit: state.p }, { signal: o.signal });
     for (let i = state.o; i < page.items.length; i++) {
       const s = page.items[i] as SandboxDetails;
+      // The API filtered by the states it saw; one being deleted is shown as `destroying` (sdk-gateway.ts).
+      if (o.api.states?.length && !o.api.states.includes(s.state)) continue;
       if (o.accept && !o.accept(s)) continue;
       items.push(s);
       if (items.length === o.limit) {

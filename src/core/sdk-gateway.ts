@@ -90,14 +90,22 @@ export interface SandboxDto {
 
 const KNOWN_STATES = new Set<string>(SANDBOX_STATES);
 
+/** The real API renames a sandbox it was asked to delete `DESTROYED_<name>_<ms>` at once (lazy delete). */
+const DESTROYED_NAME = /^DESTROYED_(.+)_\d+$/;
+
 export function toSandboxDetails(dto: SandboxDto): SandboxDetails {
-  const state = dto.state && KNOWN_STATES.has(dto.state) ? (dto.state as SandboxState) : 'unknown';
+  const reported = dto.state && KNOWN_STATES.has(dto.state) ? (dto.state as SandboxState) : 'unknown';
+  // Deletion is lazy: desiredState turns `destroyed` at once and the state follows later. To the user
+  // it is being deleted from that moment — never one of their sandboxes in its old state.
+  const deleting = dto.desiredState === 'destroyed' && reported !== 'destroyed';
+  const state: SandboxState = deleting ? 'destroying' : reported;
+  const name = (deleting ? DESTROYED_NAME.exec(dto.name ?? '')?.[1] : undefined) ?? dto.name;
   const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   const minutes = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
   return {
     id: dto.id,
-    name: dto.name || dto.id,
+    name: name || dto.id,
     state,
     snapshot: str(dto.snapshot),
     cpu: num(dto.cpu),
@@ -154,7 +162,7 @@ function toSnapshot(dto: SnapshotDto): Snapshot {
  * Positions in api-client's generated SandboxApi.listSandboxes(xDaytonaOrganizationID, cursor, limit,
  * id, name, labels, includeErroredDeleted, includeWarm, states, snapshots, …, sort, order, options).
  */
-const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, options: 30 } as const;
+const LIST_ARG = { cursor: 1, limit: 2, name: 4, labels: 5, states: 8, createdAtBefore: 23, lastEventBefore: 25, sort: 28, order: 29, options: 30 } as const;
 
 /** Requests in flight at once across all tools (the bulk benchmarks check the API never sees more). */
 export const MAX_CONCURRENT_REQUESTS = 16;
@@ -257,6 +265,12 @@ class SdkGateway implements DaytonaGateway {
       args[LIST_ARG.name] = q.namePrefix;
       args[LIST_ARG.labels] = labels;
       args[LIST_ARG.states] = q.states?.length ? q.states : undefined;
+      args[LIST_ARG.createdAtBefore] = q.createdBefore;
+      args[LIST_ARG.lastEventBefore] = q.lastActivityBefore;
+      // The API's default order is last activity: a sandbox with activity while we page moves to the
+      // front and would be skipped or repeated. Creation time never changes.
+      args[LIST_ARG.sort] = 'createdAt';
+      args[LIST_ARG.order] = 'desc';
       args[LIST_ARG.options] = cfg;
       return this.api.listSandboxes(...args);
     });

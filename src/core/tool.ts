@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { CallOrigin, CreationLimit } from './creation-guard';
 import type { GatewayProvider } from './gateway';
+import type { SandboxState } from './types';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -29,6 +30,11 @@ export interface ToolContext {
   origin?: CallOrigin;
   /** The host's per-process creation limit (core/creation-guard.ts); none = unlimited. */
   creationLimit?: CreationLimit;
+  /**
+   * Set by a host whose user chose sandboxes from what it showed (the editor's tree): id → the state
+   * shown. A bulk stop or delete then skips any whose fresh state differs (core/fresh-check.ts).
+   */
+  seen?: ReadonlyMap<string, SandboxState>;
 }
 
 export interface ToolOutcome<O> {

@@ -9,7 +9,7 @@ import { daytonaCliConfigPath, listDaytonaCliProfiles, type Credentials } from '
 import { toToolError } from '../core/errors';
 import type { ToolContext } from '../core/tool';
 import { ONGOING_STATE } from '../core/lifecycle';
-import type { LifecycleAction, SandboxDetails } from '../core/types';
+import type { LifecycleAction, SandboxDetails, SandboxState } from '../core/types';
 import { LIFECYCLE_TOOLS, TOOLS } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
 import { detailsUri } from './details-document';
@@ -81,8 +81,12 @@ async function lifecycle(s: CommandServices, action: Action, item: unknown, sele
   // A delete's row goes away; the others show their spinner until the API reports the next state.
   const shown = action === 'delete' ? undefined : ONGOING_STATE[action];
   if (shown) s.store.markTransition(ids.filter((id) => contextValueFor(targets.find((x) => x.id === id)!).includes(actionFlag(action))), shown);
-  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`);
-  void s.store.settleTransition(ids);
+  // Several at once: each is read again right before acting and skipped if it changed since it was shown.
+  const seen = targets.length > 1 ? { seen: new Map(targets.map((x) => [x.id, x.state] as const)) } : undefined;
+  const outcome = await runTool(s, tool, { sandboxes: ids }, `${ongoing} ${names}…`, `${verb} ${names}`, seen);
+  // What the action read fresh wins over the list, which may lag behind it for a while.
+  const reported = new Map((outcome?.data.results ?? []).flatMap((r) => (r.ok && r.id && r.state ? [[r.id, r.state as SandboxState] as const] : [])));
+  void s.store.settleTransition(ids, reported);
   if (outcome) void reportOutcome(lifecycleOutcome(pastTense, verb, outcome.data), s.log);
 }
 

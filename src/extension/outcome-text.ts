@@ -3,6 +3,7 @@
  * names the sandboxes ("Stopped web, api and 3 more") instead of echoing the agent-facing summary.
  * No vscode import: unit-tested directly.
  */
+import { isSkipped } from '../core/fresh-check';
 
 /** "web", "web and api", "web, api and db", "web, api and 3 more" (past `max` names). */
 export function nameList(names: readonly string[], max = 3): string {
@@ -45,8 +46,11 @@ export function lifecycleOutcome(
 ): OutcomeText {
   const done = data.results.filter((r) => r.ok && r.changed).map((r) => r.name ?? r.sandbox);
   const already = data.results.filter((r) => r.ok && !r.changed);
-  const failed = data.results.filter((r) => !r.ok).map((r) => ({ name: r.name ?? r.sandbox, error: r.error ?? { kind: 'unknown', message: 'unknown error' } }));
-  const out = describeOutcome(pastTense, verb, done, failed);
+  const all = data.results.filter((r) => !r.ok).map((r) => ({ name: r.name ?? r.sandbox, error: r.error ?? { kind: 'unknown', message: 'unknown error' } }));
+  // Left alone because they changed since the user chose them (core/fresh-check.ts): not failures.
+  const skipped = all.filter((f) => isSkipped(f.error));
+  const failed = all.filter((f) => !isSkipped(f.error));
+  const out = withSkipped(describeOutcome(pastTense, verb, done, failed), skipped.map((f) => f.error.message.replace(/^Skipped /, '').replace(/; nothing was done to it\.$/, '')), done.length + failed.length);
   if (!already.length) return out;
   const alreadyText = `${nameList(already.map((r) => r.name ?? r.sandbox))} ${already.length === 1 ? 'was' : 'were'} already ${already[0]!.state ?? pastTense}`;
   if (!done.length && !failed.length) return { level: 'info', text: `${capitalise(alreadyText)}.` };
@@ -59,11 +63,25 @@ export function createOutcome(data: { sandboxes: ReadonlyArray<{ name: string }>
 }
 
 /** cleanup_sandboxes: `deleted` and `failed` by name. */
-export function cleanupOutcome(data: { deleted: ReadonlyArray<{ name: string }>; failed: readonly Failure[] }): OutcomeText {
+export function cleanupOutcome(data: { deleted: ReadonlyArray<{ name: string }>; failed: readonly Failure[]; skipped?: ReadonlyArray<{ name: string; reason: string }> }): OutcomeText {
   const out = describeOutcome('deleted', 'delete', data.deleted.map((s) => s.name), data.failed);
   // A bulk clean-up also says how many: "Deleted 2 sandboxes: docs-preview and analytics-etl."
   const n = data.deleted.length;
-  return n > 1 ? { ...out, text: out.text.replace(/^Deleted /, `Deleted ${n} sandboxes: `) } : out;
+  const counted = n > 1 ? { ...out, text: out.text.replace(/^Deleted /, `Deleted ${n} sandboxes: `) } : out;
+  // Those that changed since they were listed were left alone: say which and why.
+  const skipped = data.skipped ?? [];
+  if (!skipped.length) return counted;
+  const why = skipped.map((k) => `${k.name} (${k.reason})`).join(', ');
+  const text = n || data.failed.length ? `${counted.text.replace(/\.$/, '')}; skipped ${why}.` : `Deleted nothing: skipped ${why}.`;
+  return { level: counted.level === 'error' ? 'error' : 'warning', text };
+}
+
+/** "…; skipped b: it is started now (it was stopped when chosen)." */
+function withSkipped(out: OutcomeText, skipped: readonly string[], others: number): OutcomeText {
+  if (!skipped.length) return out;
+  const list = skipped.join('; ');
+  if (!others) return { level: 'warning', text: `Skipped ${list}.` };
+  return { level: out.level === 'info' ? 'warning' : out.level, text: `${out.text.replace(/\.$/, '')}; skipped ${list}.` };
 }
 
 function capitalise(s: string): string {

@@ -38,6 +38,21 @@ export interface StoreOptions {
 
 type Listener = () => void;
 
+/** How long a state an action read fresh overrides the (lagging) list at most. */
+const REPORTED_STATE_MS = 60_000;
+
+/**
+ * Whether the list now reports what an overlay stood for: the state shown, or any other settled state
+ * than the one before. A list still showing a transition on the way (stopping, when the action already
+ * read stopped) is behind, not ahead.
+ */
+function listCaughtUp(listed: SandboxState, p: { from: SandboxState; shown: SandboxState; until?: number }): boolean {
+  if (p.until !== undefined && Date.now() > p.until) return true;
+  if (listed === p.shown || listed === p.from) return listed === p.shown;
+  const shownSettled = !TRANSITIONAL_STATES.has(p.shown);
+  return !(shownSettled && TRANSITIONAL_STATES.has(listed));
+}
+
 export class SandboxStore {
   private items: SandboxDetails[] = [];
   private state: StoreStatus = { kind: 'idle' };
@@ -51,7 +66,7 @@ export class SandboxStore {
   /** Running sandboxes counted by the light poll since the last full load (undefined: the list is newer). */
   private counted: number | undefined;
   /** Actions started from the editor: shown as `shown` until the API reports a state other than `from`. */
-  private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState }>();
+  private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState; until?: number }>();
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -96,9 +111,20 @@ export class SandboxStore {
     }
   }
 
-  /** The action finished (or failed): drop the optimistic states and reload. */
-  settleTransition(ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.pending.delete(id);
+  /**
+   * The action finished (or failed): drop the optimistic states and reload. `reported` holds the
+   * states the action itself read fresh (id → state; `destroyed` = gone): the API's list is
+   * eventually consistent and may still show the old state for a while, so each is shown until the
+   * list reports something other than the state before the action.
+   */
+  settleTransition(ids: readonly string[], reported?: ReadonlyMap<string, SandboxState>): Promise<void> {
+    for (const id of ids) {
+      const now = reported?.get(id);
+      const before = this.pending.get(id)?.from ?? this.items.find((s) => s.id === id)?.state;
+      // Bounded: the list lags by seconds, and the sandbox may really return to its old state later.
+      if (now !== undefined && before !== undefined && now !== before) this.pending.set(id, { from: before, shown: now, until: Date.now() + REPORTED_STATE_MS });
+      else this.pending.delete(id);
+    }
     return this.refresh();
   }
 
@@ -229,14 +255,15 @@ export class SandboxStore {
     if (!this.pending.size) return list;
     const seen = new Set(list.map((s) => s.id));
     for (const id of [...this.pending.keys()]) if (!seen.has(id)) this.pending.delete(id);
-    return list.map((s) => {
+    return list.flatMap((s) => {
       const p = this.pending.get(s.id);
-      if (!p) return s;
-      if (s.state !== p.from) {
+      if (!p) return [s];
+      if (listCaughtUp(s.state, p)) {
         this.pending.delete(s.id);
-        return s;
+        return [s];
       }
-      return { ...s, state: p.shown };
+      // A deleted one stays hidden while the list still shows it (as before, or already as destroying).
+      return p.shown === 'destroyed' ? [] : [{ ...s, state: p.shown }];
     });
   }
 

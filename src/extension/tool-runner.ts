@@ -33,6 +33,8 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   input: z.input<I>,
   title: string,
   failedTo?: string,
+  /** What the user saw when choosing (core/fresh-check.ts): a bulk stop or delete skips what changed since. */
+  extra?: Pick<ToolContext, 'seen'>,
 ): Promise<ToolOutcome<z.input<O>> | undefined> {
   host.log.info(`${tool.name} ${JSON.stringify(input, (k, v) => (k === 'env' ? '[redacted]' : v))}`);
   try {
@@ -54,7 +56,7 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
           },
         });
         try {
-          const outcome = await callTool(tool, input, ctx);
+          const outcome = await callTool(tool, input, extra ? { ...ctx, ...extra } : ctx);
           const said = tool.sensitiveResult ? '(result not logged: it holds a preview token)' : outcome.summary.split('\n')[0];
           host.log.info(`${tool.name}: ${outcome.isError ? 'failed' : 'ok'} — ${said}`);
           return outcome;

@@ -56,7 +56,26 @@ export interface EmulatorOptions {
    * some API versions do server-side. Default false: answer at once in `creating`/`starting`.
    */
   holdUntilStarted?: boolean;
+
+  // real-server rules: listing and deleting
+  /**
+   * How far `GET /sandbox` lags behind `GET /sandbox/{id}`, in ms (default 500; 0 = always current).
+   * The real list is served from a search index ("Eventually consistent"); a new sandbox is missing,
+   * a deleted one still listed and states are old for this long.
+   */
+  listLagMs?: number;
+  /** `GET /sandbox`'s order when the request names none (default 'lastActivityAt', descending, as the real API). */
+  defaultListSort?: 'lastActivityAt' | 'createdAt';
+  /**
+   * How long after `DELETE` a sandbox keeps its state (desiredState destroyed, renamed
+   * `DESTROYED_<name>_<ms>`) before it turns `destroying` (default: the delete transition time;
+   * 0 = `destroying` at once, the kind old behaviour).
+   */
+  deleteLagMs?: number;
 }
+
+/** Default of `listLagMs`; see the README ("Real-server rules") for why 500. */
+export const DEFAULT_LIST_LAG_MS = 500;
 
 export interface Emulator {
   /** Pass as `apiUrl` to the SDK, e.g. http://127.0.0.1:PORT/api */
@@ -102,10 +121,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let origin = 'http://127.0.0.1:0'; // set once listening
 
   const snapshots = seedSnapshots(organizationId, now());
+  const durations = resolveDurations(opts.transitionMs);
   const store = new SandboxStore({
     organizationId,
     now,
-    durations: resolveDurations(opts.transitionMs),
+    durations,
+    listLagMs: opts.listLagMs ?? DEFAULT_LIST_LAG_MS,
+    deleteLagMs: opts.deleteLagMs ?? durations.delete,
+    defaultListSort: opts.defaultListSort ?? 'lastActivityAt',
     quota: resolveQuota(opts.quota),
     snapshots,
     targets: opts.targets && opts.targets.length > 0 ? opts.targets : ['us', 'eu'],
@@ -199,13 +222,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return sendError(res, req, new ApiError(401, 'Invalid API key'));
     }
     try {
-      const result = match.route.handle({
-        store,
-        params: match.params,
-        query: url.searchParams,
-        body,
-        origin,
-      });
+      let result: ReturnType<typeof match.route.handle>;
+      try {
+        result = match.route.handle({ store, params: match.params, query: url.searchParams, body, origin });
+      } finally {
+        store.commit(); // what the request changed reaches the list's index (listLagMs later)
+      }
       let payload = result.body;
       if (opts.holdUntilStarted && result.startedAt) {
         // Timers can fire a millisecond before the clock says the transition is due; rendered early, the

@@ -87,19 +87,22 @@ export function beginTransition(
   rec.state = state;
   rec.desiredState = desiredStateFor(to ?? state);
   rec.updatedAt = now;
+  rec.lastActivityAt = now; // the real API bumps it on every state change
   rec.transition = settle ? { to: to ?? settle.to, at: now + (ms ?? durations[settle.kind]) } : null;
 }
 
 /**
- * Applies a due transition. Returns 'removed' when a destroying sandbox has finished, so the
- * caller can drop it (the real API then answers 404, and the SDK maps that to `destroyed`).
+ * Applies one due transition step. Returns 'removed' when a destroying sandbox has finished, so the
+ * caller can drop it (the real API then answers 404, and the SDK maps that to `destroyed`), 'moved'
+ * when the state changed (call again: a chained step may be due too), 'kept' when nothing was due.
  */
-export function settle(rec: SandboxRecord, now: number): 'removed' | 'kept' {
+export function settle(rec: SandboxRecord, now: number): 'removed' | 'moved' | 'kept' {
   const t = rec.transition;
   if (!t || now < t.at) return 'kept';
   if (t.to === 'removed') return 'removed';
   rec.state = t.to;
   rec.updatedAt = t.at;
-  rec.transition = null;
-  return 'kept';
+  rec.lastActivityAt = t.at; // every state change, the settling one too
+  rec.transition = t.then ? { to: t.then.to, at: t.at + t.then.ms } : null;
+  return 'moved';
 }

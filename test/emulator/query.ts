@@ -5,6 +5,7 @@ import { SANDBOX_STATES, type SandboxRecord, type SandboxStateName } from './typ
 
 const SORT_FIELDS = ['name', 'cpu', 'memoryGib', 'diskGib', 'lastActivityAt', 'createdAt'] as const;
 type SortField = (typeof SORT_FIELDS)[number];
+export type ListSortField = SortField;
 type Order = 'asc' | 'desc';
 
 /** `destroyed` is not a queryable state in the real API. */
@@ -127,7 +128,12 @@ function decodeCursor(raw: string): CursorKey {
 
 const encodeCursor = (key: CursorKey): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
-export function parseListQuery(params: URLSearchParams): ListQuery {
+/**
+ * The real default order is lastActivityAt descending (list-sandboxes-query.dto.ts): a sandbox that
+ * changes state while someone pages moves to the front, so pages skip or repeat it unless the client
+ * asks for `sort=createdAt`.
+ */
+export function parseListQuery(params: URLSearchParams, defaultSort: SortField = 'lastActivityAt'): ListQuery {
   const states = params.getAll('states').filter((s) => s !== '');
   const bad = states.filter((s) => !QUERYABLE_STATES.includes(s));
   if (bad.length > 0) {
@@ -137,7 +143,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
     const values = params.getAll(name).filter((s) => s !== '');
     return values.length > 0 ? values : undefined;
   };
-  const sort = parseEnum(params, 'sort', SORT_FIELDS, 'createdAt');
+  const sort = parseEnum(params, 'sort', SORT_FIELDS, defaultSort);
   const order = parseEnum<Order>(params, 'order', ['asc', 'desc'], 'desc');
   const rawCursor = params.get('cursor');
   const cursor = rawCursor ? decodeCursor(rawCursor) : undefined;

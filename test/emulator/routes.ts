@@ -84,7 +84,7 @@ export const ROUTES: readonly Route[] = [
     pattern: '/sandbox',
     auth: true,
     handle: (ctx) => {
-      const page = ctx.store.list(parseListQuery(ctx.query));
+      const page = ctx.store.list(parseListQuery(ctx.query, ctx.store.defaultListSort));
       return ok({ items: page.items.map((r) => toListItem(r, toolboxUrl(ctx))), nextCursor: page.nextCursor });
     },
   },

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { SnapshotWireDto } from './dto';
 import { badRequest, conflict, notFound, sandboxNotFound, stateChangeInProgress } from './errors';
 import { beginTransition, desiredStateFor, isTransitional, settle, type TransitionDurations } from './lifecycle';
-import { listPage, type ListPage, type ListQuery } from './query';
+import { ListIndex } from './list-index';
+import { listPage, type ListPage, type ListQuery, type ListSortField } from './query';
 import { DEFAULT_SNAPSHOT, findSnapshot } from './snapshots';
 import {
   SANDBOX_STATES,
@@ -24,6 +25,12 @@ export interface StoreOptions {
   snapshots: SnapshotWireDto[];
   targets: readonly string[];
   dashboardUrl: string;
+  /** How far GET /sandbox lags behind the sandboxes (ms); 0 = the list is always current. */
+  listLagMs: number;
+  /** How long after DELETE a sandbox keeps its state before it turns `destroying` (ms); 0 = at once. */
+  deleteLagMs: number;
+  /** GET /sandbox's order when the request names none. */
+  defaultListSort: ListSortField;
 }
 
 /** 30 days: what an autoArchiveInterval of 0 resolves to. */
@@ -127,7 +134,8 @@ const isEphemeral = (rec: SandboxRecord): boolean => rec.autoDeleteInterval === 
  * "pending" in the real API. Archiving is not: the real API lets a sandbox that is being
  * archived be started or deleted.
  */
-const isBusy = (rec: SandboxRecord): boolean => rec.transition !== null && rec.state !== 'archiving';
+const isBusy = (rec: SandboxRecord): boolean =>
+  rec.desiredState === 'destroyed' || (rec.transition !== null && rec.state !== 'archiving');
 
 // ---- the store ---------------------------------------------------------------------------
 
@@ -135,8 +143,31 @@ export class SandboxStore {
   private readonly records = new Map<string, SandboxRecord>();
   /** Snapshots taken of sandboxes that are still `snapshotting`: id → when they become active. */
   private readonly pendingSnapshots = new Map<string, number>();
+  /** What GET /sandbox serves: the sandboxes as they were `listLagMs` ago (list-index.ts). */
+  private readonly index: ListIndex;
+  /** Sandboxes a request may have changed; published to the index when it ends (`commit`). */
+  private readonly touched = new Set<SandboxRecord>();
 
-  constructor(private readonly opts: StoreOptions) {}
+  constructor(private readonly opts: StoreOptions) {
+    this.index = new ListIndex(opts.listLagMs);
+  }
+
+  get defaultListSort(): ListSortField {
+    return this.opts.defaultListSort;
+  }
+
+  /** Publishes what the last request changed to the list's index (called after every request). */
+  commit(): void {
+    if (this.index.lagMs <= 0) return this.touched.clear();
+    const now = this.now();
+    for (const rec of this.touched) if (this.records.get(rec.id) === rec) this.index.publish(rec, now);
+    this.touched.clear();
+  }
+
+  private touch<T extends SandboxRecord>(rec: T): T {
+    this.touched.add(rec);
+    return rec;
+  }
 
   private now(): number {
     return this.opts.now();
@@ -145,8 +176,19 @@ export class SandboxStore {
   /** Applies every due transition; finished deletions disappear. */
   private tick(): void {
     const now = this.now();
+    const indexed = this.index.lagMs > 0;
     for (const [id, rec] of this.records) {
-      if (settle(rec, now) === 'removed') this.records.delete(id);
+      for (;;) {
+        const at = rec.transition?.at ?? now;
+        const step = settle(rec, now);
+        if (step === 'kept') break;
+        if (step === 'removed') {
+          this.records.delete(id);
+          if (indexed) this.index.remove(id, at);
+          break;
+        }
+        if (indexed) this.index.publish(rec, at);
+      }
     }
     for (const [id, at] of this.pendingSnapshots) {
       if (now < at) continue;
@@ -172,6 +214,8 @@ export class SandboxStore {
 
   clear(): void {
     this.records.clear();
+    this.index.clear();
+    this.touched.clear();
     for (const id of this.pendingSnapshots.keys()) {
       const i = this.opts.snapshots.findIndex((s) => s.id === id);
       if (i >= 0) this.opts.snapshots.splice(i, 1);
@@ -182,9 +226,10 @@ export class SandboxStore {
     }
   }
 
+  /** GET /sandbox: eventually consistent, like the real one (see list-index.ts). */
   list(query: ListQuery): ListPage {
     this.tick();
-    return listPage(this.records.values(), query);
+    return listPage(this.index.lagMs > 0 ? this.index.view(this.now()) : this.records.values(), query);
   }
 
   /** By id first, then by name, like findOneByIdOrName; errored sandboxes being deleted are gone. */
@@ -193,9 +238,9 @@ export class SandboxStore {
     const visible = (rec: SandboxRecord | undefined): rec is SandboxRecord =>
       rec !== undefined && rec.state !== 'destroyed' && !(isErrored(rec) && rec.desiredState === 'destroyed');
     const byId = this.records.get(idOrName);
-    if (visible(byId)) return byId;
+    if (visible(byId)) return this.touch(byId);
     for (const rec of this.records.values()) {
-      if (rec.name === idOrName && visible(rec)) return rec;
+      if (rec.name === idOrName && visible(rec)) return this.touch(rec);
     }
     throw sandboxNotFound(idOrName);
   }
@@ -377,7 +422,7 @@ export class SandboxStore {
       transition: null,
     };
     beginTransition(rec, 'creating', now, this.opts.durations);
-    this.records.set(id, rec);
+    this.records.set(id, this.touch(rec));
     return rec;
   }
 
@@ -435,11 +480,21 @@ export class SandboxStore {
     return this.destroy(rec);
   }
 
-  /** Like the real soft delete, the name is released at once (renamed DESTROYED_<name>_<ms>). */
+  /**
+   * The real delete is lazy (sandbox.entity.ts): at once only `desiredState: destroyed` and the name
+   * released (renamed DESTROYED_<name>_<ms>); the state turns `destroying` `deleteLagMs` later, and
+   * the sandbox is gone after the delete duration. Meanwhile start, stop and delete answer 409.
+   */
   private destroy(rec: SandboxRecord): SandboxRecord {
     const now = this.now();
     rec.name = `DESTROYED_${rec.name}_${now}`;
-    beginTransition(rec, 'destroying', now, this.opts.durations);
+    if (this.opts.deleteLagMs <= 0) {
+      beginTransition(rec, 'destroying', now, this.opts.durations);
+      return rec;
+    }
+    rec.desiredState = 'destroyed';
+    rec.updatedAt = now;
+    rec.transition = { to: 'destroying', at: now + this.opts.deleteLagMs, then: { to: 'removed', ms: this.opts.durations.delete } };
     return rec;
   }
 
@@ -499,7 +554,7 @@ export class SandboxStore {
       transition: null,
     };
     beginTransition(rec, 'creating', now, this.opts.durations, this.opts.durations.fork);
-    this.records.set(id, rec);
+    this.records.set(id, this.touch(rec));
     return rec;
   }
 
@@ -706,7 +761,10 @@ export class SandboxStore {
       transition: null,
     };
     if (isTransitional(state)) beginTransition(rec, state, now, this.opts.durations, seed.pendingMs);
+    rec.lastActivityAt = toMs(seed.lastActivityAt, createdAt);
     this.records.set(id, rec);
+    // A seeded sandbox existed before: the list shows it at once.
+    if (this.index.lagMs > 0) this.index.publish(rec, Number.NEGATIVE_INFINITY);
     return rec;
   }
 }

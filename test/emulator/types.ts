@@ -109,7 +109,12 @@ export interface SandboxRecord {
   /** Text of GET /sandbox/{id}/build-logs (only sandboxes with buildInfo have one). */
   buildLog: string | undefined;
   /** Set while the sandbox is in a transitional state: where it lands, and when (clock ms). */
-  transition: { to: SandboxStateName | 'removed'; at: number } | null;
+  transition: {
+    to: SandboxStateName | 'removed';
+    at: number;
+    /** A further step once `to` is reached (a lazy delete: `destroying` later, then gone). */
+    then?: { to: SandboxStateName | 'removed'; ms: number };
+  } | null;
 }
 
 /** What tests and other processes may seed directly (everything optional). */

@@ -9,6 +9,7 @@ import { cleanupOutcome, createOutcome, lifecycleOutcome, nameList } from '../..
 import { createSandbox } from '../../src/core/tools/create_sandbox';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
+import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -67,4 +68,30 @@ test('clean-up says how many and names them', async () => {
   const t = cleanupOutcome(out.data);
   assert.equal(t.level, 'info');
   assert.match(t.text, /^Deleted 2 sandboxes: (docs-preview and analytics-etl|analytics-etl and docs-preview)\.$/);
+});
+
+test('a bulk delete names what it skipped because it changed since it was shown or listed, and why', async () => {
+  // A list surely stale for the whole test: the real one lags by seconds.
+  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20, listLagMs: 60_000 });
+  const c = testContext(lagging.url, { confirm: 'accepted' });
+  try {
+    const a = lagging.seedSandbox({ name: 'a', state: 'stopped' });
+    const b = lagging.seedSandbox({ name: 'b', state: 'stopped' });
+    const start = await fetch(`${lagging.url}/sandbox/b/start`, { method: 'POST', headers: { authorization: `Bearer ${lagging.apiKey}` } });
+    assert.equal(start.status, 200);
+    const cleanup = cleanupOutcome((await callTool(cleanupSandboxes, {}, c)).data);
+    assert.equal(cleanup.level, 'warning');
+    assert.match(cleanup.text, /^Deleted a; skipped b \(it is start(ing|ed) now \(asked: stopped\)\)\.$/);
+
+    const d = lagging.seedSandbox({ name: 'd', state: 'stopped' });
+    const seen = new Map([[b.id, 'stopped' as const], [d.id, 'stopped' as const]]);
+    const del = await callTool(deleteSandbox, { sandboxes: [b.id, d.id], wait: false }, { ...c, seen });
+    const t = lifecycleOutcome('deleted', 'delete', del.data);
+    assert.equal(t.level, 'warning');
+    assert.match(t.text, /^Deleted d; skipped b: it is start(ing|ed) now \(it was stopped when chosen\)\.$/);
+    void a;
+  } finally {
+    await c.provider.dispose();
+    await lagging.close();
+  }
 });

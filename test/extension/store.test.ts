@@ -8,6 +8,7 @@ import { SandboxStore } from '../../src/extension/sandbox-store';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { ToolError } from '../../src/core/errors';
+import type { SandboxState } from '../../src/core/types';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -28,7 +29,7 @@ function makeStore(opts: Partial<ConstructorParameters<typeof SandboxStore>[0]> 
 }
 
 before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0 }); // kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
 });
 after(async () => {
   stores.forEach((s) => s.dispose());
@@ -62,7 +63,8 @@ test('polls only while visible; faster during transitions; stops on auth errors'
   store.setVisible(true);
   await store.refresh();
   assert.equal(timers.at(-1)?.ms, 30_000);
-  await callTool(stopSandbox, { sandboxes: ['a'], wait: false }, ctx);
+  // A transition that outlasts any load on the machine (a 60 ms stop could end before the refresh reads it).
+  emu.seedSandbox({ name: 'b', state: 'stopping', pendingMs: 600_000 });
   await store.refresh();
   assert.equal(store.hasTransitions, true);
   assert.equal(store.nextDelayMs(), 2_000);
@@ -194,4 +196,38 @@ test('an action started from the editor shows its transitional state at once, un
   store.markTransition([id], 'starting');
   await store.settleTransition([id]);
   assert.equal(store.sandboxes[0]!.state, 'stopped');
+});
+
+test('after an editor action the tree shows what the action read fresh, while the eventually consistent list still lags', async () => {
+  // The emulator's clock moves only when told: the list (500 ms behind, the default) shows each step exactly.
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
+  const c = testContext(lagging.url);
+  try {
+    const web = lagging.seedSandbox({ name: 'web', state: 'started' });
+    const old = lagging.seedSandbox({ name: 'old', state: 'stopped' });
+    const { store } = makeStore({}, () => c);
+    store.setVisible(true);
+    await store.refresh();
+    const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
+    store.markTransition([web.id], 'stopping');
+    const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c);
+    assert.equal(stop.isError, false);
+    t += 100; // stopped now; what the command's own wait would have read
+    await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
+    assert.equal(shown(), 'stopped', 'not the stale "started" of the list');
+    assert.equal(store.hasTransitions, true, 'and it polls fast until the list catches up');
+    t += 450; // the list shows "stopping" now: still behind
+    await store.refresh();
+    assert.equal(shown(), 'stopped');
+    t += 100; // the list shows "stopped": caught up
+    await store.refresh();
+    assert.equal(shown(), 'stopped');
+    assert.equal(store.hasTransitions, false);
+    await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
+    assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
+  } finally {
+    await c.provider.dispose();
+    await lagging.close();
+  }
 });

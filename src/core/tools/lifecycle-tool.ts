@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { mapSettled } from '../async';
 import { toToolError } from '../errors';
 import { performAction } from '../lifecycle';
+import { sameStateAsSeen } from '../fresh-check';
 import { defineTool, type ToolAnnotations } from '../tool';
 import type { LifecycleAction } from '../types';
 import { errorSchema, sandboxRefs, stateOut, timeoutSchema, waitSchema } from './schemas';
@@ -88,6 +89,8 @@ export function lifecycleTool(spec: LifecycleToolSpec) {
               force,
               timeoutMs: args.timeoutSeconds * 1000,
               signal: ctx.signal,
+              // Chosen from what a host showed: skip any that changed since (never act on stale information).
+              recheck: ctx.seen && refs.length > 1 ? sameStateAsSeen(ctx.seen) : undefined,
             });
           } catch (raw) {
             return await withClosestNames(gateway, ref, raw, ctx.signal);
@@ -106,9 +109,11 @@ export function lifecycleTool(spec: LifecycleToolSpec) {
       });
       const ok = results.filter((r) => r.ok);
       const failed = results.filter((r) => !r.ok);
+      // Stopping an ephemeral sandbox (auto-delete 0) deletes it: say so, it is not a failed stop.
+      const ephemeral = (r: ResultItem) => spec.action === 'stop' && r.changed && (r.state === 'destroyed' || r.state === 'destroying');
       const lines = results.map((r) =>
         r.ok
-          ? `- ${r.name} (id ${r.id}): ${!r.changed ? `already ${r.state}` : args.wait ? spec.pastTense : `${spec.verb} requested (now ${r.state})`}`
+          ? `- ${r.name} (id ${r.id}): ${ephemeral(r) ? `${r.state === 'destroyed' ? 'stopped and deleted' : 'stop requested; it is being deleted'} (ephemeral: auto-delete 0)` : !r.changed ? `already ${r.state}` : args.wait ? spec.pastTense : `${spec.verb} requested (now ${r.state})`}`
           : `- ${r.sandbox}: FAILED — ${errorLine(r.error!)}`,
       );
       const head = failed.length === 0

@@ -3,7 +3,7 @@ import { scanSandboxes } from '../pagination';
 import { PROJECT_LABEL } from '../types';
 import { defineTool } from '../tool';
 import { byAgentFilter } from '../creation-guard';
-import { byAgentSchema, labelsSchema, projectSchema, sandboxSummarySchema, stateFilter, STATES_IN_WORDS } from './schemas';
+import { byAgentSchema, labelsSchema, projectSchema, sandboxSummarySchema, stateFilter, stateUnionError, STATES_IN_WORDS } from './schemas';
 import { sandboxLine, sandboxesCount } from './format';
 import { sameProject, whatExists } from './suggest';
 
@@ -26,7 +26,7 @@ export const listSandboxes = defineTool({
     'Find sandboxes before acting on them; never invent ids. Each line: name, id, state, size, labels, age/idle. ' +
     'Paged: pass nextCursor back as cursor. byAgent=true: only ones agents made via MCP.',
   input: z.strictObject({
-    state: z.union([stateFilter, z.array(stateFilter).min(1)]).optional().describe(STATES_IN_WORDS),
+    state: z.union([stateFilter, z.array(stateFilter).min(1)], { error: stateUnionError }).optional().describe(STATES_IN_WORDS),
     project: projectSchema.optional(),
     labels: labelsSchema.optional(),
     byAgent: byAgentSchema,
@@ -56,7 +56,7 @@ export const listSandboxes = defineTool({
       signal: ctx.signal,
     });
     const head = items.length
-      ? `${sandboxesCount(items.length)}${nextCursor ? ' (more available: pass nextCursor)' : ''}:`
+      ? `${sandboxesCount(items.length)}${nextCursor ? ` (more: call again with cursor "${nextCursor}")` : ''}:`
       : `No ${describeFilter(input.state, input.project, input.name, input.labels && Object.keys(input.labels).length ? input.labels : undefined, input.byAgent)}. ${await whatExists(gateway, ctx.signal)}`;
     return {
       data: { sandboxes: items, count: items.length, nextCursor },

@@ -33,13 +33,24 @@ const STATE_ALIASES: Readonly<Record<string, string>> = { running: 'started', fa
  * A state as a filter: any API state, any case, or an alias. The schema shows the common ones in
  * words instead of the 22-value enum; a wrong value is answered with the full list.
  */
+/** The states the API can filter by: it has no `destroyed` sandboxes to list (a 400 if asked). */
+export const FILTER_STATES = SANDBOX_STATES.filter((s) => s !== 'destroyed');
 export const stateFilter = z
   .string()
   .transform((s) => {
     const key = s.trim().toLowerCase();
     return STATE_ALIASES[key] ?? key;
   })
-  .pipe(stateSchema);
+  .pipe(
+    z.enum(FILTER_STATES, {
+      error: (iss) =>
+        `${JSON.stringify(iss.input)} is not a state to filter by${iss.input === 'destroyed' ? ' (deleted sandboxes are not listed)' : ''}; use one of: ${FILTER_STATES.join(', ')}.`,
+    }),
+  );
+/** A one-or-many state filter's failure says which value is wrong and what is allowed, not "Invalid input". */
+export function stateUnionError(iss: { code?: string; errors?: ReadonlyArray<ReadonlyArray<{ code?: string; message?: string }>> }): string | undefined {
+  return iss.code === 'invalid_union' ? iss.errors?.flat().find((e) => e.code === 'invalid_value')?.message : undefined;
+}
 export const STATES_IN_WORDS = '"started", "stopped", "archived", … (any API state)';
 /**
  * A state in results: the 22 values are spelled out once, in the inputs that filter by state

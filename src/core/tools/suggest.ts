@@ -40,11 +40,16 @@ export async function withClosestNames(gateway: DaytonaGateway, ref: string, raw
   const err = toToolError(raw);
   if (err.kind !== 'not_found') throw err;
   let names: string[] = [];
+  let going: { id: string } | undefined;
   try {
-    names = closestNames(ref, (await gateway.listPage({ limit: SAMPLE }, { signal })).items.map((s) => s.name));
+    const { items } = await gateway.listPage({ limit: SAMPLE }, { signal });
+    // A sandbox being deleted lost its name at once (the API renamed it); never suggest it as "closest".
+    going = items.find((s) => s.name === ref && s.state === 'destroying');
+    names = closestNames(ref, items.filter((s) => s.state !== 'destroying').map((s) => s.name));
   } catch {
     // a suggestion is a courtesy: the original error stands
   }
+  if (going) throw new ToolError('not_found', `Sandbox ${ref} is being deleted (id ${going.id}).`, { hint: 'Its name is free again; list_sandboxes shows what exists.', status: err.status });
   if (!names.length) throw err;
   throw new ToolError('not_found', err.message, { hint: `Closest names: ${names.join(', ')}. ${err.hint}`, status: err.status });
 }
