@@ -81,7 +81,8 @@ export async function bulk(o: BulkOptions): Promise<BenchResult> {
   let server: McpServer | undefined;
   let daytona: Daytona | undefined;
   try {
-    server = await startMcpServer(o.build.cli, emu);
+    // The creation limit (30 per run by default) would stop the repeated create rounds: no limit here.
+    server = await startMcpServer(o.build.cli, emu, ['--max-create', '0']);
     const srv = server;
     daytona = await rawDaytona(emu);
     const d = daytona;

@@ -20,7 +20,7 @@ import { overheadSeed } from './overhead';
 
 const run = promisify(execFile);
 const VSIX_LIMIT = 1.5 * 1024 * 1024;
-const RSS_LIMIT = 60 * 1024 * 1024;
+const RSS_LIMIT = 45 * 1024 * 1024;
 
 function procStatus(pid: number): { rss: number; hwm: number } {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -145,7 +145,7 @@ export async function footprint(o: { build: Build; rssRuns: number }): Promise<B
         metric: `idle server RSS: initialize + tools/list + 2 s (median of ${o.rssRuns})`,
         value: mb(rss, 1),
         baseline: `floor ${mb(median(floor), 1)}${everything ? `, server-everything ${mb(median(every), 1)}` : ''}`,
-        target: '≤ 60 MB',
+        target: '≤ 45 MB',
         verdict: verdict(rss <= RSS_LIMIT),
       },
     ];

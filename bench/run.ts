@@ -10,6 +10,8 @@
  *              instrumented build, which is always made)
  * --strict     exit 1 when a target is missed (default: exit 1 only when a benchmark cannot run)
  * --no-profile skip the CPU profile of the server start that is taken when the cold-start target is missed
+ *
+ * A full run (every benchmark, not --quick, default --out) also rewrites the README's performance table.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { profileServerStart } from './lib/cpu-profile-run';
 import { serverEnv } from './lib/mcp';
 import { profileTable } from './lib/profile';
 import { renderMarkdown, type BenchResult } from './lib/report';
+import { readmeTable, writeReadmeTable } from './lib/readme';
 import { log } from './lib/stats';
 import { overhead } from './overhead';
 import { treeScale } from './tree-scale';
@@ -141,6 +144,10 @@ async function main(): Promise<void> {
   writeFileSync(out, renderMarkdown({ machine, results, failures, durationMs }));
   writeFileSync(out.replace(/\.md$/, '') + '.json', JSON.stringify({ machine: Object.fromEntries(machine), results, failures, durationMs }, null, 2));
   const rows = results.flatMap((r) => r.rows);
+  if (!values.only && !quick && !values.out && !values.dist) {
+    const table = readmeTable(rows, { when: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', load: `${load0[0]?.toFixed(1)} / ${load1[0]?.toFixed(1)}`, commit: git(['rev-parse', '--short', 'HEAD']) });
+    log(writeReadmeTable(join(PROJECT_ROOT, 'README.md'), table) ? 'README performance table updated' : 'README has no bench markers: not updated');
+  }
   for (const r of rows) log(`${r.verdict.padEnd(12)} ${r.bench}: ${r.metric} — ${r.value}${r.ratio ? ` (${r.ratio})` : ''} [target ${r.target}]`);
   log(`wrote ${out} in ${(durationMs / 1000).toFixed(1)} s`);
   if (failures.length || (values.strict && rows.some((r) => r.verdict === 'fail'))) process.exitCode = 1;

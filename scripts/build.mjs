@@ -8,7 +8,8 @@
 //   brotli-compressed and embedded as a string that the gateway's `import('@daytonaio/sdk')` inflates
 //   and evaluates on first use. cli.js stays one self-contained file.
 // - zod ships ~40 locales (260 KB) behind `z.locales`; only English is used.
-// - The tools' JSON Schemas for tools/list are computed here, not at every start.
+// - The tools' JSON Schemas, and the initialize and tools/list answers, are computed here, not at
+//   every start; the stdio server answers those two before it loads the MCP SDK and the tools.
 // - dist/cli.js compiles its bundle with a V8 code cache (src/cli/loader.ts), skipping most of the
 //   compile on every start after the first.
 import { build } from 'esbuild';
@@ -65,13 +66,19 @@ async function runTs(contents) {
   }
 }
 
-const toolSchemas = await runTs(`
+// The tools' JSON Schemas (for src/mcp/server.ts), and the whole initialize and tools/list answers
+// as the real server gives them (src/mcp/listing.ts), which the stdio server writes before loading
+// the MCP SDK (src/mcp/quick-stdio.ts).
+const { toolSchemas, listing } = JSON.parse(
+  await runTs(`
   import { selectTools } from './src/core/tools';
   import { toJsonSchema } from './src/mcp/schema';
-  const out: Record<string, unknown> = {};
-  for (const t of selectTools({})) out[t.name] = { input: toJsonSchema(t.input, 'input'), output: toJsonSchema(t.output, 'output') };
-  process.stdout.write(JSON.stringify(out));
-`);
+  import { computeListing } from './src/mcp/listing-build';
+  const toolSchemas: Record<string, unknown> = {};
+  for (const t of selectTools({})) toolSchemas[t.name] = { input: toJsonSchema(t.input, 'input'), output: toJsonSchema(t.output, 'output') };
+  computeListing(__VERSION__).then((listing) => process.stdout.write(JSON.stringify({ toolSchemas, listing })));
+`),
+);
 
 const sdk = await build({
   ...common,
@@ -105,7 +112,7 @@ module.exports = sdk.exports;
   },
 };
 
-const define = { ...common.define, __TOOL_SCHEMAS__: toolSchemas };
+const define = { ...common.define, __TOOL_SCHEMAS__: JSON.stringify(toolSchemas), __MCP_LISTING__: JSON.stringify(listing) };
 const [cliBundle] = await Promise.all([
   build({ ...common, define, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', write: false }),
   build({ ...common, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),

@@ -2,7 +2,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_CREATE } from '../core/creation-guard';
-import { selectTools } from '../core/tools';
 import { HOSTS, HOST_IDS, isHostId, type HostId } from '../registration/hosts';
 
 export interface ParsedArgs {
@@ -52,14 +51,11 @@ export function existingFolder(value: string, option: string): string {
 }
 
 /** `--tools a,b` (or DAYTONA_MCP_TOOLS): the names, each checked against the tool registry. */
-export function toolsOption(raw: string | true | undefined): string[] | undefined {
+export function toolsOption(raw: string | true | undefined, known: readonly string[]): string[] | undefined {
   if (typeof raw !== 'string') return undefined;
   const tools = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    selectTools({ allow: tools });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const unknown = tools.filter((n) => !known.includes(n));
+  if (unknown.length) throw new UsageError(`Unknown tool name(s): ${unknown.join(', ')}. Valid: ${known.join(', ')}`);
   return tools;
 }
 

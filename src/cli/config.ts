@@ -1,4 +1,5 @@
 /** `config [agent]`: the exact JSON (TOML for Codex) to paste into an agent's config, with its wrapper and no key. */
+import { TOOL_NAMES } from '../core/tools';
 import { stableServerPath } from '../core/daytona-home';
 import { configSnippetText, HOSTS } from '../registration';
 import { entryMaxCreate, hostArgument, parseArgs, profileOption, toolsOption } from './args';
@@ -10,7 +11,7 @@ export function configCommand(argv: readonly string[]): void {
   process.stdout.write(
     configSnippetText(host, currentLaunch(), {
       readOnly: args.options.has('read-only'),
-      tools: toolsOption(args.options.get('tools')),
+      tools: toolsOption(args.options.get('tools'), TOOL_NAMES),
       profile: profileOption(args.options.get('profile')),
       maxCreate: entryMaxCreate(args.options.get('max-create')),
     }),

@@ -3,6 +3,7 @@
  * The key found now (environment) goes to the 0600 credentials file, never into the agent's config
  * unless --inline-key says so; a Daytona CLI login needs nothing written, the server reads it itself.
  */
+import { TOOL_NAMES } from '../core/tools';
 import { resolve } from 'node:path';
 import { apiUrlError, apiUrlToStore, hasCredential, resolveCredentials, withApiUrl, type Credentials } from '../core/credentials';
 import { registerSecrets } from '../core/scrub';
@@ -120,7 +121,7 @@ export async function initCommand(argv: readonly string[]): Promise<void> {
     );
   }
   const workspaceDir = typeof workspace === 'string' ? existingFolder(workspace, '--workspace') : undefined;
-  const tools = toolsOption(args.options.get('tools'));
+  const tools = toolsOption(args.options.get('tools'), TOOL_NAMES);
   const maxCreate = entryMaxCreate(args.options.get('max-create'));
   let checked: string | undefined;
   try {

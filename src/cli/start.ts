@@ -3,15 +3,15 @@
  * background server on 127.0.0.1. stdout carries protocol only in stdio mode; diagnostics go to
  * stderr and the audit log. The process exits promptly when the client closes stdin or on a signal.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Readable, Writable } from 'node:stream';
 import { AuditLog } from '../core/audit-log';
 import { auditedGatewayProvider } from '../core/audited-gateway';
 import { resolveCredentials } from '../core/credentials';
 import { registerSecrets } from '../core/scrub';
 import { createGatewayProvider } from '../core/gateway-provider';
 import { CreationLimit } from '../core/creation-guard';
-import { selectTools } from '../core/tools';
-import { createMcpServer } from '../mcp/server';
+import { initializeResult, PRELISTED, selectListed } from '../mcp/listing';
+import { serveQuickly } from '../mcp/quick-stdio';
 import { httpStatePath, auditLogPath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
@@ -52,8 +52,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
   const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
   // An empty --tools= or DAYTONA_MCP_TOOLS means "not set", not "no tools".
-  const allow = toolsOption((args.options.get('tools') ?? process.env.DAYTONA_MCP_TOOLS) || undefined);
-  const tools = selectTools({ readOnly, allow });
+  // The production bundle knows its tools/list without loading the tools (mcp/listing.ts); the
+  // sources (tests, tsx) ask the registry.
+  const registry = PRELISTED ? undefined : await import('../core/tools');
+  const allow = toolsOption((args.options.get('tools') ?? process.env.DAYTONA_MCP_TOOLS) || undefined, PRELISTED ? PRELISTED.tools.map((t) => t.listed.name) : (registry?.TOOL_NAMES ?? []));
+  const toolNames = PRELISTED ? selectListed(PRELISTED, { readOnly, allow }).map((t) => t.listed.name) : (registry?.selectTools({ readOnly, allow }).map((t) => t.name) ?? []);
   const http = args.options.has('http');
   const port = portOption(args.options.get('port'), readHttpState()?.port ?? DEFAULT_HTTP_PORT, { anyFree: true });
 
@@ -87,7 +90,12 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     howToRaise: '"start --max-create N", the DAYTONA_MCP_MAX_CREATE environment variable or the editor setting "daytona.mcp.maxCreate"',
     onRefused: (fields) => audit.write('create_refused', { ...fields, reason: 'creation limit' }),
   });
-  const makeServer = () => createMcpServer({ tools, gateway: audited.get, version: VERSION, audit, defaults: { project }, creationLimit });
+  // The MCP SDK, zod and the tools are loaded here, not at start: see mcp/quick-stdio.ts.
+  const loadServerFactory = async () => {
+    const [{ selectTools }, { createMcpServer }] = await Promise.all([import('../core/tools'), import('../mcp/server')]);
+    const tools = selectTools({ readOnly, allow });
+    return (announceClient?: () => boolean) => createMcpServer({ tools, gateway: audited.get, version: VERSION, audit, defaults: { project }, creationLimit, announceClient });
+  };
 
   let closeTransport: () => Promise<void> = async () => undefined;
   let stopping = false;
@@ -112,7 +120,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     audit.write('internal_error', { message: err instanceof Error ? err.message : String(err) });
   });
 
-  const startFields = { version: VERSION, tools: tools.map((t) => t.name), readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, profile: creds.profile ?? null, organizationId: creds.organizationId ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
+  const startFields = { version: VERSION, tools: toolNames, readOnly, allow: allow ?? null, credentials: creds.source, apiUrl: creds.apiUrlProblem ? `invalid (from ${creds.apiUrlOrigin})` : creds.apiUrl, target: creds.target ?? null, profile: creds.profile ?? null, organizationId: creds.organizationId ?? null, maxCreate: maxCreate.max, maxCreateFrom: maxCreate.from };
 
   if (http) {
     // A new token for every run: whatever an agent sent while the server was down — perhaps to another
@@ -122,12 +130,13 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     const token = rotation?.token ?? httpToken();
     const currentToken = watchHttpToken(token);
     registerSecrets(() => [token, currentToken()]);
+    const makeServer = await loadServerFactory();
     let server;
     try {
       // Loaded only for --http: its transport pulls in @hono/node-server, which touches the fetch globals (undici).
       const { startHttpServer } = await import('../mcp/http');
       server = await startHttpServer({
-        createServer: makeServer,
+        createServer: () => makeServer(),
         port,
         token,
         currentToken,
@@ -150,18 +159,36 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
       if (s?.pid === process.pid) writeHttpState({ ...s, pid: null, startedAt: null });
     });
     audit.write('server_start', { ...startFields, transport: 'http', url: server.url, tokenRenewed: Boolean(rotation), configsUpdated: rotation?.updated.length ?? 0 });
-    process.stdout.write(`daytona-mcp ${VERSION}: serving ${tools.length} tools at ${server.url} (loopback only; bearer token in ${httpStatePath()}). Ctrl-C stops it.\n`);
+    process.stdout.write(`daytona-mcp ${VERSION}: serving ${toolNames.length} tools at ${server.url} (loopback only; bearer token in ${httpStatePath()}). Ctrl-C stops it.\n`);
     if (rotation) {
       process.stdout.write(`New bearer token for this run (the previous one no longer works)${rotation.updated.length ? `; updated ${rotation.updated.length} agent config(s) — reload those agents` : ''}.\n`);
     }
     return;
   }
 
-  const server = makeServer();
-  closeTransport = () => server.close();
   process.stdin.on('end', () => void stop('stdin closed'));
   process.stdin.on('close', () => void stop('stdin closed'));
   audit.write('server_start', { ...startFields, transport: 'stdio' });
-  await server.connect(new StdioServerTransport());
-  process.stderr.write(`daytona-mcp ${VERSION}: serving ${tools.length} tools on stdio (key: ${creds.origin}; log: ${audit.path})\n`);
+  const serve = async (stdin?: Readable, stdout?: Writable, announceClient?: () => boolean) => {
+    const [makeServer, { StdioServerTransport }] = await Promise.all([loadServerFactory(), import('@modelcontextprotocol/sdk/server/stdio.js')]);
+    const server = makeServer(announceClient);
+    closeTransport = () => server.close();
+    await server.connect(new StdioServerTransport(stdin, stdout));
+  };
+  if (PRELISTED) {
+    const listing = PRELISTED;
+    let announced = false;
+    serveQuickly({
+      initializeResult: (version) => initializeResult(listing, version),
+      tools: selectListed(listing, { readOnly, allow }).map((t) => t.listed),
+      onInitialized: (client) => {
+        announced = true;
+        audit.write('client_connected', { client: client.name ?? null, clientVersion: client.version ?? null });
+      },
+      takeOver: (stdin, stdout) => serve(stdin, stdout, () => !announced),
+    });
+  } else {
+    await serve();
+  }
+  process.stderr.write(`daytona-mcp ${VERSION}: serving ${toolNames.length} tools on stdio (key: ${creds.origin}; log: ${audit.path})\n`);
 }

@@ -11,7 +11,7 @@
  */
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { REDACTED, scrub } from './scrub';
+import { REDACTED, scrub, scrubber } from './scrub';
 
 export interface AuditLogOptions {
   path: string;
@@ -75,11 +75,12 @@ export class AuditLog {
   }
 
   private append(event: string, fields: Record<string, unknown>): void {
-    const secrets = this.secrets().filter((s) => s.length >= 8);
+    // The secrets are gathered once per entry (every registered source plus ours), not once per string.
+    const scrub = scrubber(this.secrets().filter((s) => s.length >= 8));
     // Secrets go first, clipping second: clipping first could leave a fragment of a key behind.
-    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(v, secrets, k === 'arguments' ? MAX_ARGUMENT_CHARS : MAX_FIELD_CHARS)]));
+    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(v, scrub, k === 'arguments' ? MAX_ARGUMENT_CHARS : MAX_FIELD_CHARS)]));
     const head = { time: new Date().toISOString(), pid: process.pid, event };
-    let line = scrub(JSON.stringify({ ...head, ...safe }), secrets);
+    let line = scrub(JSON.stringify({ ...head, ...safe }));
     // A bounded line: one huge call must not rotate the history away. Past the limit the entry keeps
     // its head and a scrubbed preview of the rest.
     if (line.length > MAX_LINE_CHARS) {
@@ -250,20 +251,20 @@ const MAX_ARRAY_ITEMS = 50;
 const MAX_DEPTH = 32;
 
 /** Every string and key: secrets replaced, then clipped; arrays and objects walked (bounded depth). */
-function sanitize(v: unknown, secrets: readonly string[], max: number, depth = 0): unknown {
+function sanitize(v: unknown, scrub: (text: string) => string, max: number, depth = 0): unknown {
   const clean = (s: string): string => {
-    s = scrub(s, secrets);
+    s = scrub(s);
     return s.length > max ? `${s.slice(0, max)}…(${s.length} chars)` : s;
   };
   if (typeof v === 'string') return clean(v);
   if (!v || typeof v !== 'object') return v;
   if (depth > MAX_DEPTH) return '[too deep]';
   if (Array.isArray(v)) {
-    const shown = v.slice(0, MAX_ARRAY_ITEMS).map((x) => sanitize(x, secrets, max, depth + 1));
+    const shown = v.slice(0, MAX_ARRAY_ITEMS).map((x) => sanitize(x, scrub, max, depth + 1));
     return v.length > MAX_ARRAY_ITEMS ? [...shown, `…(${v.length - MAX_ARRAY_ITEMS} more)`] : shown;
   }
   // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), sanitize(x, secrets, max, depth + 1)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), sanitize(x, scrub, max, depth + 1)]));
 }
 
 /** Tool arguments as they may be logged: env values and anything key-like replaced (AuditLog.write clips). */

@@ -3,7 +3,6 @@
  * environment plus small files), so a key fixed while the server runs takes effect on the next call
  * without a restart; the SDK client is rebuilt only when they actually changed.
  */
-import { createHash } from 'node:crypto';
 import type { Credentials } from './credentials';
 import { apiUrlError, hasCredential } from './credentials';
 import { ToolError } from './errors';
@@ -17,8 +16,9 @@ export interface GatewayProviderOptions extends Omit<SdkGatewayOptions, 'credent
   create?: (opts: SdkGatewayOptions) => Promise<DaytonaGateway>;
 }
 
+/** What identifies a client. Kept in memory only, next to the credentials it is made of (no hash: node:crypto is not loaded for this). */
 function fingerprint(c: Credentials): string {
-  return createHash('sha256').update(JSON.stringify([c.apiKey, c.jwtToken, c.organizationId, c.apiUrl, c.target])).digest('hex');
+  return JSON.stringify([c.apiKey, c.jwtToken, c.organizationId, c.apiUrl, c.target]);
 }
 
 export interface ManagedGatewayProvider {

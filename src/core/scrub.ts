@@ -83,8 +83,20 @@ function dropFragments(text: string, secrets: readonly string[]): string {
 /** The text with secrets (whole or any 12-character piece) and authorization values replaced by "[redacted]". */
 export function scrub(text: string, extra: readonly string[] = []): string {
   if (!text) return text;
-  let out = text;
+  return scrubWith(text, knownSecrets(extra));
+}
+
+/**
+ * A scrubber for many strings at once (a tool result, an audit entry): the secrets are gathered once,
+ * not once per string — a result has dozens of strings, and gathering asks every registered source.
+ */
+export function scrubber(extra: readonly string[] = []): (text: string) => string {
   const secrets = knownSecrets(extra);
+  return (text) => (text ? scrubWith(text, secrets) : text);
+}
+
+function scrubWith(text: string, secrets: readonly string[]): string {
+  let out = text;
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
@@ -115,11 +127,15 @@ export function redactUrls(text: string): string {
  * Every string (and object key) in a JSON-like value scrubbed; returns a copy. Depth-bounded, so a
  * hostile, deeply nested value cannot exhaust the stack.
  */
-export function scrubValue<T>(value: T, extra: readonly string[] = [], depth = 0): T {
-  if (typeof value === 'string') return scrub(value, extra) as T;
+export function scrubValue<T>(value: T, extra: readonly string[] = []): T {
+  return scrubEach(value, scrubber(extra), 0);
+}
+
+function scrubEach<T>(value: T, clean: (text: string) => string, depth: number): T {
+  if (typeof value === 'string') return clean(value) as T;
   if (!value || typeof value !== 'object') return value;
   if (depth > 64) return '[too deep]' as T;
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, extra, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v) => scrubEach(v, clean, depth + 1)) as T;
   // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, extra), scrubValue(v, extra, depth + 1)])) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), scrubEach(v, clean, depth + 1)])) as T;
 }

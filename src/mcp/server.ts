@@ -43,6 +43,8 @@ export interface McpServerOptions {
   defaults?: ToolContext['defaults'];
   /** The process-wide creation limit, shared by every session (core/creation-guard.ts). */
   creationLimit?: CreationLimit;
+  /** Whether this server writes the client_connected line; false once quick-stdio.ts wrote it. */
+  announceClient?: () => boolean;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -87,6 +89,7 @@ export function createMcpServer(o: McpServerOptions): Server {
   }));
 
   server.oninitialized = () => {
+    if (o.announceClient?.() === false) return;
     // A client may pipeline `initialized` right behind `initialize`; read its info once that settled.
     setImmediate(() => {
       const client = server.getClientVersion();

@@ -3,7 +3,6 @@
  * (0600). The token survives restarts so agent configs written by `init --http` stay valid; a pid
  * that no longer runs marks a stale file, which the next start simply takes over.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { httpStatePath, type Env } from '../core/daytona-home';
@@ -68,7 +67,8 @@ export function rememberTokenConfig(path: string, env: Env = process.env): void 
 
 /** The saved token, or a new random one. */
 export function httpToken(env: Env = process.env): string {
-  return readHttpState(env)?.token ?? randomBytes(32).toString('base64url');
+  // globalThis.crypto (the same CSPRNG as node:crypto) loads only when used: the stdio server never does.
+  return readHttpState(env)?.token ?? Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 }
 
 /**

@@ -5,11 +5,11 @@ import { portOption, toolsOption, UsageError } from '../../src/cli/args';
 import { TOOL_NAMES } from '../../src/core/tools';
 
 test('--tools: comma list, trimmed, empty items dropped, names checked against the registry', () => {
-  assert.equal(toolsOption(undefined), undefined);
-  assert.equal(toolsOption(true), undefined);
-  assert.deepEqual(toolsOption(` ${TOOL_NAMES[0]} ,,${TOOL_NAMES[1]}`), [TOOL_NAMES[0], TOOL_NAMES[1]]);
-  assert.deepEqual(toolsOption(''), []);
-  assert.throws(() => toolsOption(`${TOOL_NAMES[0]},rm_rf`), (e: unknown) => e instanceof UsageError && /Unknown tool name\(s\): rm_rf/.test(e.message));
+  assert.equal(toolsOption(undefined, TOOL_NAMES), undefined);
+  assert.equal(toolsOption(true, TOOL_NAMES), undefined);
+  assert.deepEqual(toolsOption(` ${TOOL_NAMES[0]} ,,${TOOL_NAMES[1]}`, TOOL_NAMES), [TOOL_NAMES[0], TOOL_NAMES[1]]);
+  assert.deepEqual(toolsOption('', TOOL_NAMES), []);
+  assert.throws(() => toolsOption(`${TOOL_NAMES[0]},rm_rf`, TOOL_NAMES), (e: unknown) => e instanceof UsageError && /Unknown tool name\(s\): rm_rf/.test(e.message));
 });
 
 test('--port: one validator; 0 (any free port) only where the caller binds it', () => {
