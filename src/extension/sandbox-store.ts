@@ -72,15 +72,18 @@ type Listener = (changed?: readonly string[]) => void;
 const REPORTED_STATE_MS = 60_000;
 
 /**
- * Whether the list now reports what an overlay stood for: the state shown, or any other settled state
- * than the one before. A list still showing a transition on the way (stopping, when the action already
- * read stopped) is behind, not ahead.
+ * Whether the list now reports what an overlay stood for. The list is eventually consistent: it replays
+ * the states on the way in order, seconds late, so a state other than the one shown is no proof of
+ * being caught up (after stop then start, a lagging list still says "stopped" while start read
+ * "started"). Caught up: the state shown, or, for a transition shown (stopping…), a settled state other
+ * than the one before (where it led). A settled state an action read fresh waits for the list to say
+ * it, bounded by `until` (the sandbox may really have moved on; then the list is the truth again).
  */
 function listCaughtUp(listed: SandboxState, p: { from: SandboxState; shown: SandboxState; until?: number }): boolean {
   if (p.until !== undefined && Date.now() > p.until) return true;
-  if (listed === p.shown || listed === p.from) return listed === p.shown;
-  const shownSettled = !TRANSITIONAL_STATES.has(p.shown);
-  return !(shownSettled && TRANSITIONAL_STATES.has(listed));
+  if (listed === p.shown) return true;
+  if (!TRANSITIONAL_STATES.has(p.shown)) return false;
+  return listed !== p.from && !TRANSITIONAL_STATES.has(listed);
 }
 
 export class SandboxStore {
@@ -160,8 +163,10 @@ export class SandboxStore {
     let changed = false;
     for (const id of ids) {
       const item = this.byId.get(id);
-      if (!item || item.state === shown) continue;
-      this.pending.set(id, { from: item.state, shown });
+      // Before: what the tree shows (an earlier action's fresh state), not the list, which may lag it.
+      const before = this.pending.get(id)?.shown ?? item?.state;
+      if (!item || !before || before === shown) continue;
+      this.pending.set(id, { from: before, shown });
       changed = true;
     }
     if (!changed) return;
@@ -530,6 +535,8 @@ export class SandboxStore {
     if (!this.visible) return base > 0 ? base : undefined;
     if (base <= 0) return undefined;
     const untilReconcile = Math.max(0, this.lastFullAt + (this.o.reconcileMs ?? defaultReconcileMs)(this.lastFullPages) - Date.now());
+    // An overlay waits for the lagging list: no event may come (it may all have come already), so poll.
+    if (this.pending.size) return Math.min(this.o.transitionIntervalMs ?? 2_000, untilReconcile);
     if (this.streamConnected) return untilReconcile;
     if (this.hasTransitions) return this.o.transitionIntervalMs ?? 2_000;
     return Math.min(base, untilReconcile);

@@ -7,6 +7,7 @@ import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore } from '../../src/extension/sandbox-store';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { startSandbox } from '../../src/core/tools/start_sandbox';
 import { ToolError } from '../../src/core/errors';
 import type { SandboxState } from '../../src/core/types';
 
@@ -229,6 +230,43 @@ test('after an editor action the tree shows what the action read fresh, while th
     assert.equal(store.hasTransitions, false);
     await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
     assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
+  } finally {
+    await c.provider.dispose();
+    await lagging.close();
+  }
+});
+
+test('stop then start from the editor: the lagging list replaying "stopped" does not undo the start the action read', async () => {
+  // Fake clock, default list lag (500 ms): the list replays stopping → stopped after both actions read their state.
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
+  const c = testContext(lagging.url);
+  try {
+    const web = lagging.seedSandbox({ name: 'web', state: 'started' });
+    const { store, timers } = makeStore({ transitionIntervalMs: 500 }, () => c);
+    store.setVisible(true);
+    await store.refresh();
+    const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
+    store.markTransition([web.id], 'stopping');
+    assert.equal((await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
+    t += 100; // stopped
+    await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
+    t += 450; // the list says "stopping"
+    await store.refresh();
+    assert.equal(shown(), 'stopped');
+    store.markTransition([web.id], 'starting');
+    assert.equal(shown(), 'starting');
+    assert.equal((await callTool(startSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
+    t += 100; // started; the list (500 ms behind) says "stopped", the state between the two actions
+    await store.settleTransition([web.id], new Map([[web.id, 'started' as SandboxState]]));
+    assert.equal(shown(), 'started', 'what the start read, not the lagging list\'s "stopped"');
+    assert.equal(timers.at(-1)?.ms, 500, 'and it polls until the list catches up');
+    await store.refresh();
+    assert.equal(shown(), 'started');
+    t += 600; // the list says "started": caught up, the overlay ends
+    await store.refresh();
+    assert.equal(shown(), 'started');
+    assert.equal(store.hasTransitions, false);
   } finally {
     await c.provider.dispose();
     await lagging.close();
