@@ -73,15 +73,29 @@ type Listener = (changed?: readonly string[]) => void;
 const REPORTED_STATE_MS = 60_000;
 
 /**
- * Whether the list now reports what an overlay stood for: the state shown, or any other settled state
- * than the one before. A list still showing a transition on the way (stopping, when the action already
- * read stopped) is behind, not ahead.
+ * A state the tree shows for an editor action instead of the list's. The list is eventually consistent:
+ * seconds late, it replays every state the sandbox had, in order. So after Stop then Start it can still
+ * say "started" (from before the stop) or "stopped" (between the two) while Start already read
+ * "started". `stale` holds the states the list may replay from before the action (chained actions add
+ * up), `since` the API time of the newest row seen before it.
  */
-function listCaughtUp(listed: SandboxState, p: { from: SandboxState; shown: SandboxState; until?: number }): boolean {
+interface Overlay {
+  shown: SandboxState;
+  stale: ReadonlySet<SandboxState>;
+  since: number;
+  /** Set for a state an action read fresh: the sandbox may really move on later; then the list is the truth. */
+  until?: number;
+}
+
+/**
+ * Whether the list has caught up with an overlay: it reports the state shown (in a row newer than the
+ * action, when the list may also replay that state from before it), or, while an action is in flight
+ * (stopping…), a settled state it did not have before.
+ */
+function listCaughtUp(row: SandboxDetails, p: Overlay): boolean {
   if (p.until !== undefined && Date.now() > p.until) return true;
-  if (listed === p.shown || listed === p.from) return listed === p.shown;
-  const shownSettled = !TRANSITIONAL_STATES.has(p.shown);
-  return !(shownSettled && TRANSITIONAL_STATES.has(listed));
+  if (row.state === p.shown) return !p.stale.has(row.state) || eventTime(row) > p.since;
+  return TRANSITIONAL_STATES.has(p.shown) && !TRANSITIONAL_STATES.has(row.state) && !p.stale.has(row.state);
 }
 
 export class SandboxStore {
@@ -99,8 +113,8 @@ export class SandboxStore {
   private disposed = false;
   /** Running sandboxes counted by the light poll since the last full load (undefined: the list is newer). */
   private counted: number | undefined;
-  /** Actions started from the editor: shown as `shown` until the API reports a state other than `from`. */
-  private readonly pending = new Map<string, { from: SandboxState; shown: SandboxState; until?: number }>();
+  /** Actions started from the editor: shown as `shown` until the lagging list catches up (listCaughtUp). */
+  private readonly pending = new Map<string, Overlay>();
   /** A full read has completed since the last reset: the list is whole and counts are final. */
   private complete = false;
   /** A first full read is streaming its pages into the view. */
@@ -165,14 +179,18 @@ export class SandboxStore {
 
   /**
    * An action was just requested from the editor: show those sandboxes in `shown` (e.g. stopping) at
-   * once, and keep showing it until the API itself reports a different state, polling fast meanwhile.
+   * once, and keep showing it until the list reports a state it did not have before (listCaughtUp),
+   * polling fast meanwhile.
    */
   markTransition(ids: readonly string[], shown: SandboxState): void {
     let changed = false;
     for (const id of ids) {
       const item = this.byId.get(id);
-      if (!item || item.state === shown) continue;
-      this.pending.set(id, { from: item.state, shown });
+      const p = this.pending.get(id);
+      if (!item || (p?.shown ?? item.state) === shown) continue;
+      // What the list may still say from before this action: its row now, and the earlier actions' states.
+      const stale = new Set([...(p?.stale ?? []), ...(p ? [p.shown] : []), item.state]);
+      this.pending.set(id, { shown, stale, since: Math.max(p?.since ?? 0, eventTime(item)) });
       changed = true;
     }
     if (!changed) return;
@@ -186,15 +204,16 @@ export class SandboxStore {
   /**
    * The action finished (or failed): drop the optimistic states and read what changed. `reported` holds
    * the states the action itself read fresh (id → state; `destroyed` = gone): the API's list is
-   * eventually consistent and may still show the old state for a while, so each is shown until the list
-   * reports something other than the state before the action.
+   * eventually consistent and may still show older states for a while, so each is shown until the list
+   * reports it in a row newer than the action (listCaughtUp).
    */
   settleTransition(ids: readonly string[], reported?: ReadonlyMap<string, SandboxState>): Promise<void> {
     for (const id of ids) {
       const now = reported?.get(id);
-      const before = this.pending.get(id)?.from ?? this.byId.get(id)?.state;
-      // Bounded: the list lags by seconds, and the sandbox may really return to its old state later.
-      if (now !== undefined && before !== undefined && now !== before) this.pending.set(id, { from: before, shown: now, until: Date.now() + REPORTED_STATE_MS });
+      const p = this.pending.get(id);
+      const item = this.byId.get(id);
+      // Bounded: the list lags by seconds, and the sandbox may really move on later.
+      if (now !== undefined && item) this.pending.set(id, { shown: now, stale: p?.stale ?? new Set(), since: p?.since ?? eventTime(item), until: Date.now() + REPORTED_STATE_MS });
       else this.pending.delete(id);
     }
     this.publish(ids);
@@ -526,7 +545,7 @@ export class SandboxStore {
     return list.flatMap((s) => {
       const p = this.pending.get(s.id);
       if (!p) return [s];
-      if (listCaughtUp(s.state, p)) {
+      if (listCaughtUp(s, p)) {
         this.pending.delete(s.id);
         return [s];
       }
@@ -549,6 +568,8 @@ export class SandboxStore {
     if (!this.visible) return base > 0 ? base : undefined;
     if (base <= 0) return undefined;
     const untilReconcile = Math.max(0, this.lastFullAt + (this.o.reconcileMs ?? defaultReconcileMs)(this.lastFullPages) - Date.now());
+    // An overlay waits for the lagging list: no event may come (it may all have come already), so poll.
+    if (this.pending.size) return Math.min(this.o.transitionIntervalMs ?? 2_000, untilReconcile);
     if (this.streamConnected) return untilReconcile;
     if (this.hasTransitions) return this.o.transitionIntervalMs ?? 2_000;
     return Math.min(base, untilReconcile);

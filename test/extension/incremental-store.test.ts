@@ -213,3 +213,31 @@ test('a reset (another key or profile) while the stream is still opening: the st
   await until('r stopped in the store', () => stateOf(store, 'r') === 'stopped');
   assert.equal(emu.eventClients(), 1);
 });
+
+test('live: while an editor action\'s fresh state waits for the lagging list, the store polls; once it shows, only the reconcile', async () => {
+  // Fake clock: the stop is read "stopped" by the action before the API's list or any event says so.
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const lag = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t, seed: [{ name: 'web', state: 'started' }] });
+  const lctx = testContext(lag.url);
+  try {
+    const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, transitionIntervalMs: 500, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
+    stores.push(store);
+    store.setVisible(true);
+    await store.refresh();
+    await until('the event stream connects', () => store.live);
+    const id = store.sandboxes[0]!.id;
+    assert.ok(store.nextDelayMs()! > 60_000, 'live and idle: next read is the reconcile');
+    store.markTransition([id], 'stopping');
+    await callTool(stopSandbox, { sandboxes: [id], wait: false }, lctx);
+    await store.settleTransition([id], new Map([[id, 'stopped' as const]]));
+    assert.equal(stateOf(store, 'web'), 'stopped');
+    assert.equal(store.nextDelayMs(), 500, 'polls fast while the tree shows what the list does not say yet');
+    t += 600; // stopped, and the list says so
+    await store.refresh();
+    assert.equal(stateOf(store, 'web'), 'stopped');
+    assert.ok(store.nextDelayMs()! > 60_000, 'caught up: back to the reconcile only');
+  } finally {
+    await lctx.provider.dispose();
+    await lag.close();
+  }
+});

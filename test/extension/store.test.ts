@@ -7,6 +7,7 @@ import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore } from '../../src/extension/sandbox-store';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { startSandbox } from '../../src/core/tools/start_sandbox';
 import { ToolError } from '../../src/core/errors';
 import { groupSandboxes, present } from '../../src/extension/tree-model';
 import { describeStore } from '../../src/extension/status-text';
@@ -272,6 +273,49 @@ test('after an editor action the tree shows what the action read fresh, while th
     assert.equal(store.hasTransitions, false);
     await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
     assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
+  } finally {
+    await c.provider.dispose();
+    await lagging.close();
+  }
+});
+
+test('stop then start from the editor: the lagging list replaying the states before the start does not undo what the start read', async () => {
+  // Fake clock, default list lag (500 ms): both actions finish before the list shows even the stop.
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
+  const c = testContext(lagging.url);
+  try {
+    const web = lagging.seedSandbox({ name: 'web', state: 'started' });
+    const { store, timers } = makeStore({ transitionIntervalMs: 500 }, () => c);
+    store.setVisible(true);
+    await store.refresh();
+    const t0 = t;
+    const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
+    const at = async (ms: number) => {
+      t = t0 + ms;
+      await store.refresh();
+      return shown();
+    };
+    store.markTransition([web.id], 'stopping');
+    assert.equal((await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
+    t = t0 + 100; // stopped
+    await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
+    assert.equal(await at(100), 'stopped', 'the list still says "started" (from before the stop)');
+    t = t0 + 150;
+    store.markTransition([web.id], 'starting');
+    assert.equal(shown(), 'starting');
+    assert.equal((await callTool(startSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
+    t = t0 + 250; // started
+    await store.settleTransition([web.id], new Map([[web.id, 'started' as SandboxState]]));
+    assert.equal(shown(), 'started');
+    assert.equal(store.hasTransitions, true, 'the list\'s "started" is the one from before the stop: still waiting');
+    assert.equal(timers.at(-1)?.ms, 500, 'and polling');
+    assert.equal(await at(580), 'started', 'the list replays "stopping"');
+    assert.equal(await at(620), 'started', 'the list replays "stopped"');
+    assert.equal(await at(700), 'started', 'the list replays "starting"');
+    assert.equal(store.hasTransitions, true);
+    assert.equal(await at(800), 'started', 'the list says "started" again, after the start');
+    assert.equal(store.hasTransitions, false, 'caught up: the overlay ends');
   } finally {
     await c.provider.dispose();
     await lagging.close();

@@ -21,12 +21,12 @@ interface VsCodeLm {
   invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }): Thenable<{ content: unknown[] }>;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 15_000, seen?: () => unknown): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${seen ? `; seen: ${JSON.stringify(seen())}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -80,7 +80,8 @@ describe('Daytona extension in a real extension host', () => {
     await until('stopped', () => api.store.sandboxes.find((s) => s.id === target.id)?.state === 'stopped');
     await vscode.commands.executeCommand('daytona.startSandbox', { type: 'sandbox', sandbox: { ...target, state: 'stopped' } });
     await api.store.refresh();
-    await until('started again', () => api.store.sandboxes.find((s) => s.id === target.id)?.state === 'started');
+    const row = () => ({ row: api.store.sandboxes.find((s) => s.id === target.id), status: api.store.status, count: api.store.sandboxes.length });
+    await until('started again', () => api.store.sandboxes.find((s) => s.id === target.id)?.state === 'started', 15_000, row);
   });
 
   it('registers the MCP server with the editor, which starts it and calls its tools (where the API exists)', async () => {
