@@ -81,6 +81,8 @@ const REPORTED_STATE_MS = 60_000;
  */
 interface Overlay {
   shown: SandboxState;
+  /** For a state shown while an action runs (stopping, destroying…): where the sandbox was, its home group meanwhile. */
+  from?: SandboxState;
   stale: ReadonlySet<SandboxState>;
   since: number;
   /** Set for a state an action read fresh: the sandbox may really move on later; then the list is the truth. */
@@ -161,7 +163,7 @@ export class SandboxStore {
   /** See tree-model's HomeState: the state a sandbox is grouped and counted by. */
   readonly homeOf = (s: SandboxDetails): SandboxState => {
     const p = this.pending.get(s.id);
-    if (p && s.state === p.shown) return p.from;
+    if (p?.from && s.state === p.shown) return p.from;
     if (SIDE_STATES.has(s.state)) return this.settledStates.get(s.id) ?? 'started';
     return s.state;
   };
@@ -190,7 +192,7 @@ export class SandboxStore {
       if (!item || (p?.shown ?? item.state) === shown) continue;
       // What the list may still say from before this action: its row now, and the earlier actions' states.
       const stale = new Set([...(p?.stale ?? []), ...(p ? [p.shown] : []), item.state]);
-      this.pending.set(id, { shown, stale, since: Math.max(p?.since ?? 0, eventTime(item)) });
+      this.pending.set(id, { shown, from: p?.from ?? item.state, stale, since: Math.max(p?.since ?? 0, eventTime(item)) });
       changed = true;
     }
     if (!changed) return;
