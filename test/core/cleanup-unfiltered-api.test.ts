@@ -6,7 +6,7 @@
  * API hands back every sandbox and only the tool's own checks stand between a request for
  * "archived" and the user's running or stopped ones.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
@@ -14,6 +14,7 @@ import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
 import { MADE_BY_LABEL, AGENT_MADE } from '../../src/core/creation-guard';
+import { emulatorForEachTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -27,17 +28,11 @@ async function cleanup(args: Record<string, unknown>) {
 }
 const names = (items: Array<{ name: string }>) => items.map((s) => s.name).sort();
 
-before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20 });
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 20 }, (e, c) => {
+  emu = e;
+  ctx = c;
 });
-after(async () => {
-  await ctx?.provider.dispose();
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.reset('none');
-  await ctx?.provider.dispose();
-  ctx = testContext(emu.url);
+beforeEach(() => {
   for (const state of STATES) emu.seedSandbox({ name: `in-${state}`, state });
   emu.setFaults({ ignoreListFilters: true });
 });

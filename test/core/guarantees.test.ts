@@ -4,14 +4,15 @@
  *  - project names match in any case (README: `AutoViral` = `autoviral`); "running" means started;
  *  - at most 16 API requests in flight, even for a cleanup that starts one DELETE per sandbox at once.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { testContext, type TestContext } from '../helpers/context';
+import type { Emulator } from '../emulator/emulator';
+import type { TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
 import type { AnyTool } from '../../src/core/tool';
+import { emulatorForEachTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -22,17 +23,9 @@ async function call(tool: AnyTool, args: unknown) {
   return outcome;
 }
 
-before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 20 });
-});
-after(async () => {
-  await ctx?.provider.dispose();
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.reset('none');
-  await ctx?.provider.dispose();
-  ctx = testContext(emu.url);
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 20 }, (e, c) => {
+  emu = e;
+  ctx = c;
 });
 
 describe('people\'s words', () => {

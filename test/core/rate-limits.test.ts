@@ -4,36 +4,29 @@
  * `X-RateLimit-*-<name>` and `Retry-After-<name>` and slow down before the budget is spent.
  * Assertions are on state and on the emulator's request log, never on time.
  */
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { testContext, type TestContext } from '../helpers/context';
+import type { Emulator } from '../emulator/emulator';
+import type { TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
 import { waitFor } from '../helpers/wait';
+import { emulatorForEachTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
 const WINDOW_MS = 2_000;
 const LIMIT = 20;
 
-before(async () => {
-  emu = await startEmulator({
+emulatorForEachTest({
     apiKeys: [SENTINEL_KEY],
     transitionMs: 40,
     rateLimits: { 'sandbox-lifecycle': { limit: LIMIT, ttlMs: WINDOW_MS } },
-  });
-});
-after(async () => {
-  await ctx?.provider.dispose();
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.reset('none');
-  await ctx?.provider.dispose();
-  ctx = testContext(emu.url);
+  }, (e, c) => {
+  emu = e;
+  ctx = c;
 });
 
 /** 429 answers to `method`, and how many distinct windows (runs separated by a success) they came in. */

@@ -2,9 +2,9 @@
  * The core tools, called directly with a real ToolContext: real @daytonaio/sdk, real HTTP, the
  * project's Daytona API emulator on 127.0.0.1.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
+import type { Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
@@ -19,6 +19,7 @@ import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { listSnapshots } from '../../src/core/tools/list_snapshots';
 import type { AnyTool } from '../../src/core/tool';
 import { ToolError } from '../../src/core/errors';
+import { emulatorForEachTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -32,17 +33,9 @@ async function call(tool: AnyTool, args: unknown, c: TestContext = ctx) {
 
 const stateOf = (name: string) => emu.sandboxes().find((s) => s.name === name)?.state;
 
-before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
-});
-after(async () => {
-  await ctx?.provider.dispose();
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.reset('none');
-  await ctx?.provider.dispose();
-  ctx = testContext(emu.url);
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60 }, (e, c) => {
+  emu = e;
+  ctx = c;
 });
 
 describe('create_sandbox', () => {

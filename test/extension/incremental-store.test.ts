@@ -2,7 +2,7 @@
  * The sidebar store at scale: live events, `lastEventAfter` polls, rare full reconciles. Real SDK and
  * the real socket.io client against the emulator's HTTP API and event stream.
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { credentialsFor, testContext, type TestContext } from '../helpers/context';
@@ -12,23 +12,16 @@ import { openSandboxEvents } from '../../src/core/sandbox-events';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
+import { emulatorForEachTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
 let stores: SandboxStore[] = [];
 
-before(async () => {
-  // Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0 });
-});
-after(async () => {
-  await ctx?.provider.dispose();
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.reset('none');
-  await ctx?.provider.dispose();
-  ctx = testContext(emu.url);
+// Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0 }, (e, c) => {
+  emu = e;
+  ctx = c;
 });
 afterEach(() => {
   stores.forEach((s) => s.dispose());

@@ -1,5 +1,5 @@
 /** The sidebar's store and tree model, driven through the real SDK against the emulator. */
-import { after, before, beforeEach, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
@@ -12,6 +12,7 @@ import { ToolError } from '../../src/core/errors';
 import { groupSandboxes, present } from '../../src/extension/tree-model';
 import { describeStore } from '../../src/extension/status-text';
 import type { SandboxState } from '../../src/core/types';
+import { emulatorForEachTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -31,18 +32,11 @@ function makeStore(opts: Partial<ConstructorParameters<typeof SandboxStore>[0]> 
   return { store, timers };
 }
 
-before(async () => {
-  emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0 }); // kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
-});
-after(async () => {
-  stores.forEach((s) => s.dispose());
-  await ctx.provider.dispose();
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.reset('none');
-  await ctx?.provider.dispose();
-  ctx = testContext(emu.url);
+after(() => stores.forEach((s) => s.dispose()));
+// kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0 }, (e, c) => {
+  emu = e;
+  ctx = c;
 });
 
 test('loads every page of a large account', async () => {
