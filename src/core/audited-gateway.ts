@@ -61,6 +61,7 @@ export function auditedGatewayProvider(inner: GatewayProvider, audit: AuditLog):
       previewLink: (id, port, o) => g.previewLink(id, port, o),
       signedPreviewLink: (id, port, s, o) => g.signedPreviewLink(id, port, s, o),
       buildLog: (id, o) => g.buildLog(id, o),
+      sandboxLimits: (org, o) => g.sandboxLimits(org, o),
       fork: (id, name, o) => track('fork', id, () => g.fork(id, name, o)),
       createSnapshot: (id, name, o) => track('createSnapshot', id, () => g.createSnapshot(id, name, o)),
       resize: (id, r, o) => track('resize', id, () => g.resize(id, r, o)),

@@ -31,6 +31,18 @@ export interface ApiListQuery {
   lastEventAfter?: string;
 }
 
+/**
+ * The organisation's per-sandbox maxima for one region and sandbox class (the API's usage overview);
+ * null = no maximum set. CPU in cores, memory and disk in GiB.
+ */
+export interface SandboxLimits {
+  regionId: string;
+  sandboxClass: string;
+  maxCpu: number | null;
+  maxMemory: number | null;
+  maxDisk: number | null;
+}
+
 export interface CallOptions {
   signal?: AbortSignal;
   /**
@@ -75,6 +87,11 @@ export interface DaytonaGateway {
   recover(id: string, opts?: CallOptions): Promise<void>;
   previewLink(id: string, port: number, opts?: CallOptions): Promise<PreviewLink>;
   signedPreviewLink(id: string, port: number, expiresInSeconds: number, opts?: CallOptions): Promise<PreviewLink>;
+  /**
+   * The organisation's per-sandbox maxima, one row per region and class (read-only; cached a few
+   * minutes per organisation, as they change only when Daytona changes the organisation's tier).
+   */
+  sandboxLimits(organizationId: string, opts?: CallOptions): Promise<SandboxLimits[]>;
   /** The build log text of a sandbox built from an image; not_found when it has none. */
   buildLog(id: string, opts?: CallOptions): Promise<string>;
   dispose(): Promise<void>;

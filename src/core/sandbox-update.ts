@@ -2,10 +2,12 @@
  * What update_sandbox may change and in which state, checked before any API write: the API's resize
  * rules (a running sandbox only grows CPU and memory; disk changes only while stopped and only
  * grows; GPU never), then the writes in a fixed order (resize first, as it is the one that can fail
- * on quota; then the intervals; then public).
+ * on quota; then the intervals; then public). A resize above the organisation's per-sandbox maxima
+ * is refused before any write too, when those maxima can be read (the API would refuse it, or — for
+ * a stopped sandbox on older servers — accept it and refuse the next start).
  */
 import { isMissingRoute, ToolError } from './errors';
-import type { CallOptions, DaytonaGateway, IntervalKind } from './gateway';
+import type { CallOptions, DaytonaGateway, IntervalKind, SandboxLimits } from './gateway';
 import { waitUntilSettled } from './lifecycle';
 import type { Resources, SandboxDetails, SandboxSettings } from './types';
 
@@ -49,6 +51,47 @@ export function resizeFor(s: SandboxDetails, c: SandboxChanges): Partial<Resourc
   return want;
 }
 
+/**
+ * The per-sandbox maxima that apply to `s`: the rows of its region (all rows when none is), then of
+ * its class when there are such rows. Several rows left: the largest maximum of each, so nothing the
+ * API might allow is refused here.
+ */
+export function limitsFor(rows: readonly SandboxLimits[], s: Pick<SandboxDetails, 'target' | 'sandboxClass'>): SandboxLimits | undefined {
+  const narrow = (from: readonly SandboxLimits[], keep: (r: SandboxLimits) => boolean) => (from.some(keep) ? from.filter(keep) : from);
+  const left = narrow(
+    narrow(rows, (r) => r.regionId === s.target),
+    (r) => r.sandboxClass === s.sandboxClass,
+  );
+  if (!left.length) return undefined;
+  const widest = (key: 'maxCpu' | 'maxMemory' | 'maxDisk'): number | null =>
+    left.some((r) => r[key] === null) ? null : Math.max(...left.map((r) => r[key] as number));
+  return { regionId: s.target, sandboxClass: s.sandboxClass, maxCpu: widest('maxCpu'), maxMemory: widest('maxMemory'), maxDisk: widest('maxDisk') };
+}
+
+/** "cpu 9 is above this organisation's per-sandbox maximum of 4" for the first value above its maximum. */
+export function aboveLimit(want: Partial<Resources>, limits: SandboxLimits | undefined): string | undefined {
+  if (!limits) return undefined;
+  for (const [key, max, unit] of [['cpu', limits.maxCpu, ''], ['memory', limits.maxMemory, ' GiB'], ['disk', limits.maxDisk, ' GiB']] as const) {
+    const v = want[key];
+    if (v !== undefined && max !== null && v > max) return `${key} ${v}${unit} is above this organisation's per-sandbox maximum of ${max}${unit}`;
+  }
+  return undefined;
+}
+
+/**
+ * The maxima for `s`, or undefined when they cannot be read (no organisation id, an API without the
+ * usage route, a key without access): the API then remains the judge, as before.
+ */
+export async function readLimitsFor(gateway: DaytonaGateway, s: SandboxDetails, signal?: AbortSignal): Promise<SandboxLimits | undefined> {
+  if (!s.organizationId) return undefined;
+  try {
+    return limitsFor(await gateway.sandboxLimits(s.organizationId, { signal }), s);
+  } catch {
+    if (signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
+    return undefined;
+  }
+}
+
 const INTERVALS: ReadonlyArray<[keyof SandboxChanges & `auto${string}`, IntervalKind, keyof SandboxDetails]> = [
   ['autoStopMinutes', 'autostop', 'autoStopMinutes'],
   ['autoArchiveMinutes', 'autoarchive', 'autoArchiveMinutes'],
@@ -86,6 +129,20 @@ export async function updateSandbox(
   const callOpts: CallOptions = { signal: o.signal };
   const s = await gateway.get(ref, callOpts);
   const resize = resizeFor(s, c);
+  if (Object.keys(resize).length) {
+    const limits = await readLimitsFor(gateway, s, o.signal);
+    const above = aboveLimit(resize, limits);
+    if (above && limits) {
+      const caps = [
+        limits.maxCpu !== null && `${limits.maxCpu} CPU`,
+        limits.maxMemory !== null && `${limits.maxMemory} GiB memory`,
+        limits.maxDisk !== null && `${limits.maxDisk} GiB disk`,
+      ].filter(Boolean);
+      throw new ToolError('invalid_input', `Cannot resize ${s.name}: ${above}; nothing changed.`, {
+        hint: `Per sandbox this organisation allows at most ${caps.join(', ')}: ask for no more, or ask Daytona to raise its per-sandbox limits.`,
+      });
+    }
+  }
   const intervals = INTERVALS.filter(([key, , field]) => c[key] !== undefined && c[key] !== s[field]);
   const setPublic = c.public !== undefined && c.public !== s.public;
   const changed: string[] = [];

@@ -10,7 +10,7 @@
  * The SDK is imported dynamically on first use: loading it costs hundreds of milliseconds, which
  * neither the MCP server's start nor the editor's activation should pay.
  */
-import type { ApiListQuery, ApiPage, CallOptions, DaytonaGateway, IntervalKind, PreviewLink } from './gateway';
+import type { ApiListQuery, ApiPage, CallOptions, DaytonaGateway, IntervalKind, PreviewLink, SandboxLimits } from './gateway';
 import type { Credentials } from './credentials';
 import { hasCredential } from './credentials';
 import { expectShape } from './api-shape';
@@ -65,6 +65,65 @@ interface SandboxApiSlice {
   getPortPreviewUrl(id: string, port: number, org?: undefined, options?: RequestConfig): Promise<Resp<{ url?: string; token?: string }>>;
   getSignedPortPreviewUrl(id: string, port: number, org?: undefined, expiresInSeconds?: number, options?: RequestConfig): Promise<Resp<{ url?: string; token?: string }>>;
   getBuildLogsUrl(id: string, org?: undefined, options?: RequestConfig): Promise<Resp<{ url?: string }>>;
+}
+
+/** The slice of the api-client's OrganizationsApi this gateway uses. */
+interface OrganizationsApiSlice {
+  getOrganizationUsageOverview(organizationId: string, options?: RequestConfig): Promise<Resp<{ regionUsage?: unknown }>>;
+}
+
+/** One row of the API's OrganizationUsageOverview.regionUsage (only what we read). */
+interface RegionUsageDto {
+  regionId?: unknown;
+  sandboxClass?: unknown;
+  maxCpuPerSandbox?: unknown;
+  maxMemoryPerSandbox?: unknown;
+  maxDiskPerSandbox?: unknown;
+}
+
+/** How long the organisation's per-sandbox maxima are reused: they change only with its tier. */
+export const SANDBOX_LIMITS_TTL_MS = 5 * 60_000;
+
+function toSandboxLimits(row: RegionUsageDto): SandboxLimits {
+  // A maximum that is not a positive number is no maximum we could check against.
+  const max = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
+  return {
+    regionId: typeof row.regionId === 'string' ? row.regionId : '',
+    sandboxClass: typeof row.sandboxClass === 'string' ? row.sandboxClass : '',
+    maxCpu: max(row.maxCpuPerSandbox),
+    maxMemory: max(row.maxMemoryPerSandbox),
+    maxDisk: max(row.maxDiskPerSandbox),
+  };
+}
+
+/** What an api-client API object holds (BaseAPI's fields): its configuration, base path and axios. */
+interface ApiClientBase {
+  configuration?: { basePath?: string; baseOptions?: { headers?: Record<string, string> } };
+  basePath?: string;
+  axios?: { request(cfg: Record<string, unknown>): Promise<Resp<unknown>> };
+}
+
+/**
+ * The api-client's OrganizationsApi.getOrganizationUsageOverview, written out over the SandboxApi's own
+ * configuration, base path and axios instance (same auth headers, target, error classes and bounds).
+ * Importing the api-client would bundle a second copy of it next to the SDK's embedded one (+0.5 MB).
+ */
+function organizationsApiOver(api: SandboxApiSlice): OrganizationsApiSlice {
+  const base = api as unknown as ApiClientBase;
+  return {
+    getOrganizationUsageOverview: async (organizationId, options = {}) => {
+      if (!base.axios) throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its axios instance.');
+      const baseOptions = base.configuration?.baseOptions ?? {};
+      const basePath = base.configuration?.basePath ?? base.basePath ?? '';
+      return (await base.axios.request({
+        method: 'GET',
+        ...baseOptions,
+        ...options,
+        headers: { Accept: 'application/json', ...baseOptions.headers },
+        url: `${basePath}/organizations/${encodeURIComponent(organizationId)}/usage`,
+      })) as Resp<{ regionUsage?: unknown }>;
+    },
+  };
 }
 
 export interface SandboxDto {
@@ -221,11 +280,12 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
+  const organizationsApi = organizationsApiOver(api);
   const apiHoldMs = opts.apiHoldMs ?? API_HOLD_MS;
   // Every SDK request, snapshots too; ours get tighter per-call bounds in call(). The longest deadline
   // any call may have is a held one's.
   boundTransport((api as unknown as { axios?: unknown }).axios, requestTimeoutMs + apiHoldMs);
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, c.apiUrl);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, organizationsApi, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, c.apiUrl);
 }
 
 interface SdkClientSlice {
@@ -256,10 +316,13 @@ class SdkGateway implements DaytonaGateway {
   private readonly limiter: Semaphore;
   /** One per gateway: the budget is the organisation's, shared by every tool and the tree's polls. */
   private readonly pacer = new RatePacer();
+  /** Per organisation: its per-sandbox maxima and when they were read (see SANDBOX_LIMITS_TTL_MS). */
+  private readonly limits = new Map<string, { at: number; rows: Promise<SandboxLimits[]> }>();
 
   constructor(
     private readonly daytona: SdkClientSlice,
     private readonly api: SandboxApiSlice,
+    private readonly organizationsApi: OrganizationsApiSlice,
     maxConcurrent: number,
     private readonly requestTimeoutMs: number,
     private readonly retry: RetryPolicy,
@@ -450,6 +513,25 @@ class SdkGateway implements DaytonaGateway {
   async signedPreviewLink(id: string, port: number, expiresInSeconds: number, opts?: CallOptions): Promise<PreviewLink> {
     const res = await this.call('getSignedPortPreviewUrl', true, opts, (cfg) => this.api.getSignedPortPreviewUrl(id, port, undefined, expiresInSeconds, cfg));
     return previewLink('the signed preview URL', res.data);
+  }
+
+  sandboxLimits(organizationId: string, opts?: CallOptions): Promise<SandboxLimits[]> {
+    const cached = this.limits.get(organizationId);
+    if (cached && Date.now() - cached.at < SANDBOX_LIMITS_TTL_MS) return cached.rows;
+    // An optional read (callers go on without it): no retries of its own beyond the rate limit's.
+    const rows = this.call('getOrganizationUsageOverview', true, { signal: opts?.signal, retryBudget: { left: 0, size: 0 } }, (cfg) =>
+      this.organizationsApi.getOrganizationUsageOverview(organizationId, cfg),
+    ).then((res) => {
+      const usage = expectShape<{ regionUsage: RegionUsageDto[] }>('the organisation usage', res.data, (o) => Array.isArray(o.regionUsage));
+      return usage.regionUsage.filter((row): row is RegionUsageDto => typeof row === 'object' && row !== null).map(toSandboxLimits);
+    });
+    const entry = { at: Date.now(), rows };
+    this.limits.set(organizationId, entry);
+    // A failed read is not kept: the next caller asks again.
+    rows.catch(() => {
+      if (this.limits.get(organizationId) === entry) this.limits.delete(organizationId);
+    });
+    return rows;
   }
 
   async buildLog(id: string, opts?: CallOptions): Promise<string> {

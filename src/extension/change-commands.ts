@@ -5,6 +5,8 @@
  * tool-runner.ts, with its cancellable progress and error notices.
  */
 import * as vscode from 'vscode';
+import type { SandboxLimits } from '../core/gateway';
+import { readLimitsFor } from '../core/sandbox-update';
 import type { SandboxDetails, SandboxState } from '../core/types';
 import { TOOLS } from '../core/tools';
 import { NAME_PATTERN, NAME_RULE } from '../core/tools/schemas';
@@ -57,17 +59,30 @@ async function snapshot(s: ChangeServices, x: SandboxDetails): Promise<void> {
 
 async function resize(s: ChangeServices, x: SandboxDetails): Promise<void> {
   const rule = x.state === 'started' ? 'Running: CPU and memory can only grow; stop it to change the disk.' : 'Stopped: disk can only grow.';
+  // The organisation's per-sandbox maxima, read while the box is open (cached by the gateway); until
+  // they arrive, or when they cannot be read, the box checks the other rules only.
+  let limits: SandboxLimits | undefined;
+  const reading = new AbortController();
+  void s
+    .context(reading.signal)
+    .gateway()
+    .then((g) => readLimitsFor(g, x, reading.signal))
+    .then(
+      (l) => (limits = l),
+      () => undefined,
+    );
   const text = await vscode.window.showInputBox({
     title: `Daytona: Resize ${x.name}`,
     prompt: `CPU, memory GiB, disk GiB. ${rule}`,
     value: sizeText(x),
     validateInput: (v) => {
-      const r = parseResize(v, x);
+      const r = parseResize(v, x, limits);
       return r.ok ? undefined : r.error;
     },
   });
+  reading.abort();
   if (text === undefined) return;
-  const parsed = parseResize(text, x);
+  const parsed = parseResize(text, x, limits);
   if (!parsed.ok) return;
   await change(s, x, 'resizing', () => runTool(s, TOOLS.updateSandboxTool, { sandbox: x.id, ...parsed.value }, `Resizing ${x.name}…`, `resize ${x.name}`));
 }

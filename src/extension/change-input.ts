@@ -3,12 +3,17 @@
  * what the input boxes accept and what they turn into for the tools. No vscode import: unit-tested.
  * The tools check every rule again against the live API; these only give early, specific feedback.
  */
+import type { SandboxLimits } from '../core/gateway';
+import { aboveLimit } from '../core/sandbox-update';
 import type { SandboxDetails } from '../core/types';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** "2, 4, 10" (CPU, memory GiB, disk GiB) → only the values that differ from the sandbox's. */
-export function parseResize(text: string, s: SandboxDetails): Parsed<{ cpu?: number; memory?: number; disk?: number }> {
+/**
+ * "2, 4, 10" (CPU, memory GiB, disk GiB) → only the values that differ from the sandbox's. `limits`:
+ * the organisation's per-sandbox maxima when they could be read (update_sandbox checks them again).
+ */
+export function parseResize(text: string, s: SandboxDetails, limits?: SandboxLimits): Parsed<{ cpu?: number; memory?: number; disk?: number }> {
   const parts = text.replace(/(cpus?|gib|gb)\b/gi, ' ').split(/[\s,/]+/).filter(Boolean);
   if (parts.length !== 3) {
     return { ok: false, error: `Give three whole numbers: CPU, memory GiB, disk GiB (e.g. ${sizeText(s)}); got ${parts.length}.` };
@@ -26,6 +31,8 @@ export function parseResize(text: string, s: SandboxDetails): Parsed<{ cpu?: num
   if (memory !== s.memory) value.memory = memory;
   if (disk !== s.disk) value.disk = disk;
   if (!Object.keys(value).length) return { ok: false, error: 'That is the current size.' };
+  const above = aboveLimit(value, limits);
+  if (above) return { ok: false, error: `${above.replace(/^\w+/, (k) => RESOURCE_WORD[k] ?? k)}.` };
   if (s.state === 'started') {
     if (value.disk !== undefined) return { ok: false, error: 'Disk changes only while the sandbox is stopped: stop it first.' };
     if ((value.cpu ?? s.cpu) < s.cpu || (value.memory ?? s.memory) < s.memory) {
@@ -35,6 +42,8 @@ export function parseResize(text: string, s: SandboxDetails): Parsed<{ cpu?: num
   if (value.disk !== undefined && value.disk < s.disk) return { ok: false, error: `Disk only grows (now ${s.disk} GiB).` };
   return { ok: true, value };
 }
+
+const RESOURCE_WORD: Record<string, string> = { cpu: 'CPU', memory: 'Memory', disk: 'Disk' };
 
 /** The current size as the Resize… box shows it. */
 export const sizeText = (s: SandboxDetails): string => `${s.cpu}, ${s.memory}, ${s.disk}`;

@@ -105,6 +105,39 @@ describe('resize behind the feature flag sandbox_resize (off by default)', () =>
   });
 });
 
+describe("resize against the organisation's per-sandbox maxima", () => {
+  const resizes = (emu: Emulator) => writes(emu).filter((q) => q.path.endsWith('/resize'));
+  const usageReads = (emu: Emulator) => emu.stats().requests.filter((q) => q.path.endsWith('/usage'));
+
+  test('read once per gateway (cached), refused before any write; at the maximum it goes through', async () => {
+    const { emu, ctx } = await setup({ featureFlags: { sandbox_resize: true }, quota: { maxCpuPerSandbox: 3 } });
+    emu.seedSandbox({ name: 'api', cpu: 1, memory: 2 });
+    for (const cpu of [9, 5]) {
+      await assert.rejects(call(updateSandboxTool, { sandbox: 'api', cpu }, ctx), (e: ToolError) => {
+        assert.equal(e.kind, 'invalid_input');
+        assert.match(e.message, new RegExp(`cpu ${cpu} is above this organisation's per-sandbox maximum of 3`));
+        return true;
+      });
+    }
+    assert.deepEqual(resizes(emu), [], 'no resize request');
+    await call(updateSandboxTool, { sandbox: 'api', cpu: 3 }, ctx);
+    assert.equal(emu.sandboxes()[0]?.cpu, 3);
+    assert.equal(usageReads(emu).length, 1, 'the maxima were read once');
+  });
+
+  test('when the maxima cannot be read, the resize goes to the API as before (and the API judges)', async () => {
+    const { emu, ctx } = await setup({ featureFlags: { sandbox_resize: true }, faults: { failNext: [{ method: 'GET', pathPattern: '/usage$', status: 403 }] } });
+    emu.seedSandbox({ name: 'api', cpu: 1, memory: 2 });
+    await assert.rejects(call(updateSandboxTool, { sandbox: 'api', cpu: 9 }, ctx), (e: ToolError) => {
+      assert.match(e.message, /CPU request 9 exceeds maximum allowed per sandbox \(4\)/);
+      return true;
+    });
+    assert.equal(resizes(emu).length, 1, 'the resize was sent');
+    await call(updateSandboxTool, { sandbox: 'api', cpu: 2 }, ctx);
+    assert.equal(emu.sandboxes()[0]?.cpu, 2);
+  });
+});
+
 describe('snapshot_sandbox waits for the snapshot row', () => {
   test('the row appears only after the sandbox is back: waited for, not reported "not found"', async () => {
     const { emu, ctx } = await setup({ transitionMs: { snapshot: 300 } });

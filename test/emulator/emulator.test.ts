@@ -635,6 +635,52 @@ void test('resize (flag sandbox_resize on): hot resize only grows cpu/memory; di
   });
 });
 
+void test('a stopped sandbox is not resized beyond the per-sandbox maxima either (400 naming the quota, nothing changed)', async () => {
+  await withEmulator({ ...FAST, featureFlags: { sandbox_resize: true }, quota: { maxCpuPerSandbox: 4, maxMemoryPerSandbox: 8 } }, async (emu) => {
+    const seeded = emu.seedSandbox({ name: 'cold', state: 'stopped', cpu: 1, memory: 2, disk: 5 });
+    for (const [body, words] of [
+      [{ cpu: 9 }, /CPU request 9 exceeds maximum allowed per sandbox \(4\)/],
+      [{ memory: 16 }, /Memory request 16GB exceeds maximum allowed per sandbox \(8GB\)/],
+    ] as const) {
+      const res = await fetch(`${emu.url}/sandbox/cold/resize`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${emu.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 400);
+      assert.match(((await res.json()) as { message: string }).message, words);
+    }
+    const after = emu.sandboxes().find((s) => s.id === seeded.id);
+    assert.deepEqual([after?.cpu, after?.memory, after?.state], [1, 2, 'stopped']);
+  });
+});
+
+void test('GET /organizations/{id}/usage: per-sandbox maxima and totals per region and class; another organisation is 403', async () => {
+  await withEmulator({ ...FAST, quota: { maxCpuPerSandbox: 3, maxMemoryPerSandbox: 6, maxDiskPerSandbox: 12, cpu: 20 } }, async (emu) => {
+    emu.seedSandbox({ name: 'u', cpu: 2, memory: 4, disk: 5 });
+    const get = (org: string) => fetch(`${emu.url}/organizations/${org}/usage`, { headers: { authorization: `Bearer ${emu.apiKey}` } });
+    const res = await get(emu.organizationId);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { regionUsage: Array<Record<string, unknown>> };
+    const row = body.regionUsage.find((r) => r.regionId === 'us' && r.sandboxClass === 'container');
+    assert.ok(row, JSON.stringify(body));
+    assert.deepEqual(
+      [row.maxCpuPerSandbox, row.maxMemoryPerSandbox, row.maxDiskPerSandbox, row.totalCpuQuota, row.currentCpuUsage, row.currentMemoryUsage],
+      [3, 6, 12, 20, 2, 4],
+    );
+    assert.equal((await get('someone-else')).status, 403);
+    const defaults = await startEmulator();
+    try {
+      const d = (await (await fetch(`${defaults.url}/organizations/${defaults.organizationId}/usage`, { headers: { authorization: `Bearer ${defaults.apiKey}` } })).json()) as {
+        regionUsage: Array<Record<string, unknown>>;
+      };
+      assert.deepEqual([d.regionUsage[0]?.maxCpuPerSandbox, d.regionUsage[0]?.maxMemoryPerSandbox, d.regionUsage[0]?.maxDiskPerSandbox], [4, 8, 10], 'defaults');
+    } finally {
+      await defaults.close();
+    }
+  });
+});
+
 void test('intervals and public status change in place', async () => {
   await withEmulator(FAST, async (emu, daytona) => {
     const seeded = emu.seedSandbox({ name: 's', state: 'stopped' });

@@ -72,10 +72,10 @@ function validatorFor(schema: unknown): ValidateFunction {
   return v;
 }
 
-/** The operations the product calls, read from its gateway (SandboxApi methods + the snapshot service). */
+/** The operations the product calls, read from its gateway (SandboxApi and OrganizationsApi methods + the snapshot service). */
 function productOperations(): string[] {
   const src = readFileSync(fileURLToPath(new URL('../../src/core/sdk-gateway.ts', import.meta.url)), 'utf8');
-  const direct = [...src.matchAll(/this\.api\.(\w+)\(/g)].map((m) => m[1] ?? '');
+  const direct = [...src.matchAll(/this\.(?:api|organizationsApi)\.(\w+)\(/g)].map((m) => m[1] ?? '');
   const intervals = [...src.matchAll(/'(set\w+Interval)'/g)].map((m) => m[1] ?? '');
   const snapshots = [
     ...(src.includes('this.daytona.snapshot.list(') ? ['getAllSnapshots'] : []),
@@ -164,6 +164,8 @@ void test('the emulator answers every operation the product uses as the OpenAPI 
     await c.call('getSnapshot', { id: 'api-snap' }); // 404 while the job runs
     await c.call('getAllSnapshots', {}, { query: 'page=1&limit=100' });
     await c.call('getSnapshot', { id: 'daytonaio/sandbox:0.5.0' });
+    await c.call('getOrganizationUsageOverview', { organizationId: emu.organizationId });
+    await c.call('getOrganizationUsageOverview', { organizationId: 'another-org' }); // 403
     while (emu.sandboxes().find((s) => s.id === id)?.state !== 'started') await new Promise((r) => setTimeout(r, 10));
     await c.call('stopSandbox', { sandboxIdOrName: id });
     while (emu.sandboxes().find((s) => s.id === id)?.state !== 'stopped') await new Promise((r) => setTimeout(r, 10));

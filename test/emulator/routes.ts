@@ -280,6 +280,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/volumes', auth: true, handle: () => ok([]) },
   {
     method: 'GET',
+    pattern: '/organizations/:organizationId/usage',
+    auth: true,
+    handle: (ctx) => ok(ctx.store.usageOverview(param(ctx, 'organizationId'))),
+  },
+  {
+    method: 'GET',
     pattern: '/config',
     auth: false,
     handle: (ctx) => ok(configDto(ctx.origin, DEFAULT_SNAPSHOT, MAX_AUTO_ARCHIVE_INTERVAL)),

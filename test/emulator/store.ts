@@ -294,8 +294,49 @@ export class SandboxStore {
     return total;
   }
 
+  /**
+   * GET /organizations/{organizationId}/usage (OrganizationUsageOverview): one row per region and
+   * sandbox class, each with the organisation's per-sandbox maxima and totals. Another organisation's
+   * id is refused as the real API's membership guard does (403).
+   */
+  usageOverview(organizationId: string): Record<string, unknown> {
+    if (organizationId !== this.opts.organizationId) throw new ApiError(403, 'Forbidden resource');
+    const q = this.opts.quota;
+    const used = this.usage();
+    const regionUsage = this.opts.targets.flatMap((regionId) =>
+      [...SANDBOX_CLASSES].map((sandboxClass) => ({
+        regionId,
+        sandboxClass,
+        totalCpuQuota: q.cpu,
+        currentCpuUsage: used.cpu,
+        totalMemoryQuota: q.memory,
+        currentMemoryUsage: used.memory,
+        totalDiskQuota: q.disk,
+        currentDiskUsage: used.disk,
+        totalGpuQuota: 0,
+        currentGpuUsage: 0,
+        allowedGpuTypes: [],
+        maxCpuPerSandbox: q.maxCpuPerSandbox,
+        maxMemoryPerSandbox: q.maxMemoryPerSandbox,
+        maxDiskPerSandbox: q.maxDiskPerSandbox,
+        maxDiskPerNonEphemeralSandbox: null,
+        maxCpuPerGpu: null,
+        maxMemoryPerGpu: null,
+        maxDiskPerGpu: null,
+      })),
+    );
+    const snapshotRows = this.opts.snapshots.filter((x) => !x.general).length;
+    return { regionUsage, totalSnapshotQuota: 100, currentSnapshotUsage: snapshotRows, totalVolumeQuota: 100, currentVolumeUsage: 0 };
+  }
+
   /** validateOrganizationQuotas: per-sandbox limits, then organisation totals (all 400 today). */
   private checkQuota(res: { cpu: number; memory: number; disk: number; gpu: number }, excludeId?: string): void {
+    this.checkPerSandbox(res);
+    this.checkTotals(res, excludeId);
+  }
+
+  /** The organisation's per-sandbox maxima (cpu, memory, disk, no GPU), whatever the state. */
+  private checkPerSandbox(res: { cpu: number; memory: number; disk: number; gpu: number }): void {
     const q = this.opts.quota;
     if (res.cpu > q.maxCpuPerSandbox) {
       throw badRequest(
@@ -313,6 +354,11 @@ export class SandboxStore {
       );
     }
     if (res.gpu > 0) throw badRequest('Total GPU limit exceeded. Maximum allowed: 0.');
+  }
+
+  /** The organisation's totals: running CPU and memory, disk of non-archived sandboxes. */
+  private checkTotals(res: { cpu: number; memory: number; disk: number }, excludeId?: string): void {
+    const q = this.opts.quota;
     const used = this.usage(excludeId);
     const upgrade = `To increase concurrency limits, upgrade your organization's Tier by visiting ${this.opts.dashboardUrl}/limits.`;
     if (used.cpu + res.cpu > q.cpu) {
@@ -674,8 +720,13 @@ export class SandboxStore {
       throw badRequest('Sandbox must be started or stopped to be resized');
     }
     const next = { cpu: want.cpu ?? rec.cpu, memory: want.memory ?? rec.memory, disk: want.disk ?? rec.disk, gpu: rec.gpu };
+    // A stopped sandbox's CPU and memory count against no total, but the per-sandbox maxima still
+    // hold: the API refuses now what it could never start.
     if (rec.state === 'started') this.checkQuota(next, rec.id);
-    else this.checkQuota({ ...next, cpu: 0, memory: 0 }, rec.id);
+    else {
+      this.checkPerSandbox(next);
+      this.checkTotals({ ...next, cpu: 0, memory: 0 }, rec.id);
+    }
     const now = this.now();
     const back = rec.state;
     Object.assign(rec, { cpu: next.cpu, memory: next.memory, disk: next.disk });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMinutes, parsePort, parseResize, sizeText, takenNameError } from '../../src/extension/change-input';
+import { limitsFor } from '../../src/core/sandbox-update';
 import { sandbox } from '../helpers/sandbox';
 
 test('Resize… sends only what changes, and says which rule a change breaks', () => {
@@ -36,6 +37,25 @@ test('Resize… says which value is wrong and why (0, fractions, words, how many
   assert.equal(error('2.5, 4, 8'), 'CPU: "2.5" is not a whole number.');
   assert.equal(error('2, lots, 8'), 'Memory: "lots" is not a whole number.');
   assert.equal(error('2, 4'), 'Give three whole numbers: CPU, memory GiB, disk GiB (e.g. 2, 4, 8); got 2.');
+});
+
+test("Resize… refuses values above the organisation's per-sandbox maxima when they are known", () => {
+  const stopped = sandbox('stopped');
+  const rows = [
+    { regionId: 'us', sandboxClass: 'container', maxCpu: 4, maxMemory: 8, maxDisk: 10 },
+    { regionId: 'us', sandboxClass: 'linux-vm', maxCpu: 16, maxMemory: 32, maxDisk: 50 },
+    { regionId: 'eu', sandboxClass: 'container', maxCpu: 8, maxMemory: 16, maxDisk: 20 },
+  ];
+  const limits = limitsFor(rows, stopped);
+  assert.deepEqual([limits?.maxCpu, limits?.maxMemory, limits?.maxDisk], [4, 8, 10], "the sandbox's region and class");
+  const error = (text: string) => (parseResize(text, stopped, limits) as { error: string }).error;
+  assert.equal(error('9, 4, 8'), "CPU 9 is above this organisation's per-sandbox maximum of 4.");
+  assert.equal(error('2, 16, 8'), "Memory 16 GiB is above this organisation's per-sandbox maximum of 8 GiB.");
+  assert.equal(error('2, 4, 11'), "Disk 11 GiB is above this organisation's per-sandbox maximum of 10 GiB.");
+  assert.deepEqual(parseResize('4, 8, 10', stopped, limits), { ok: true, value: { cpu: 4, memory: 8, disk: 10 } }, 'the maxima themselves');
+  assert.deepEqual(parseResize('9, 4, 8', stopped), { ok: true, value: { cpu: 9 } }, 'unknown maxima: the API judges');
+  const noMax = limitsFor([{ ...rows[0]!, maxCpu: null }], stopped);
+  assert.equal(parseResize('9, 4, 8', stopped, noMax).ok, true, 'no maximum set');
 });
 
 test('Create Sandbox: a name in the list is taken (not a deleted one), with the fix', () => {

@@ -145,6 +145,20 @@ describe('update_sandbox', () => {
     await refused('update_sandbox', { sandbox: 'hot' }, 'invalid_input', /Nothing to change/);
     assert.equal(auditOf('update_sandbox').error, 'invalid_input');
   });
+
+  test("above the organisation's per-sandbox maxima (4 CPU, 8 GiB, 10 GiB) is refused before any write, naming the limit", async () => {
+    const hot = emu.seedSandbox({ name: 'hot', cpu: 2, memory: 4, disk: 5 });
+    const cold = emu.seedSandbox({ name: 'cold', state: 'stopped', cpu: 1, memory: 2, disk: 5 });
+    const r = await refused('update_sandbox', { sandbox: 'hot', cpu: 9 }, 'invalid_input', /cpu 9 is above this organisation's per-sandbox maximum of 4/);
+    assert.match(text(r), /at most 4 CPU, 8 GiB memory, 10 GiB disk/);
+    await refused('update_sandbox', { sandbox: 'cold', memory: 16, autoStopMinutes: 5 }, 'invalid_input', /memory 16 GiB is above this organisation's per-sandbox maximum of 8 GiB/);
+    await refused('update_sandbox', { sandbox: 'cold', disk: 11 }, 'invalid_input', /disk 11 GiB is above .* maximum of 10 GiB/);
+    assert.deepEqual([view(hot.id)?.cpu, view(cold.id)?.memory, view(cold.id)?.disk, view(cold.id)?.autoStopInterval], [2, 2, 5, 15]);
+    // At the maximum is allowed.
+    const ok = await call('update_sandbox', { sandbox: 'hot', cpu: 4 });
+    assert.equal(ok.isError, undefined, text(ok));
+    assert.equal(view(hot.id)?.cpu, 4);
+  });
 });
 
 describe('get_preview_url', () => {
