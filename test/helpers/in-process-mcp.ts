@@ -106,17 +106,13 @@ export interface InProcessLinked {
   close(): Promise<void>;
 }
 
-/** `slowWriter`: send through SlowWriter; `holdFirstProgress` is its hold. */
-export async function inProcessLinked(apiUrl: string, opts: { slowWriter?: boolean; holdFirstProgress?: () => Promise<void> } = {}): Promise<InProcessLinked> {
-  const { provider, create } = makeServerFactory(apiUrl);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const server = create();
-  await server.connect(opts.slowWriter ? new SlowWriter(serverSide, opts.holdFirstProgress) : serverSide);
+/** A client on `transport` that records every message it receives, in order; close() ends all three. */
+async function connectRecording(name: string, transport: Transport, server: { close(): Promise<void> }, provider: { dispose(): Promise<void> }): Promise<InProcessLinked> {
   const received: JSONRPCMessage[] = [];
-  const client = new Client({ name: 'in-process-linked', version: '1' });
-  await client.connect(clientSide);
-  const deliver = clientSide.onmessage;
-  clientSide.onmessage = (m, extra) => {
+  const client = new Client({ name, version: '1' });
+  await client.connect(transport);
+  const deliver = transport.onmessage;
+  transport.onmessage = (m, extra) => {
     received.push(m);
     deliver?.(m, extra);
   };
@@ -129,6 +125,15 @@ export async function inProcessLinked(apiUrl: string, opts: { slowWriter?: boole
       await provider.dispose();
     },
   };
+}
+
+/** `slowWriter`: send through SlowWriter; `holdFirstProgress` is its hold. */
+export async function inProcessLinked(apiUrl: string, opts: { slowWriter?: boolean; holdFirstProgress?: () => Promise<void> } = {}): Promise<InProcessLinked> {
+  const { provider, create } = makeServerFactory(apiUrl);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const server = create();
+  await server.connect(opts.slowWriter ? new SlowWriter(serverSide, opts.holdFirstProgress) : serverSide);
+  return connectRecording('in-process-linked', clientSide, server, provider);
 }
 
 /** A client transport over a pair of streams carrying newline-delimited JSON-RPC (what stdio carries). */
@@ -175,22 +180,5 @@ export async function inProcessStdio(apiUrl: string, hold: () => Promise<void>):
   });
   const server = create();
   await server.connect(new StdioServerTransport(toServer, stdout));
-  const received: JSONRPCMessage[] = [];
-  const transport = new StreamClientTransport(toClient, toServer);
-  const client = new Client({ name: 'in-process-stdio', version: '1' });
-  await client.connect(transport);
-  const deliver = transport.onmessage;
-  transport.onmessage = (m, extra) => {
-    received.push(m);
-    deliver?.(m, extra);
-  };
-  return {
-    client,
-    received,
-    async close() {
-      await client.close();
-      await server.close();
-      await provider.dispose();
-    },
-  };
+  return connectRecording('in-process-stdio', new StreamClientTransport(toClient, toServer), server, provider);
 }
