@@ -92,7 +92,8 @@ describe('install-editors.sh without apt/dpkg', () => {
 describe('installing writes nothing into the user\'s HOME but npm\'s cache', () => {
   const repo = join(import.meta.dirname, '..', '..');
   const manifestPath = join(repo, '.cache', 'editors', 'editors.json');
-  const skip = existsSync(manifestPath) ? false : 'no editor in .cache/editors (bash scripts/e2e/install-editors.sh)';
+  // npm test runs this file again after the editors are installed (test:e2e), where a missing editor is a failure.
+  const skip = existsSync(manifestPath) || process.env.E2E_REQUIRED === '1' ? false : 'no editor in .cache/editors yet (npm run test:e2e runs this again after installing them)';
 
   test('install-editors.sh sources install-env.sh before its first npm or code-server call', () => {
     const text = readFileSync(join(repo, 'scripts', 'e2e', 'install-editors.sh'), 'utf8').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
