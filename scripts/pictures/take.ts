@@ -85,12 +85,20 @@ const WORKBENCH_GENERATED = [/^Daytona: Focus on .+ View$/];
 
 /** Label texts (icons dropped) of the open quick pick's rows that lie fully inside its list's viewport. */
 async function quickPickRowsInView(page: Page): Promise<string[]> {
-  const viewport = await page.locator('.quick-input-widget .quick-input-list .monaco-scrollable-element').first().boundingBox();
-  if (!viewport) throw new Error('the quick pick has no list');
+  // The list is clipped by more than one of these (a max-height on one, the widget's own edge): what is
+  // in view is what lies inside all of them.
+  let top = -Infinity;
+  let bottom = Infinity;
+  for (const selector of ['.quick-input-widget', '.quick-input-widget .quick-input-list', '.quick-input-widget .quick-input-list .monaco-list', '.quick-input-widget .quick-input-list .monaco-scrollable-element']) {
+    const box = await page.locator(selector).first().boundingBox();
+    if (!box) throw new Error(`the quick pick has no ${selector}`);
+    top = Math.max(top, box.y);
+    bottom = Math.min(bottom, box.y + box.height);
+  }
   const labels: string[] = [];
   for (const row of await page.locator(SELECTORS.quickInputRow).all()) {
     const box = await row.boundingBox();
-    if (!box || box.y < viewport.y - 1 || box.y + box.height > viewport.y + viewport.height + 1) continue;
+    if (!box || box.y < top - 1 || box.y + box.height > bottom + 1) continue;
     labels.push((await row.locator('.label-name').first().innerText()).trim());
   }
   return labels;
