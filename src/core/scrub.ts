@@ -50,32 +50,63 @@ const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
  */
 export const FRAGMENT_CHARS = 12;
 
-/** Every FRAGMENT_CHARS-long window of the secrets, cached per list of secrets. */
-let windowsFor: { key: string; windows: Set<string> } | undefined;
-function fragmentWindows(secrets: readonly string[]): Set<string> {
+/**
+ * Every FRAGMENT_CHARS-long window of the secrets, and which characters occur in them, cached per
+ * list of secrets.
+ */
+interface Fragments {
+  key: string;
+  windows: Set<string>;
+  /** For char codes < 128: does the code occur in a secret? Codes ≥ 128 are looked up in `other`. */
+  ascii: Uint8Array;
+  other: Set<number>;
+}
+let fragmentsFor: Fragments | undefined;
+function fragmentsOf(secrets: readonly string[]): Fragments {
   const key = secrets.join('\u0000');
-  if (windowsFor?.key === key) return windowsFor.windows;
+  if (fragmentsFor?.key === key) return fragmentsFor;
   const windows = new Set<string>();
-  for (const s of secrets) for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
-  windowsFor = { key, windows };
-  return windows;
+  const ascii = new Uint8Array(128);
+  const other = new Set<number>();
+  for (const s of secrets) {
+    for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128) ascii[c] = 1;
+      else other.add(c);
+    }
+  }
+  fragmentsFor = { key, windows, ascii, other };
+  return fragmentsFor;
 }
 
-/** `text` with every run covered by fragments of the secrets replaced by one "[redacted]". */
+/**
+ * `text` with every run covered by fragments of the secrets replaced by one "[redacted]". A fragment
+ * can only lie inside a run of characters that all occur in some secret, so only windows inside runs
+ * at least FRAGMENT_CHARS long are looked up: one pass over char codes for ordinary text (JSON,
+ * prose), instead of a substring per position. This runs on every result, log line and output write.
+ */
 function dropFragments(text: string, secrets: readonly string[]): string {
   const long = secrets.filter((s) => s.length >= FRAGMENT_CHARS);
   if (!long.length || text.length < FRAGMENT_CHARS) return text;
-  const windows = fragmentWindows(long);
+  const { windows, ascii, other } = fragmentsOf(long);
+  const inSecret = (c: number) => (c < 128 ? ascii[c] === 1 : other.has(c));
   let out = '';
   let copied = 0; // text before this index is in `out`
   let coveredTo = -1; // end of the run being redacted
-  for (let i = 0; i + FRAGMENT_CHARS <= text.length; i++) {
-    if (!windows.has(text.slice(i, i + FRAGMENT_CHARS))) continue;
-    if (i > coveredTo) {
-      out += text.slice(copied, i) + REDACTED;
+  const scanRun = (start: number, end: number) => {
+    for (let i = start; i + FRAGMENT_CHARS <= end; i++) {
+      if (!windows.has(text.slice(i, i + FRAGMENT_CHARS))) continue;
+      if (i > coveredTo) out += text.slice(copied, i) + REDACTED;
+      coveredTo = i + FRAGMENT_CHARS;
+      copied = coveredTo;
     }
-    coveredTo = i + FRAGMENT_CHARS;
-    copied = coveredTo;
+  };
+  let runStart = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && inSecret(text.charCodeAt(i))) continue;
+    if (i - runStart >= FRAGMENT_CHARS) scanRun(runStart, i);
+    runStart = i + 1;
   }
   return copied ? out + text.slice(copied) : text;
 }
