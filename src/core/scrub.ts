@@ -50,63 +50,51 @@ const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
  */
 export const FRAGMENT_CHARS = 12;
 
-/**
- * Every FRAGMENT_CHARS-long window of the secrets, and which characters occur in them, cached per
- * list of secrets.
- */
+/** Every FRAGMENT_CHARS-long window of the secrets, and a pattern for runs of their characters, cached per list. */
 interface Fragments {
   key: string;
   windows: Set<string>;
-  /** For char codes < 128: does the code occur in a secret? Codes ≥ 128 are looked up in `other`. */
-  ascii: Uint8Array;
-  other: Set<number>;
+  /** Runs of at least FRAGMENT_CHARS characters that all occur in some secret (UTF-16 code units). */
+  runs: RegExp;
 }
 let fragmentsFor: Fragments | undefined;
 function fragmentsOf(secrets: readonly string[]): Fragments {
   const key = secrets.join('\u0000');
   if (fragmentsFor?.key === key) return fragmentsFor;
   const windows = new Set<string>();
-  const ascii = new Uint8Array(128);
-  const other = new Set<number>();
+  const units = new Set<number>();
   for (const s of secrets) {
     for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 128) ascii[c] = 1;
-      else other.add(c);
-    }
+    for (let i = 0; i < s.length; i++) units.add(s.charCodeAt(i));
   }
-  fragmentsFor = { key, windows, ascii, other };
+  const cls = [...units].map((u) => `\\u${u.toString(16).padStart(4, '0')}`).join('');
+  fragmentsFor = { key, windows, runs: new RegExp(`[${cls}]{${FRAGMENT_CHARS},}`, 'g') };
   return fragmentsFor;
 }
 
 /**
  * `text` with every run covered by fragments of the secrets replaced by one "[redacted]". A fragment
- * can only lie inside a run of characters that all occur in some secret, so only windows inside runs
- * at least FRAGMENT_CHARS long are looked up: one pass over char codes for ordinary text (JSON,
- * prose), instead of a substring per position. This runs on every result, log line and output write.
+ * can only lie inside a run of characters that all occur in some secret, so the regex engine finds
+ * those runs and only windows inside them are looked up. This runs on every result, log line and
+ * output write: a JavaScript loop over every character was hot enough at start-up (the tools/list
+ * answer) to wake V8's optimising compilers, which cost the idle server ~4 MB of memory.
  */
 function dropFragments(text: string, secrets: readonly string[]): string {
   const long = secrets.filter((s) => s.length >= FRAGMENT_CHARS);
   if (!long.length || text.length < FRAGMENT_CHARS) return text;
-  const { windows, ascii, other } = fragmentsOf(long);
-  const inSecret = (c: number) => (c < 128 ? ascii[c] === 1 : other.has(c));
+  const { windows, runs } = fragmentsOf(long);
   let out = '';
   let copied = 0; // text before this index is in `out`
   let coveredTo = -1; // end of the run being redacted
-  const scanRun = (start: number, end: number) => {
-    for (let i = start; i + FRAGMENT_CHARS <= end; i++) {
+  runs.lastIndex = 0;
+  for (let m = runs.exec(text); m; m = runs.exec(text)) {
+    const end = m.index + m[0].length;
+    for (let i = m.index; i + FRAGMENT_CHARS <= end; i++) {
       if (!windows.has(text.slice(i, i + FRAGMENT_CHARS))) continue;
       if (i > coveredTo) out += text.slice(copied, i) + REDACTED;
       coveredTo = i + FRAGMENT_CHARS;
       copied = coveredTo;
     }
-  };
-  let runStart = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && inSecret(text.charCodeAt(i))) continue;
-    if (i - runStart >= FRAGMENT_CHARS) scanRun(runStart, i);
-    runStart = i + 1;
   }
   return copied ? out + text.slice(copied) : text;
 }
