@@ -345,7 +345,7 @@ for (const version of versions) {
       // (Each row's first label only: a row reused from an earlier quick pick keeps a hidden detail line.)
       const rowTexts = async (part: 'label-name' | 'label-description') => {
         const rows = await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row:visible').all();
-        return Promise.all(rows.map(async (r) => (await r.locator(`.${part}`).first().innerText()).trim()));
+        return Promise.all(rows.map(async (r) => ((await r.locator(`.${part}`).allInnerTexts())[0] ?? '').trim()));
       };
       const shownLabels = await rowTexts('label-name');
       assert.equal(shownLabels.length, hasProvider ? 9 : 8, shownLabels.join(' | '));
