@@ -11,6 +11,7 @@ import { SandboxStore, type StoreOptions } from '../../src/extension/sandbox-sto
 import { openSandboxEvents } from '../../src/core/sandbox-events';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { startSandbox } from '../../src/core/tools/start_sandbox';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
 import { emulatorForEachTest } from '../helpers/emulator-context';
 
@@ -19,7 +20,9 @@ let ctx: TestContext;
 let stores: SandboxStore[] = [];
 
 // Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
-emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0 }, (e, c) => {
+// The quota of a team with thousands of sandboxes (1,000 running), for the hidden-view tests.
+const TEAM_QUOTA = { cpu: 100_000, memory: 100_000, disk: 1_000_000 };
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0, quota: TEAM_QUOTA }, (e, c) => {
   emu = e;
   ctx = c;
 });
@@ -233,4 +236,73 @@ test('live: while an editor action\'s fresh state waits for the lagging list, th
     await lctx.provider.dispose();
     await lag.close();
   }
+});
+
+// ---- while the view is hidden: the running count at a cost that does not grow with the account ----
+
+/**
+ * An account of `total` sandboxes, every `runEvery`-th running, with last events spread over the past
+ * two days (stopped ones too: a real account's events are spread out, not all at one instant).
+ */
+function seedAccount(total: number, runEvery: number): void {
+  const start = Date.now() - 2 * 86_400_000;
+  for (let i = 0; i < total; i++) {
+    emu.seedSandbox({ name: `s-${i}`, state: i % runEvery === 0 ? 'started' : 'stopped', lastActivityAt: start + i * 10_000 });
+  }
+}
+
+/** Fires the hidden view's scheduled read (as its timer would) and waits for it. */
+async function hiddenTick(store: SandboxStore, timers: Array<{ fn: () => void; ms: number }>): Promise<void> {
+  const next = timers.at(-1);
+  assert.ok(next, 'a hidden read is scheduled');
+  assert.equal(next.ms, 60_000, 'on the hidden interval');
+  next.fn();
+  await store.count();
+}
+
+test('hidden, never shown: one count of the running sandboxes, then each tick asks only what changed (≤ 1 request at 10,000)', async () => {
+  seedAccount(10_000, 10); // 1,000 running: a count reads 5 pages of 200
+  const { store, timers } = makeStore({ hiddenIntervalMs: () => 60_000 });
+  store.setVisible(false); // activation with the view hidden
+  await store.count();
+  assert.equal(store.runningCount, 1_000);
+  assert.ok(listCalls().every((r) => /states=started/.test(r.query ?? '')), 'the first read counts the running ones only');
+
+  emu.resetStats();
+  for (let tick = 0; tick < 5; tick++) await hiddenTick(store, timers);
+  assert.ok(listCalls().length <= 5, `≤ 1 list request per hidden tick, not a count of all running ones (${listCalls().length} in 5 ticks)`);
+  assert.ok(listCalls().every((r) => /lastEventAfter=/.test(r.query ?? '')), 'only what changed');
+  assert.equal(store.runningCount, 1_000);
+
+  // Started and stopped elsewhere (the dashboard, an agent) while hidden: the next tick's count shows it.
+  assert.equal((await callTool(startSandbox, { sandboxes: ['s-1', 's-2'], wait: true }, ctx)).data.failed, 0);
+  assert.equal((await callTool(stopSandbox, { sandboxes: ['s-0'], wait: true }, ctx)).data.failed, 0);
+  emu.resetStats();
+  await hiddenTick(store, timers);
+  assert.equal(store.runningCount, 1_001);
+  assert.equal(listCalls().length, 1);
+  assert.equal(store.totalCount, undefined, 'the total is not known from the running ones');
+});
+
+test('hidden after the view was shown: the whole list is kept by what-changed reads, never a full read, the count stays true', async () => {
+  seedAccount(2_000, 5); // 400 running: a count reads 2 pages
+  const { store, timers } = makeStore({ hiddenIntervalMs: () => 60_000, reconcileMs: () => 0 }); // a reconcile is always due
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(store.totalCount, 2_000);
+  assert.equal(store.runningCount, 400);
+
+  emu.resetStats();
+  store.setVisible(false);
+  await store.count();
+  for (let tick = 0; tick < 4; tick++) await hiddenTick(store, timers);
+  assert.ok(listCalls().length <= 5, `≤ 1 list request per hidden read (${listCalls().length} in 5)`);
+  assert.ok(listCalls().every((r) => /lastEventAfter=/.test(r.query ?? '')), 'no full read and no count while hidden');
+
+  assert.equal((await callTool(startSandbox, { sandboxes: ['s-1'], wait: true }, ctx)).data.failed, 0);
+  emu.resetStats();
+  await hiddenTick(store, timers);
+  assert.equal(store.runningCount, 401);
+  assert.equal(store.totalCount, 2_000, 'the whole list is still whole');
+  assert.equal(listCalls().length, 1);
 });
