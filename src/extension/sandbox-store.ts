@@ -136,6 +136,8 @@ export class SandboxStore {
   /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
   private streamGeneration = 0;
   private streamConnected = false;
+  /** The API refused this key's stream: not asked again until reset() (another key). */
+  private streamRefused = false;
   /** The last settled state seen per sandbox: where one busy on the side (forking…) belongs meanwhile. */
   private readonly settledStates = new Map<string, SandboxState>();
 
@@ -307,6 +309,7 @@ export class SandboxStore {
     this.byId = new Map();
     this.items = [];
     this.glimpsed = undefined;
+    this.streamRefused = false;
     this.pending.clear();
     this.settledStates.clear();
     this.failures = 0;
@@ -375,6 +378,7 @@ export class SandboxStore {
       this.glimpsed = undefined;
       this.truncatedFlag = Boolean(cursor);
       this.settled(unchanged);
+      if (this.visible) this.openStream(); // a stream that gave up: try again, as rarely as this read runs
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     } finally {
@@ -471,7 +475,7 @@ export class SandboxStore {
   // ---- the live event stream ----------------------------------------------------------------
 
   private openStream(): void {
-    if (!this.o.events || this.stream || this.streamOpening || this.disposed) return;
+    if (!this.o.events || this.stream || this.streamOpening || this.streamRefused || this.disposed) return;
     if (this.o.hasCredential && !this.o.hasCredential()) return;
     this.streamOpening = true;
     const generation = this.streamGeneration;
@@ -496,6 +500,15 @@ export class SandboxStore {
           if (!current()) return;
           this.streamConnected = false;
           this.reschedule();
+        },
+        // Refused (the key, as a rule) or gone for good: poll, now. A request says what is wrong with the
+        // key (a rejected one shows as such, and stops polling); a stream that gave up is tried again
+        // with the next full read, a refused one only for another key (reset).
+        onStopped: (reason) => {
+          if (!current()) return;
+          if (reason === 'refused') this.streamRefused = true;
+          this.closeStream();
+          void this.refresh();
         },
       })
       .then(

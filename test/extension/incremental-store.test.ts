@@ -306,3 +306,50 @@ test('hidden after the view was shown: the whole list is kept by what-changed re
   assert.equal(store.totalCount, 2_000, 'the whole list is still whole');
   assert.equal(listCalls().length, 1);
 });
+
+// ---- a stream the API refuses ----
+
+test('a stream refused for the key: the store polls instead and does not ask again until another key', async () => {
+  emu.seedSandbox({ name: 'k', state: 'started' });
+  let key = 'not-the-key-0000'; // the stream refuses it; the list requests use the good key
+  const stops: string[] = [];
+  let opens = 0;
+  const handshakesBefore = emu.eventHandshakes(); // the emulator serves the whole file
+  const { store } = makeStore({
+    // The store's own handlers, watched: once the refusal is reported, the store has taken it.
+    events: (h) => (opens++, openSandboxEvents(credentialsFor(emu.url, key), { ...h, onStopped: (r) => (stops.push(r), h.onStopped?.(r)) })),
+  });
+  store.setVisible(true);
+  await store.refresh();
+  await until('the stream is refused', () => stops.includes('refused'));
+  await store.refresh();
+  assert.equal(store.live, false);
+  assert.equal(store.nextDelayMs(), 30_000, 'polls on the setting');
+  for (let i = 0; i < 3; i++) {
+    store.setVisible(false);
+    store.setVisible(true); // shown again: the same key's stream is not asked for again
+    await store.refresh();
+  }
+  key = SENTINEL_KEY;
+  store.reset(); // another key: a fresh stream
+  await until('the new key\'s stream connects', () => store.live);
+  assert.equal(opens, 2, 'the refused key\'s stream was not opened again when the view was shown again');
+  assert.equal(emu.eventHandshakes() - handshakesBefore, 2, 'one refused handshake, one accepted');
+});
+
+test('the key is revoked while the view is live: the stream\'s refused reconnect makes the store ask, and the rejected key shows at once', async () => {
+  emu.seedSandbox({ name: 'v', state: 'started' });
+  const { store } = makeStore(live()); // fake timers: no poll comes by itself
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  emu.setApiKeys(['dtn_another_key_0123456789']);
+  emu.dropEventClients(); // it reconnects with the revoked key
+  await until('the store reports the rejected key', () => store.status.kind === 'error' && store.status.error.kind === 'auth');
+  assert.equal(store.nextDelayMs(), undefined, 'a rejected key is not polled');
+  emu.setApiKeys([SENTINEL_KEY]);
+  store.reset(); // the user sets a key
+  await until('a fresh stream connects', () => store.live);
+  await store.refresh();
+  assert.equal(store.status.kind, 'ready');
+});
