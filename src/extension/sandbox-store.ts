@@ -42,6 +42,8 @@ export interface StoreOptions {
   events?: OpenSandboxEvents;
   /** Time between full reads; default 10 min plus 1 min per page of the list, so big lists stay cheap. */
   reconcileMs?: (pages: number) => number;
+  /** A monotonic clock in ms (default performance.now): how much API time has passed at least. */
+  now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -127,6 +129,18 @@ export class SandboxStore {
   private lastFullPages = 1;
   /** Latest change seen (API clock); incremental polls ask from a little before it. */
   private watermark: number | undefined;
+  /**
+   * A lower bound of the API's clock: at our monotonic time `at` it read at least `api` (a change the API
+   * reported has happened; time has passed since). See syncedTo.
+   */
+  private apiClock: { api: number; at: number } | undefined;
+  /**
+   * The API's time (a lower bound) when the last read that succeeded began: every change before it (less
+   * the list's lag) is in. Polls ask from a little before the later of it and the watermark, so a burst
+   * of changes followed by quiet is read once or twice, not at every poll until the next change.
+   */
+  private syncedTo: number | undefined;
+  private readonly now: () => number;
   /** Sandboxes events reported while a full read runs: newer than what that read lists. */
   private eventsDuringFull: Map<string, SandboxDetails> | undefined;
   private stream: SandboxEventStream | undefined;
@@ -141,7 +155,9 @@ export class SandboxStore {
   /** The last settled state seen per sandbox: where one busy on the side (forking…) belongs meanwhile. */
   private readonly settledStates = new Map<string, SandboxState>();
 
-  constructor(private readonly o: StoreOptions) {}
+  constructor(private readonly o: StoreOptions) {
+    this.now = o.now ?? (() => performance.now());
+  }
 
   get sandboxes(): readonly SandboxDetails[] {
     return this.items;
@@ -274,6 +290,8 @@ export class SandboxStore {
 
   private run(mode: Mode): Promise<void> {
     if (this.disposed) return Promise.resolve();
+    // Hidden reads kept the running set, not the list (a list too long to hold whole): read it all again.
+    if (mode === 'sync' && this.glimpsed) mode = 'full';
     if (this.inFlight && RANK[this.inFlight.mode] >= RANK[mode]) return this.inFlight.promise;
     // A bigger read asked for while a smaller one runs replaces it: the caller wants more.
     this.inFlight?.controller.abort();
@@ -316,6 +334,8 @@ export class SandboxStore {
     this.complete = false;
     this.streaming = false;
     this.watermark = undefined;
+    this.apiClock = undefined;
+    this.syncedTo = undefined;
     this.truncatedFlag = false;
     this.setStatus({ kind: 'idle' });
     if (this.visible) {
@@ -343,6 +363,7 @@ export class SandboxStore {
     let cursor: string | undefined;
     let pages = 0;
     let publishedAt = 0;
+    const startedAt = this.now();
     try {
       const gateway = await this.o.context(signal).gateway();
       do {
@@ -374,6 +395,7 @@ export class SandboxStore {
       this.lastFullAt = Date.now();
       this.lastFullPages = pages;
       for (const s of listed.values()) this.advanceWatermark(s);
+      this.syncedSince(startedAt);
       const unchanged = this.state.kind === 'ready' && this.glimpsed === undefined && !first && sameSandboxes(before, listed) && this.truncatedFlag === Boolean(cursor);
       this.glimpsed = undefined;
       this.truncatedFlag = Boolean(cursor);
@@ -391,7 +413,8 @@ export class SandboxStore {
    * the whole list or (hidden, without one) the running set.
    */
   private async loadChanges(signal: AbortSignal, into: Map<string, SandboxDetails>): Promise<void> {
-    const since = new Date((this.watermark ?? 0) - OVERLAP_MS).toISOString();
+    const since = new Date(Math.max(this.watermark ?? 0, this.syncedTo ?? 0) - OVERLAP_MS).toISOString();
+    const startedAt = this.now();
     let cursor: string | undefined;
     let changed = false;
     const runningBefore = into === this.byId ? 0 : this.runningCount;
@@ -403,6 +426,7 @@ export class SandboxStore {
         for (const s of page.items) changed = this.upsert(s, into) || changed;
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
+      this.syncedSince(startedAt);
       // Hidden, without the list: only the running count shows (nothing to redraw otherwise).
       if (into === this.glimpsed) return this.settled(this.state.kind === 'ready' && this.runningCount === runningBefore);
       const wasGlimpsed = this.glimpsed !== undefined;
@@ -431,6 +455,7 @@ export class SandboxStore {
     const limit = Math.min(this.o.pageSize ?? MAX_API_PAGE_SIZE, MAX_API_PAGE_SIZE);
     const running = new Map<string, SandboxDetails>();
     let cursor: string | undefined;
+    const startedAt = this.now();
     try {
       const gateway = await this.o.context(signal).gateway();
       do {
@@ -439,6 +464,7 @@ export class SandboxStore {
         for (const s of page.items) this.upsert(s, running);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
+      this.syncedSince(startedAt);
       const before = this.runningCount;
       this.glimpsed = running;
       this.settled(this.state.kind === 'ready' && before === this.runningCount);
@@ -470,6 +496,18 @@ export class SandboxStore {
   private advanceWatermark(s: SandboxDetails): void {
     const t = eventTime(s);
     if (t && (this.watermark === undefined || t > this.watermark)) this.watermark = t;
+    if (t && t > (this.apiTimeAt(this.now()) ?? 0)) this.apiClock = { api: t, at: this.now() };
+  }
+
+  /** The least the API's clock can read at our monotonic time `at` (before or after the sample). */
+  private apiTimeAt(at: number): number | undefined {
+    return this.apiClock && this.apiClock.api + (at - this.apiClock.at);
+  }
+
+  /** A read that began at `startedAt` succeeded: what changed before then is in (less the list's lag). */
+  private syncedSince(startedAt: number): void {
+    const t = this.apiTimeAt(startedAt);
+    if (t !== undefined && t > (this.syncedTo ?? 0)) this.syncedTo = t;
   }
 
   // ---- the live event stream ----------------------------------------------------------------

@@ -307,6 +307,41 @@ test('hidden after the view was shown: the whole list is kept by what-changed re
   assert.equal(listCalls().length, 1);
 });
 
+test('hidden: a burst of changes (600 new sandboxes) is read once or twice, not at every tick until the next change', async () => {
+  // One clock for the API and the store: a quiet minute passes in a step.
+  let t = Date.parse('2026-01-01T12:00:00Z');
+  const clocked = await startEmulator({ apiKeys: [SENTINEL_KEY], now: () => t, transitionMs: 60, listLagMs: 0, holdUntilStarted: false, quota: TEAM_QUOTA });
+  const cctx = testContext(clocked.url);
+  const calls = () => clocked.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
+  try {
+    for (let i = 0; i < 400; i++) clocked.seedSandbox({ name: `s-${i}`, state: i % 4 ? 'stopped' : 'started', lastActivityAt: t - 86_400_000 + i * 1_000 });
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const store = new SandboxStore({ context: () => cctx, intervalMs: () => 30_000, hiddenIntervalMs: () => 60_000, now: () => t, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => timers.splice(0) });
+    stores.push(store);
+    store.setVisible(false);
+    await store.count();
+    assert.equal(store.runningCount, 100);
+    t += 1_000;
+    for (let i = 0; i < 600; i++) clocked.seedSandbox({ name: `burst-${i}`, state: 'stopped' }); // an agent made them, all at once
+    const perTick: number[] = [];
+    for (let tick = 0; tick < 6; tick++) {
+      t += 60_000;
+      clocked.resetStats();
+      await hiddenTick(store, timers);
+      perTick.push(calls().length);
+    }
+    assert.ok(perTick.slice(2).every((n) => n <= 1), `after the burst is read: ≤ 1 request a tick (per tick: ${perTick.join(', ')})`);
+    // Still true: a start made now is counted by the next tick.
+    assert.equal((await callTool(startSandbox, { sandboxes: ['s-1'], wait: false }, cctx)).data.failed, 0);
+    t += 1_000; // the start settles
+    await hiddenTick(store, timers);
+    assert.equal(store.runningCount, 101);
+  } finally {
+    await cctx.provider.dispose();
+    await clocked.close();
+  }
+});
+
 // ---- a stream the API refuses ----
 
 test('a stream refused for the key: the store polls instead and does not ask again until another key', async () => {
