@@ -97,6 +97,9 @@ async function packageVsix(root: string): Promise<VsixResult> {
   if (plain.bytes !== undefined) return { ...plain, args: plainArgs };
   const flags = projectVsceFlags(root);
   if (!flags || flags.join(' ') === plainArgs.join(' ')) return { error: plain.error };
+  // The package script prepares the store files (dist/store/CHANGELOG.md) before vsce; so does the bench.
+  const storeFiles = join(root, 'scripts', 'store-files.mjs');
+  if (existsSync(storeFiles)) await run(process.execPath, [storeFiles], { cwd: root, timeout: 60_000 });
   const own = await vscePackage(root, flags);
   return own.bytes !== undefined ? { ...own, args: flags, plainError: plain.error } : { error: `${plain.error}; with the package script's flags (${flags.join(' ')}): ${own.error}` };
 }

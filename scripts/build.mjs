@@ -132,7 +132,9 @@ await build({
   legalComments: 'none',
   banner: { js: '#!/usr/bin/env node' },
   define: {
-    __BUNDLE_SOURCE__: JSON.stringify(cliSource),
+    // Already wrapped as a CommonJS module function: the loader compiles this very string, so the
+    // process holds no second, concatenated copy of the bundle's 800 KB.
+    __BUNDLE_SOURCE__: JSON.stringify(`(function (exports, require, module, __filename, __dirname) {${cliSource}\n})`),
     __BUNDLE_HASH__: JSON.stringify(createHash('sha256').update(cliSource).digest('hex').slice(0, 16)),
   },
   entryPoints: ['src/cli/loader.ts'],

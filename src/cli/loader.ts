@@ -7,6 +7,7 @@
 import { Script } from 'node:vm';
 import { cacheFilePath, readCache, writeCache, type CacheState } from './compile-cache';
 
+/** The CLI bundle, wrapped: `(function (exports, require, module, __filename, __dirname) {…\n})`. */
 declare const __BUNDLE_SOURCE__: string;
 declare const __BUNDLE_HASH__: string;
 
@@ -19,8 +20,9 @@ function run(): void {
   const asksHelp = process.argv.includes('--help') || process.argv.includes('-h');
   const file = process.argv[2] === 'start' && !asksHelp ? cacheFilePath(__BUNDLE_HASH__) : undefined;
   const cached = file ? readCache(file) : undefined;
-  // The same wrapper as Node's CommonJS loader: line numbers in stack traces stay those of the bundle.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${__BUNDLE_SOURCE__}\n})`, {
+  // The bundle comes wrapped as Node's CommonJS loader wraps a module (line numbers in stack traces
+  // stay those of the bundle), so it is compiled as it is, without a concatenated copy.
+  const script = new Script(__BUNDLE_SOURCE__, {
     filename: __filename,
     cachedData: cached?.data,
   });

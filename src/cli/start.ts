@@ -16,7 +16,6 @@ import { httpStatePath, auditLogPath } from '../core/daytona-home';
 import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHttpToken, writeHttpState } from '../registration/http-state';
 import { describePortHolder } from '../registration/port-owner';
 import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
-import { rotateHttpToken } from './token';
 import { VERSION } from './version';
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
@@ -126,7 +125,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     // A new token for every run: whatever an agent sent while the server was down — perhaps to another
     // user's process squatting the port — is useless from now on. The configs init wrote are updated.
     const previous = readHttpState();
-    const rotation = previous ? await rotateHttpToken(previous, 'server start') : undefined;
+    // Loaded here only: token.ts brings the config editors, which the stdio server never needs.
+    const rotation = previous ? await (await import('./token')).rotateHttpToken(previous, 'server start') : undefined;
     const token = rotation?.token ?? httpToken();
     const currentToken = watchHttpToken(token);
     registerSecrets(() => [token, currentToken()]);

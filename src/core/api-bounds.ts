@@ -14,20 +14,47 @@ export interface BoundedRequest {
   cfg: { signal: AbortSignal; timeout: number; maxContentLength: number; maxBodyLength: number };
   /** The error to report instead of `err` when a bound cut the request; undefined otherwise. */
   explain(err: unknown): ToolError | undefined;
+  /** The request is over: stops the deadline's timer and lets go of the caller's signal. */
+  done(): void;
 }
 
-/** Bounds for one request: the caller's signal still cancels it; the deadline covers body and all. */
+/**
+ * Requests already bounded by boundRequest carry this mark, so boundTransport does not bound them a
+ * second time (one timer and one signal per request, not two of each: this runs for every API call).
+ */
+const BOUNDED = Symbol('daytona.bounded');
+
+/**
+ * Bounds for one request: the caller's signal still cancels it; the deadline covers body and all.
+ * One AbortController and one timer, released by done(): AbortSignal.timeout/any would keep a timer
+ * and a registry entry per request alive well past it.
+ */
 export function boundRequest(callerSignal: AbortSignal | undefined, deadlineMs: number, maxBytes = MAX_ANSWER_BYTES): BoundedRequest {
-  const deadline = AbortSignal.timeout(deadlineMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The request deadline passed.', 'TimeoutError'));
+  }, deadlineMs);
+  timer.unref?.();
+  const follow = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) follow();
+  else callerSignal?.addEventListener('abort', follow, { once: true });
+  // The mark travels on the signal: axios copies a request's options but passes its signal through.
+  Object.defineProperty(controller.signal, BOUNDED, { value: true });
+  const cfg = { signal: controller.signal, timeout: deadlineMs, maxContentLength: maxBytes, maxBodyLength: maxBytes };
   return {
-    cfg: { signal, timeout: deadlineMs, maxContentLength: maxBytes, maxBodyLength: maxBytes },
+    cfg,
     explain(err) {
       if (callerSignal?.aborted) return undefined; // a cancellation, said by the caller
-      if (deadline.aborted) return deadlineError(deadlineMs);
+      if (timedOut) return deadlineError(deadlineMs);
       const message = err instanceof Error ? err.message : String(err);
       if (/maxContentLength|content length|exceeded/i.test(message)) return tooLarge(maxBytes);
       return undefined;
+    },
+    done() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', follow);
     },
   };
 }
@@ -38,12 +65,14 @@ interface AxiosLike {
 
 /**
  * The same bounds on every request of an SDK axios instance, whichever SDK service makes it (snapshot
- * calls do not take our per-request options): a caller's own tighter bounds are kept.
+ * calls do not take our per-request options): a caller's own tighter bounds are kept. Requests that
+ * boundRequest bounded already pass as they are.
  */
 export function boundTransport(axios: unknown, deadlineMs: number, maxBytes = MAX_ANSWER_BYTES): void {
   const use = (axios as AxiosLike | undefined)?.interceptors?.request?.use;
   if (typeof use !== 'function') return;
   use.call((axios as AxiosLike).interceptors!.request, (cfg) => {
+    if ((cfg.signal as Record<symbol, unknown> | undefined)?.[BOUNDED] === true) return cfg;
     const cap = (v: unknown) => (typeof v === 'number' && v > 0 ? Math.min(v, maxBytes) : maxBytes);
     const deadline = AbortSignal.timeout(deadlineMs);
     const signal = cfg.signal instanceof AbortSignal ? AbortSignal.any([cfg.signal, deadline]) : deadline;

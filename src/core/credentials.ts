@@ -192,8 +192,16 @@ export function apiUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+/** Checked URLs: credentials are resolved on every call and every scrub, and URL parsing is not free. */
+const urlProblems = new Map<string, string | undefined>();
+
 export function withApiUrl(u: { url: string; origin: string }): Pick<Credentials, 'apiUrl' | 'apiUrlOrigin' | 'apiUrlProblem'> {
-  const problem = apiUrlProblem(u.url);
+  let problem = urlProblems.get(u.url);
+  if (problem === undefined && !urlProblems.has(u.url)) {
+    problem = apiUrlProblem(u.url);
+    if (urlProblems.size >= 32) urlProblems.clear();
+    urlProblems.set(u.url, problem);
+  }
   return { apiUrl: u.url, apiUrlOrigin: u.origin, ...(problem ? { apiUrlProblem: problem } : {}) };
 }
 

@@ -50,32 +50,51 @@ const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
  */
 export const FRAGMENT_CHARS = 12;
 
-/** Every FRAGMENT_CHARS-long window of the secrets, cached per list of secrets. */
-let windowsFor: { key: string; windows: Set<string> } | undefined;
-function fragmentWindows(secrets: readonly string[]): Set<string> {
+/** Every FRAGMENT_CHARS-long window of the secrets, and a pattern for runs of their characters, cached per list. */
+interface Fragments {
+  key: string;
+  windows: Set<string>;
+  /** Runs of at least FRAGMENT_CHARS characters that all occur in some secret (UTF-16 code units). */
+  runs: RegExp;
+}
+let fragmentsFor: Fragments | undefined;
+function fragmentsOf(secrets: readonly string[]): Fragments {
   const key = secrets.join('\u0000');
-  if (windowsFor?.key === key) return windowsFor.windows;
+  if (fragmentsFor?.key === key) return fragmentsFor;
   const windows = new Set<string>();
-  for (const s of secrets) for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
-  windowsFor = { key, windows };
-  return windows;
+  const units = new Set<number>();
+  for (const s of secrets) {
+    for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
+    for (let i = 0; i < s.length; i++) units.add(s.charCodeAt(i));
+  }
+  const cls = [...units].map((u) => `\\u${u.toString(16).padStart(4, '0')}`).join('');
+  fragmentsFor = { key, windows, runs: new RegExp(`[${cls}]{${FRAGMENT_CHARS},}`, 'g') };
+  return fragmentsFor;
 }
 
-/** `text` with every run covered by fragments of the secrets replaced by one "[redacted]". */
+/**
+ * `text` with every run covered by fragments of the secrets replaced by one "[redacted]". A fragment
+ * can only lie inside a run of characters that all occur in some secret, so the regex engine finds
+ * those runs and only windows inside them are looked up. This runs on every result, log line and
+ * output write: a JavaScript loop over every character was hot enough at start-up (the tools/list
+ * answer) to wake V8's optimising compilers, which cost the idle server ~4 MB of memory.
+ */
 function dropFragments(text: string, secrets: readonly string[]): string {
   const long = secrets.filter((s) => s.length >= FRAGMENT_CHARS);
   if (!long.length || text.length < FRAGMENT_CHARS) return text;
-  const windows = fragmentWindows(long);
+  const { windows, runs } = fragmentsOf(long);
   let out = '';
   let copied = 0; // text before this index is in `out`
   let coveredTo = -1; // end of the run being redacted
-  for (let i = 0; i + FRAGMENT_CHARS <= text.length; i++) {
-    if (!windows.has(text.slice(i, i + FRAGMENT_CHARS))) continue;
-    if (i > coveredTo) {
-      out += text.slice(copied, i) + REDACTED;
+  runs.lastIndex = 0;
+  for (let m = runs.exec(text); m; m = runs.exec(text)) {
+    const end = m.index + m[0].length;
+    for (let i = m.index; i + FRAGMENT_CHARS <= end; i++) {
+      if (!windows.has(text.slice(i, i + FRAGMENT_CHARS))) continue;
+      if (i > coveredTo) out += text.slice(copied, i) + REDACTED;
+      coveredTo = i + FRAGMENT_CHARS;
+      copied = coveredTo;
     }
-    coveredTo = i + FRAGMENT_CHARS;
-    copied = coveredTo;
   }
   return copied ? out + text.slice(copied) : text;
 }

@@ -363,6 +363,8 @@ class SdkGateway implements DaytonaGateway {
             // axios reports an aborted request as a connection error; say what really happened.
             if (opts?.signal?.aborted) throw new ToolError('cancelled', 'The operation was cancelled.');
             throw toToolError(err);
+          } finally {
+            bounded.done();
           }
         });
         if (outcome) return outcome.value;
