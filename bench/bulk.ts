@@ -3,7 +3,7 @@
  * request (transitions 300 ms):
  *   - cleanup_sandboxes of 200 stopped sandboxes (20 started ones must survive), vs the same API
  *     requests one at a time with the raw SDK (list stopped with the server's page size, then
- *     daytona.delete() each), and — for reference — delete_sandbox called 200 times (wait: false);
+ *     a fresh daytona.get() and daytona.delete() each, as cleanup does), and — for reference — delete_sandbox called 200 times (wait: false);
  *   - create_sandbox count=20 (waits until started), vs create_sandbox (count 1) called 20 times;
  *   - the cleanup again with 20 % of mutating requests answered 429 + Retry-After: 1.
  * The emulator's peak in-flight request count is read from its stats after each parallel run.
@@ -135,7 +135,12 @@ export async function bulk(o: BulkOptions): Promise<BenchResult> {
       const x = await timed(async () => {
         const victims = [];
         for await (const s of d.list({ states: ['stopped'] as never, limit: pageSize })) victims.push(s);
-        for (const s of victims) await d.delete(s);
+        // Like cleanup_sandboxes: read each one fresh right before deleting it (never destroy on a
+        // possibly stale list), and leave it if it is no longer stopped.
+        for (const s of victims) {
+          const fresh = await d.get(s.id);
+          if (fresh.state === 'stopped') await d.delete(fresh);
+        }
         return victims.length;
       });
       if (x.value !== STOPPED || (await stoppedLeft()) !== 0) throw new Error(`sequential raw cleanup deleted ${x.value}`);
@@ -253,7 +258,7 @@ export async function bulk(o: BulkOptions): Promise<BenchResult> {
     const details = [
       `Emulator: own process, every /api request delayed ${LATENCY_MS} ms (fault \`latencyMs\`), lifecycle transitions ${TRANSITION_MS} ms. One MCP server (production build, official MCP client, no elicitation capability so cleanup does not ask) serves all runs; the emulator is reset and re-seeded before each. ${o.reps} repetitions of each parallel run, ${o.seqReps} of each sequential baseline; medians.`,
       `**cleanup_sandboxes** (${STOPPED} stopped + ${KEEP} started that must survive): ${samples(par)} ms; peak concurrency ${samples(parPeaks)}; requests ${routes(parRoutes)}.\n` +
-        `**Sequential baseline** — the same requests one at a time with the raw SDK: \`daytona.list({states: ['stopped'], limit: ${pageSize}})\` then \`await daytona.delete(s)\` for each: ${samples(seqRaw)} ms (peak concurrency ${seqPeak}); requests ${routes(seqRawRoutes)}.` +
+        `**Sequential baseline** — the same requests one at a time with the raw SDK: \`daytona.list({states: ['stopped'], limit: ${pageSize}})\`, then for each a fresh \`daytona.get(id)\` and, still stopped, \`daytona.delete()\` (cleanup re-reads each sandbox before deleting it): ${samples(seqRaw)} ms (peak concurrency ${seqPeak}); requests ${routes(seqRawRoutes)}.` +
         (o.perCallBaseline
           ? `\nFor reference, an agent calling **delete_sandbox ×${STOPPED}** (one sandbox each, \`wait: false\`) takes ${ms(perCall)} (${ratio(perCall / m.par, 1)} the cleanup; each call GETs the sandbox before deleting it: ${routes(perCallRoutes)}).`
           : ''),

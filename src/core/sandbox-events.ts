@@ -15,9 +15,23 @@ export interface SandboxEventHandlers {
   onSandbox(sandbox: SandboxDetails): void;
   /** Connected, or connected again after a drop: events may have been missed meanwhile. */
   onConnected(): void;
-  /** The stream is down (not offered, blocked, dropped); it keeps retrying with backoff. */
+  /** The stream is down (not offered, blocked, dropped); it retries with backoff (see RETRY). */
   onDisconnected(): void;
+  /**
+   * The stream stopped for good: the server refused the handshake (`refused`: the key, as a rule — the
+   * real API answers `Unauthorized` to any it cannot verify; a request will say), or it did not connect
+   * in RETRY.attempts tries (`gave-up`). Only a new open tries again.
+   */
+  onStopped?(reason: 'refused' | 'gave-up'): void;
 }
+
+/** Reconnection backoff: 1 s doubling to 30 s (socket.io adds ±50 %), at most 10 tries in a row (about 3 min). */
+export interface RetryOptions {
+  delayMs: number;
+  maxDelayMs: number;
+  attempts: number;
+}
+const RETRY: RetryOptions = { delayMs: 1_000, maxDelayMs: 30_000, attempts: 10 };
 
 export interface SandboxEventStream {
   readonly connected: boolean;
@@ -41,7 +55,7 @@ export function sandboxOfEvent(payload: unknown): SandboxDetails | undefined {
 }
 
 /** Opens the stream for these credentials; undefined when they hold nothing to authenticate with. */
-export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers): Promise<SandboxEventStream | undefined> {
+export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers, retry: RetryOptions = RETRY): Promise<SandboxEventStream | undefined> {
   const token = c.apiKey ?? c.jwtToken;
   if (!token) return undefined;
   const { io } = await import('socket.io-client');
@@ -52,9 +66,20 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers)
     auth: { token },
     query: !c.apiKey && c.organizationId ? { organizationId: c.organizationId } : {},
     reconnection: true,
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: 30_000,
+    reconnectionDelay: retry.delayMs,
+    reconnectionDelayMax: retry.maxDelayMs,
+    reconnectionAttempts: retry.attempts,
   });
+  let stopped = false;
+  const gaveUp = (): void => stop('gave-up');
+  const stop = (reason: 'refused' | 'gave-up'): void => {
+    if (stopped) return;
+    stopped = true;
+    socket.removeAllListeners();
+    socket.io.off('reconnect_failed', gaveUp);
+    socket.disconnect();
+    h.onStopped?.(reason);
+  };
   let connected = false;
   socket.on('connect', () => {
     connected = true;
@@ -70,14 +95,18 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers)
     // A server-side disconnect is not retried by socket.io itself.
     if (reason === 'io server disconnect') socket.connect();
   });
-  // Never connected (not offered, blocked, key refused): report once so the caller polls instead.
+  // Never connected (not offered, blocked): report once so the caller polls instead.
   let reportedFailure = false;
   socket.on('connect_error', () => {
+    // Not active: the server answered the handshake and refused it (socket.io's own test). Retrying
+    // the same key cannot help and spends the failed-auth budget: stop, let the caller ask the API.
+    if (!socket.active) return stop('refused');
     if (!connected && !reportedFailure) {
       reportedFailure = true;
       h.onDisconnected();
     }
   });
+  socket.io.on('reconnect_failed', gaveUp);
   for (const name of EVENTS) {
     socket.on(name, (payload: unknown) => {
       const sandbox = sandboxOfEvent(payload);
@@ -89,7 +118,9 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers)
       return connected;
     },
     close: () => {
+      stopped = true;
       socket.removeAllListeners();
+      socket.io.off('reconnect_failed', gaveUp);
       socket.disconnect();
     },
   };

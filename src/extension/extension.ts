@@ -41,6 +41,28 @@ export interface TestApi {
   registrationMode: McpRegistration['mode'];
 }
 
+/** With the view hidden at start-up, the first running count waits this long (see activate). */
+const HIDDEN_FIRST_COUNT_DELAY_MS = 3_000;
+
+/** Runs a function once after `ms`, unless disposed first (e.g. the view's visibility changed meanwhile). */
+function deferredOnce(ms: number): { start(fn: () => void): void; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let done = false;
+  return {
+    start(fn) {
+      if (done) return;
+      timer = setTimeout(() => {
+        done = true;
+        fn();
+      }, ms);
+    },
+    dispose() {
+      done = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<TestApi | undefined> {
   const log = scrubbedLog(vscode.window.createOutputChannel('Daytona', { log: true }));
   const keys = new KeyStore(context.secrets);
@@ -55,6 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
   // The one tool context of the editor; every command, the store and the details page use it.
   const toolContext = toolContextFor(gateways.get);
 
+  const firstCount = deferredOnce(HIDDEN_FIRST_COUNT_DELAY_MS);
+  context.subscriptions.push(firstCount);
   const store = new SandboxStore({
     context: (signal) => toolContext(signal),
     intervalMs: () => readSettings().autoRefreshSeconds * 1000,
@@ -106,7 +130,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     { dispose: () => void gateways.dispose() },
     connection,
     logLoadTimes(store, view, log),
-    view.onDidChangeVisibility((e) => store.setVisible(e.visible)),
+    view.onDidChangeVisibility((e) => {
+      firstCount.dispose();
+      store.setVisible(e.visible);
+    }),
     keys.onDidChange(() => {
       log.info(`credentials changed; now using ${credentials().origin}`);
       mcp.keyChanged(keys.current);
@@ -137,7 +164,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
     ...registerFilterCommands(tree, () => connection.sync(), log),
   );
   connection.sync();
-  store.setVisible(view.visible);
+  // Shown: the list now. Hidden: the status bar's running count needs the SDK (~100 ms to evaluate)
+  // and an API call, which wait until the editor's own start-up is over.
+  if (view.visible) store.setVisible(true);
+  else firstCount.start(() => store.setVisible(view.visible));
   log.info(`activated in ${vscode.env.appName} ${vscode.version}; key: ${credentials().origin}`);
   warnAboutUnsafeFolders(log);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, tree, registrationMode: mcp.registration.mode } : undefined;

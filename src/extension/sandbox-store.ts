@@ -4,17 +4,16 @@
  * - Changes arrive from the API's live event stream (sandbox-events.ts) while the view is visible;
  *   without it (blocked, not offered, an old API) a poll with `lastEventAfter` reads only what changed.
  * - A full read (reconcile) runs rarely, for what neither sees: deletions that finished, label changes,
- *   anything missed. Never while the view is hidden; then only the running sandboxes are counted (one
- *   filtered list call) so the status bar stays true.
+ *   anything missed. Never while the view is hidden: then the status bar's running count is kept true by
+ *   `lastEventAfter` polls (into the whole list, or the running set when there is none), at a cost that
+ *   does not grow with the account; only a store that has read nothing yet counts the running sandboxes.
  * No vscode import: the tree, status bar, MCP Status and tests subscribe to it.
  */
 import { toToolError, type ErrorKind } from '../core/errors';
 import { SETTLED_STATES, TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
-import { TOOLS } from '../core/tools';
 import type { ToolContext } from '../core/tool';
 import type { OpenSandboxEvents, SandboxEventStream } from '../core/sandbox-events';
 import { MAX_API_PAGE_SIZE } from '../core/pagination';
-import { callTool } from './tool-invoker';
 import { SIDE_STATES } from './tree-model';
 
 export type StoreStatus =
@@ -43,6 +42,8 @@ export interface StoreOptions {
   events?: OpenSandboxEvents;
   /** Time between full reads; default 10 min plus 1 min per page of the list, so big lists stay cheap. */
   reconcileMs?: (pages: number) => number;
+  /** A monotonic clock in ms (default performance.now): how much API time has passed at least. */
+  now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -113,8 +114,11 @@ export class SandboxStore {
   private inFlight: { controller: AbortController; promise: Promise<void>; mode: Mode } | undefined;
   private failures = 0;
   private disposed = false;
-  /** Running sandboxes counted by the light poll since the last full load (undefined: the list is newer). */
-  private counted: number | undefined;
+  /**
+   * While hidden without a whole list: the running sandboxes a count read, and whatever later
+   * `lastEventAfter` polls reported; the running count counts its started ones (undefined: the list is newer).
+   */
+  private glimpsed: Map<string, SandboxDetails> | undefined;
   /** Actions started from the editor: shown as `shown` until the lagging list catches up (listCaughtUp). */
   private readonly pending = new Map<string, Overlay>();
   /** A full read has completed since the last reset: the list is whole and counts are final. */
@@ -125,6 +129,18 @@ export class SandboxStore {
   private lastFullPages = 1;
   /** Latest change seen (API clock); incremental polls ask from a little before it. */
   private watermark: number | undefined;
+  /**
+   * A lower bound of the API's clock: at our monotonic time `at` it read at least `api` (a change the API
+   * reported has happened; time has passed since). See syncedTo.
+   */
+  private apiClock: { api: number; at: number } | undefined;
+  /**
+   * The API's time (a lower bound) when the last read that succeeded began: every change before it (less
+   * the list's lag) is in. Polls ask from a little before the later of it and the watermark, so a burst
+   * of changes followed by quiet is read once or twice, not at every poll until the next change.
+   */
+  private syncedTo: number | undefined;
+  private readonly now: () => number;
   /** Sandboxes events reported while a full read runs: newer than what that read lists. */
   private eventsDuringFull: Map<string, SandboxDetails> | undefined;
   private stream: SandboxEventStream | undefined;
@@ -134,10 +150,14 @@ export class SandboxStore {
   /** Bumped on every close: a stream that finishes opening after a reset (other key) is dropped. */
   private streamGeneration = 0;
   private streamConnected = false;
+  /** The API refused this key's stream: not asked again until reset() (another key). */
+  private streamRefused = false;
   /** The last settled state seen per sandbox: where one busy on the side (forking…) belongs meanwhile. */
   private readonly settledStates = new Map<string, SandboxState>();
 
-  constructor(private readonly o: StoreOptions) {}
+  constructor(private readonly o: StoreOptions) {
+    this.now = o.now ?? (() => performance.now());
+  }
 
   get sandboxes(): readonly SandboxDetails[] {
     return this.items;
@@ -157,7 +177,8 @@ export class SandboxStore {
     return this.streamConnected;
   }
   get runningCount(): number {
-    return this.counted ?? this.items.filter((s) => this.homeOf(s) === 'started').length;
+    const known = this.glimpsed ? [...this.glimpsed.values()] : this.items;
+    return known.filter((s) => this.homeOf(s) === 'started').length;
   }
 
   /** See tree-model's HomeState: the state a sandbox is grouped and counted by. */
@@ -169,7 +190,7 @@ export class SandboxStore {
   };
   /** All sandboxes, when the full list is current; undefined while only the running ones were counted. */
   get totalCount(): number | undefined {
-    return this.counted === undefined && this.complete ? this.items.length : undefined;
+    return this.glimpsed === undefined && this.complete ? this.items.length : undefined;
   }
   /** One sandbox as the tree shows it (with a pending action's state). */
   sandbox(id: string): SandboxDetails | undefined {
@@ -254,7 +275,10 @@ export class SandboxStore {
     return this.run('full');
   }
 
-  /** Counts the running sandboxes only (the light poll while the view is hidden). */
+  /**
+   * The light read while the view is hidden, for the running count: only what changed
+   * (`lastEventAfter`) once anything was read, else a count of the running sandboxes. Never a full read.
+   */
   count(): Promise<void> {
     return this.run('count');
   }
@@ -266,6 +290,8 @@ export class SandboxStore {
 
   private run(mode: Mode): Promise<void> {
     if (this.disposed) return Promise.resolve();
+    // Hidden reads kept the running set, not the list (a list too long to hold whole): read it all again.
+    if (mode === 'sync' && this.glimpsed) mode = 'full';
     if (this.inFlight && RANK[this.inFlight.mode] >= RANK[mode]) return this.inFlight.promise;
     // A bigger read asked for while a smaller one runs replaces it: the caller wants more.
     this.inFlight?.controller.abort();
@@ -282,7 +308,7 @@ export class SandboxStore {
     }
     const controller = new AbortController();
     if (this.state.kind !== 'ready') this.setStatus({ kind: 'loading' });
-    const work = mode === 'full' ? this.loadAll(controller.signal) : mode === 'sync' ? this.loadChanges(controller.signal) : this.loadCount(controller.signal);
+    const work = mode === 'full' ? this.loadAll(controller.signal) : mode === 'sync' ? this.loadChanges(controller.signal, this.byId) : this.loadHidden(controller.signal);
     const promise = work.finally(() => {
       if (this.inFlight?.controller !== controller) return; // superseded
       this.inFlight = undefined;
@@ -300,13 +326,16 @@ export class SandboxStore {
     this.closeStream();
     this.byId = new Map();
     this.items = [];
-    this.counted = undefined;
+    this.glimpsed = undefined;
+    this.streamRefused = false;
     this.pending.clear();
     this.settledStates.clear();
     this.failures = 0;
     this.complete = false;
     this.streaming = false;
     this.watermark = undefined;
+    this.apiClock = undefined;
+    this.syncedTo = undefined;
     this.truncatedFlag = false;
     this.setStatus({ kind: 'idle' });
     if (this.visible) {
@@ -334,6 +363,7 @@ export class SandboxStore {
     let cursor: string | undefined;
     let pages = 0;
     let publishedAt = 0;
+    const startedAt = this.now();
     try {
       const gateway = await this.o.context(signal).gateway();
       do {
@@ -365,10 +395,12 @@ export class SandboxStore {
       this.lastFullAt = Date.now();
       this.lastFullPages = pages;
       for (const s of listed.values()) this.advanceWatermark(s);
-      const unchanged = this.state.kind === 'ready' && this.counted === undefined && !first && sameSandboxes(before, listed) && this.truncatedFlag === Boolean(cursor);
-      this.counted = undefined;
+      this.syncedSince(startedAt);
+      const unchanged = this.state.kind === 'ready' && this.glimpsed === undefined && !first && sameSandboxes(before, listed) && this.truncatedFlag === Boolean(cursor);
+      this.glimpsed = undefined;
       this.truncatedFlag = Boolean(cursor);
       this.settled(unchanged);
+      if (this.visible) this.openStream(); // a stream that gave up: try again, as rarely as this read runs
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     } finally {
@@ -376,40 +408,66 @@ export class SandboxStore {
     }
   }
 
-  /** Only the sandboxes with an event since shortly before the last one seen (`lastEventAfter`). */
-  private async loadChanges(signal: AbortSignal): Promise<void> {
-    const since = new Date((this.watermark ?? 0) - OVERLAP_MS).toISOString();
+  /**
+   * Only the sandboxes with an event since shortly before the last one seen (`lastEventAfter`), into
+   * the whole list or (hidden, without one) the running set.
+   */
+  private async loadChanges(signal: AbortSignal, into: Map<string, SandboxDetails>): Promise<void> {
+    const since = new Date(Math.max(this.watermark ?? 0, this.syncedTo ?? 0) - OVERLAP_MS).toISOString();
+    const startedAt = this.now();
     let cursor: string | undefined;
     let changed = false;
+    const runningBefore = into === this.byId ? 0 : this.runningCount;
     try {
       const gateway = await this.o.context(signal).gateway();
       do {
         const page = await gateway.listPage({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since, ...(cursor ? { cursor } : {}) }, { signal });
         if (signal.aborted) return;
-        for (const s of page.items) changed = this.upsert(s) || changed;
+        for (const s of page.items) changed = this.upsert(s, into) || changed;
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      const wasCounted = this.counted !== undefined;
-      this.counted = undefined;
-      this.settled(!changed && !wasCounted && this.state.kind === 'ready');
+      this.syncedSince(startedAt);
+      // Hidden, without the list: only the running count shows (nothing to redraw otherwise).
+      if (into === this.glimpsed) return this.settled(this.state.kind === 'ready' && this.runningCount === runningBefore);
+      const wasGlimpsed = this.glimpsed !== undefined;
+      this.glimpsed = undefined;
+      this.settled(!changed && !wasGlimpsed && this.state.kind === 'ready');
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     }
   }
 
+  /**
+   * Hidden: what changed since the last read, into the whole list when the store has one, else into
+   * the running set; a count only when there is nothing to compare with yet (activation while hidden,
+   * or no running sandbox whose time could start the next poll: then the count is one request anyway).
+   */
+  private loadHidden(signal: AbortSignal): Promise<void> {
+    if (this.watermark !== undefined) {
+      if (this.complete && !this.truncatedFlag) return this.loadChanges(signal, this.byId);
+      if (this.glimpsed) return this.loadChanges(signal, this.glimpsed);
+    }
+    return this.loadCount(signal);
+  }
+
+  /** The running sandboxes (a `states=started` read): the set later hidden polls keep current. */
   private async loadCount(signal: AbortSignal): Promise<void> {
-    let running = 0;
+    const limit = Math.min(this.o.pageSize ?? MAX_API_PAGE_SIZE, MAX_API_PAGE_SIZE);
+    const running = new Map<string, SandboxDetails>();
     let cursor: string | undefined;
+    const startedAt = this.now();
     try {
+      const gateway = await this.o.context(signal).gateway();
       do {
-        const out = await callTool(TOOLS.listSandboxes, { state: 'started', limit: 1000, ...(cursor ? { cursor } : {}) }, this.o.context(signal));
-        running += out.data.count;
-        cursor = out.data.nextCursor ?? undefined;
+        const page = await gateway.listPage({ limit, states: ['started'], ...(cursor ? { cursor } : {}) }, { signal });
+        if (signal.aborted) return;
+        for (const s of page.items) this.upsert(s, running);
+        cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      if (signal.aborted) return;
-      const unchanged = this.state.kind === 'ready' && running === this.runningCount;
-      this.counted = running;
-      this.settled(unchanged);
+      this.syncedSince(startedAt);
+      const before = this.runningCount;
+      this.glimpsed = running;
+      this.settled(this.state.kind === 'ready' && before === this.runningCount);
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     }
@@ -419,13 +477,13 @@ export class SandboxStore {
    * Takes one sandbox as the API reported it; false when it changes nothing. An older report (the
    * list lags behind events) never overwrites a newer one; `destroyed` removes it.
    */
-  private upsert(s: SandboxDetails): boolean {
+  private upsert(s: SandboxDetails, into = this.byId): boolean {
     this.advanceWatermark(s);
-    if (s.state === 'destroyed') return this.byId.delete(s.id);
-    const had = this.byId.get(s.id);
+    if (s.state === 'destroyed') return into.delete(s.id);
+    const had = into.get(s.id);
     if (had && eventTime(had) > eventTime(s)) return false;
     if (had && JSON.stringify(had) === JSON.stringify(s)) return false;
-    this.byId.set(s.id, s);
+    into.set(s.id, s);
     this.noteSettled(s);
     return true;
   }
@@ -438,12 +496,24 @@ export class SandboxStore {
   private advanceWatermark(s: SandboxDetails): void {
     const t = eventTime(s);
     if (t && (this.watermark === undefined || t > this.watermark)) this.watermark = t;
+    if (t && t > (this.apiTimeAt(this.now()) ?? 0)) this.apiClock = { api: t, at: this.now() };
+  }
+
+  /** The least the API's clock can read at our monotonic time `at` (before or after the sample). */
+  private apiTimeAt(at: number): number | undefined {
+    return this.apiClock && this.apiClock.api + (at - this.apiClock.at);
+  }
+
+  /** A read that began at `startedAt` succeeded: what changed before then is in (less the list's lag). */
+  private syncedSince(startedAt: number): void {
+    const t = this.apiTimeAt(startedAt);
+    if (t !== undefined && t > (this.syncedTo ?? 0)) this.syncedTo = t;
   }
 
   // ---- the live event stream ----------------------------------------------------------------
 
   private openStream(): void {
-    if (!this.o.events || this.stream || this.streamOpening || this.disposed) return;
+    if (!this.o.events || this.stream || this.streamOpening || this.streamRefused || this.disposed) return;
     if (this.o.hasCredential && !this.o.hasCredential()) return;
     this.streamOpening = true;
     const generation = this.streamGeneration;
@@ -468,6 +538,15 @@ export class SandboxStore {
           if (!current()) return;
           this.streamConnected = false;
           this.reschedule();
+        },
+        // Refused (the key, as a rule) or gone for good: poll, now. A request says what is wrong with the
+        // key (a rejected one shows as such, and stops polling); a stream that gave up is tried again
+        // with the next full read, a refused one only for another key (reset).
+        onStopped: (reason) => {
+          if (!current()) return;
+          if (reason === 'refused') this.streamRefused = true;
+          this.closeStream();
+          void this.refresh();
         },
       })
       .then(

@@ -9,7 +9,7 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { testContext, type TestContext } from '../helpers/context';
+import { runCoreTool, testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
@@ -21,11 +21,7 @@ let ctx: TestContext;
 
 const STATES = ['started', 'stopped', 'archived', 'error'] as const;
 
-async function cleanup(args: Record<string, unknown>) {
-  const outcome = await cleanupSandboxes.handler(cleanupSandboxes.input.parse(args), ctx);
-  cleanupSandboxes.output.parse(outcome.data);
-  return outcome;
-}
+const cleanup = (args: Record<string, unknown>) => runCoreTool(cleanupSandboxes, args, ctx);
 const names = (items: Array<{ name: string }>) => items.map((s) => s.name).sort();
 
 emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 20 }, (e, c) => {
@@ -81,7 +77,7 @@ describe('cleanup_sandboxes when the API ignores its filters', () => {
 
   test('list_sandboxes shows only the states asked for (the scan checks what the API filtered)', async () => {
     for (const wanted of STATES) {
-      const out = await listSandboxes.handler(listSandboxes.input.parse({ state: wanted }), ctx);
+      const out = await runCoreTool(listSandboxes, { state: wanted }, ctx);
       assert.deepEqual(names(out.data.sandboxes), [`in-${wanted}`], `state "${wanted}"`);
     }
   });
@@ -105,7 +101,7 @@ describe('cleanup_sandboxes re-checks the state it reads fresh, not the list\'s'
       assert.equal(res.status, 200);
       await res.arrayBuffer();
       while (lagging.sandboxes().find((s) => s.id === keep.id)?.state !== 'stopped') await new Promise((r) => setTimeout(r, 10));
-      const out = await cleanupSandboxes.handler(cleanupSandboxes.input.parse({ states: ['started'] }), c);
+      const out = await runCoreTool(cleanupSandboxes, { states: ['started'] }, c);
       assert.deepEqual(names(out.data.deleted), ['still-running']);
       assert.deepEqual(names(out.data.skipped), ['stopped-meanwhile']);
       assert.notEqual(lagging.sandboxes().find((s) => s.id === keep.id)?.desiredState, 'destroyed', 'the stopped one was not deleted');

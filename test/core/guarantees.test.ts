@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Emulator } from '../emulator/emulator';
-import type { TestContext } from '../helpers/context';
+import { runCoreTool, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
@@ -17,11 +17,7 @@ import { emulatorForEachTest } from '../helpers/emulator-context';
 let emu: Emulator;
 let ctx: TestContext;
 
-async function call(tool: AnyTool, args: unknown) {
-  const outcome = await tool.handler(tool.input.parse(args), ctx);
-  tool.output.parse(outcome.data);
-  return outcome;
-}
+const call = (tool: AnyTool, args: unknown) => runCoreTool(tool, args, ctx);
 
 emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 20 }, (e, c) => {
   emu = e;

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Emulator } from '../emulator/emulator';
-import type { TestContext } from '../helpers/context';
+import { runCoreTool, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { cleanupSandboxes } from '../../src/core/tools/cleanup_sandboxes';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
@@ -46,7 +46,7 @@ function refusals(method: string): { count: number; bursts: number } {
 
 test('cleanup of 60 under 20 deletes per 2 s: all deleted, none failed, at most one burst of 429 per window', { timeout: 120_000 }, async () => {
   for (let i = 0; i < 60; i++) emu.seedSandbox({ name: `old-${String(i).padStart(2, '0')}`, state: 'stopped' });
-  const out = await cleanupSandboxes.handler(cleanupSandboxes.input.parse({}), ctx);
+  const out = await runCoreTool(cleanupSandboxes, {}, ctx);
   assert.equal(out.data.failed.length, 0, JSON.stringify(out.data.failed.slice(0, 3)));
   assert.equal(out.data.deleted.length, 60);
   assert.equal(emu.sandboxes().filter((s) => !s.name.startsWith('DESTROYED_')).length, 0);
@@ -65,7 +65,7 @@ test('a 429 named after its throttler (Retry-After-sandbox-lifecycle, no Retry-A
   for (let i = 0; i < LIMIT + 1; i++) {
     await fetch(`${emu.url}/sandbox/nowhere-${i}/stop`, { method: 'POST', headers: { authorization: `Bearer ${SENTINEL_KEY}` } });
   }
-  const out = await stopSandbox.handler(stopSandbox.input.parse({ sandboxes: ['busy'] }), ctx);
+  const out = await runCoreTool(stopSandbox, { sandboxes: ['busy'] }, ctx);
   assert.equal(out.isError, false, JSON.stringify(out.data));
   assert.equal(emu.sandboxes().find((s) => s.name === 'busy')?.state, 'stopped');
   const stops = emu.stats().requests.filter((q) => q.method === 'POST' && q.path === '/api/sandbox/' + emu.sandboxes()[0]?.id + '/stop');
@@ -76,10 +76,10 @@ test('a 429 named after its throttler (Retry-After-sandbox-lifecycle, no Retry-A
 test('requests waiting for the lifecycle budget do not hold the request slots: a read meanwhile goes at once', { timeout: 120_000 }, async () => {
   for (let i = 0; i < 40; i++) emu.seedSandbox({ name: `old-${String(i).padStart(2, '0')}`, state: 'stopped' });
   emu.seedSandbox({ name: 'keeper', state: 'started' });
-  const cleanup = cleanupSandboxes.handler(cleanupSandboxes.input.parse({}), ctx);
+  const cleanup = runCoreTool(cleanupSandboxes, {}, ctx);
   const deleted = () => emu.stats().requests.filter((q) => q.method === 'DELETE' && q.status === 200).length;
   await waitFor(() => deleted() >= LIMIT, 60_000, 'the first window of deletes');
-  const read = await getSandbox.handler({ sandbox: 'keeper' }, ctx);
+  const read = await runCoreTool(getSandbox, { sandbox: 'keeper' }, ctx);
   assert.equal(read.data.sandbox.state, 'started');
   const out = await cleanup;
   assert.equal(out.data.deleted.length, 40);

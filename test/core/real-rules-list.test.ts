@@ -2,10 +2,11 @@
 // list, last-activity order, lazy delete). Where a test sets listLagMs it is to make the rule it is
 // about certain, never to be kind: 60 s means "the list is surely stale", 0 means "the renamed row is
 // surely listed" (the worst case for what the user sees).
-import { after, afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/emulator';
-import { testContext, type TestContext } from '../helpers/context';
+import type { Emulator } from '../emulator/emulator';
+import { runCoreTool } from '../helpers/context';
+import { emulatorPerTest } from '../helpers/emulator-context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import type { AnyTool } from '../../src/core/tool';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
@@ -15,27 +16,8 @@ import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
 import { invokeTool } from '../../src/core/invoke';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
 
-const open: Array<{ emu: Emulator; ctx: TestContext }> = [];
-afterEach(async () => {
-  for (const { emu, ctx } of open.splice(0)) {
-    await ctx.provider.dispose();
-    await emu.close();
-  }
-});
-after(() => undefined);
-
-async function setup(opts: EmulatorOptions = {}): Promise<{ emu: Emulator; ctx: TestContext }> {
-  const emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, ...opts });
-  const ctx = testContext(emu.url);
-  open.push({ emu, ctx });
-  return { emu, ctx };
-}
-
-async function call(tool: AnyTool, args: unknown, ctx: TestContext) {
-  const outcome = await tool.handler(tool.input.parse(args), ctx);
-  tool.output.parse(outcome.data);
-  return outcome;
-}
+const setup = emulatorPerTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+const call = runCoreTool;
 
 /** A change made behind the product's back (another user, an agent elsewhere). */
 async function api(emu: Emulator, method: string, path: string): Promise<number> {

@@ -5,12 +5,12 @@
  * inserts only when the job is done; start held by the API beyond the client's per-request deadline,
  * and the real state read after a client-side timeout.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/emulator';
-import { testContext, type TestContext } from '../helpers/context';
+import type { Emulator } from '../emulator/emulator';
+import { runCoreTool } from '../helpers/context';
+import { emulatorPerTest } from '../helpers/emulator-context';
 import { SENTINEL_KEY } from '../helpers/secrets';
-import type { AnyTool } from '../../src/core/tool';
 import { ToolError } from '../../src/core/errors';
 import { forkSandboxTool } from '../../src/core/tools/fork_sandbox';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
@@ -18,26 +18,8 @@ import { updateSandboxTool } from '../../src/core/tools/update_sandbox';
 import { snapshotSandboxTool } from '../../src/core/tools/snapshot_sandbox';
 import { startSandbox } from '../../src/core/tools/start_sandbox';
 
-const opened: Array<{ emu: Emulator; ctx: TestContext }> = [];
-after(async () => {
-  for (const { emu, ctx } of opened) {
-    await ctx.provider.dispose();
-    await emu.close();
-  }
-});
-
-async function setup(opts: EmulatorOptions = {}, ctxOpts: Parameters<typeof testContext>[1] = {}): Promise<{ emu: Emulator; ctx: TestContext }> {
-  const emu = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, ...opts });
-  const ctx = testContext(emu.url, ctxOpts);
-  opened.push({ emu, ctx });
-  return { emu, ctx };
-}
-
-async function call(tool: AnyTool, args: unknown, ctx: TestContext) {
-  const outcome = await tool.handler(tool.input.parse(args), ctx);
-  tool.output.parse(outcome.data);
-  return outcome;
-}
+const setup = emulatorPerTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60 });
+const call = runCoreTool;
 
 const writes = (emu: Emulator) => emu.stats().requests.filter((q) => q.method !== 'GET');
 

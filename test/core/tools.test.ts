@@ -5,7 +5,7 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Emulator } from '../emulator/emulator';
-import { testContext, type TestContext } from '../helpers/context';
+import { runCoreTool, testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { listSandboxes } from '../../src/core/tools/list_sandboxes';
 import { getSandbox } from '../../src/core/tools/get_sandbox';
@@ -24,12 +24,7 @@ import { emulatorForEachTest } from '../helpers/emulator-context';
 let emu: Emulator;
 let ctx: TestContext;
 
-/** Calls a tool the way a host does: parse the input with its schema, then run the handler. */
-async function call(tool: AnyTool, args: unknown, c: TestContext = ctx) {
-  const outcome = await tool.handler(tool.input.parse(args), c);
-  tool.output.parse(outcome.data); // every result matches the declared output schema
-  return outcome;
-}
+const call = (tool: AnyTool, args: unknown, c: TestContext = ctx) => runCoreTool(tool, args, c);
 
 const stateOf = (name: string) => emu.sandboxes().find((s) => s.name === name)?.state;
 
@@ -194,7 +189,7 @@ describe('lifecycle tools', () => {
 });
 
 async function stopOrStart(c: TestContext) {
-  return startSandbox.handler(startSandbox.input.parse({ sandboxes: ['slow'] }), c);
+  return call(startSandbox, { sandboxes: ['slow'] }, c);
 }
 
 describe('list_sandboxes and get_sandbox', () => {
@@ -282,7 +277,7 @@ describe('labels, cleanup, snapshots', () => {
   test('a declined confirmation deletes nothing', async () => {
     emu.seedSandbox({ name: 'keep', state: 'stopped' });
     const c = testContext(emu.url, { confirm: 'declined' });
-    const out = await cleanupSandboxes.handler(cleanupSandboxes.input.parse({}), c);
+    const out = await call(cleanupSandboxes, {}, c);
     assert.equal(out.data.cancelled, true);
     assert.match(c.confirmations[0] ?? '', /Delete 1 sandbox permanently\? keep/);
     assert.equal(stateOf('keep'), 'stopped');
@@ -305,7 +300,7 @@ describe('labels, cleanup, snapshots', () => {
 describe('errors', () => {
   test('a bad key is an auth error with a hint', async () => {
     const c = testContext(emu.url, { apiKey: 'wrong-key-000000' });
-    await assert.rejects(listSandboxes.handler(listSandboxes.input.parse({}), c), (e: ToolError) => e.kind === 'auth' && /Set API Key/.test(e.hint));
+    await assert.rejects(call(listSandboxes, {}, c), (e: ToolError) => e.kind === 'auth' && /Set API Key/.test(e.hint));
     await c.provider.dispose();
   });
 
@@ -321,7 +316,7 @@ describe('errors', () => {
     const c = testContext(emu.url, { requestTimeoutMs: 300 });
     emu.setFaults({ hang: { method: 'GET', pathPattern: '^/api/sandbox$' } });
     const t0 = Date.now();
-    await assert.rejects(listSandboxes.handler(listSandboxes.input.parse({}), c), (e: ToolError) => e.kind === 'timeout');
+    await assert.rejects(call(listSandboxes, {}, c), (e: ToolError) => e.kind === 'timeout');
     assert.ok(Date.now() - t0 < 5_000);
     emu.clearFaults();
     await c.provider.dispose();

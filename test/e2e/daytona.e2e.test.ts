@@ -558,11 +558,11 @@ for (const version of versions) {
       await openActivityBarContainer(wb.page, 'Explorer');
       assert.equal(await viewPane(wb.page, VIEW).count(), 0, 'the Sandboxes view is not open');
       // The item appears when the extension activates (onStartupFinished: late and slow on a loaded machine);
-      // from then on the count must follow within 10 s without the view.
+      // the first count waits 3 s (the editor's start-up), then must arrive without the view.
       const item = wb.page.locator('.part.statusbar [aria-label^="Daytona"]').first();
       await item.waitFor({ timeout: 60_000 });
       const activated = Date.now();
-      await statusBar(`Daytona: ${running()} running`).waitFor({ timeout: 10_000 });
+      await statusBar(`Daytona: ${running()} running`).waitFor({ timeout: 20_000 });
       console.log(`[e2e] ${version}: status bar showed ${running()} running ${Date.now() - activated} ms after the extension's item appeared`);
       // The account changes while the view stays closed: the light poll (every 2 s here) follows.
       emu.seedSandbox({ name: 'extra-runner', state: 'started' });

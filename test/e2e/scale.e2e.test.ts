@@ -86,7 +86,13 @@ for (const version of versions) {
       for (const line of loadTimesLogged(server.logsDir)) console.log(`[e2e-scale] ${version}: extension logged: ${line}`);
 
       // Natural order: run-1, run-2, … run-10, not run-1, run-10, run-100.
-      const names = (await treeRowDetails(page, VIEW, { minRows: 10 })).map((r) => r.label);
+      // The tree redraws 10,000 rows a moment after the status bar: wait for the whole list's first row
+      // (a hang guard; read too early, the rows are the last streamed redraw's, without the oldest pages).
+      let names: string[] = [];
+      for (const end = Date.now() + 15_000; names[0] !== 'run-1' && Date.now() < end; ) {
+        names = (await treeRowDetails(page, VIEW, { minRows: 10 })).map((r) => r.label);
+        if (names[0] !== 'run-1') await page.waitForTimeout(100);
+      }
       assert.deepEqual(names.slice(0, 11), ['run-1', 'run-2', 'run-3', 'run-4', 'run-5', 'run-6', 'run-7', 'run-8', 'run-9', 'run-10', 'run-11']);
 
       // A quiet minute with the view open: at most 2 list requests, whatever the number of sandboxes.

@@ -132,6 +132,8 @@ export interface Emulator {
   eventClients(): number;
   /** Drops every event-stream client; they reconnect by themselves. */
   dropEventClients(): void;
+  /** Event-stream handshakes so far, refused ones included. */
+  eventHandshakes(): number;
 }
 
 function resolveQuota(q: QuotaOptions = {}): ResolvedQuota {
@@ -423,5 +425,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     resetStats: control.resetStats,
     eventClients: () => events?.clients() ?? 0,
     dropEventClients: () => events?.dropClients(),
+    eventHandshakes: () => events?.handshakes() ?? 0,
   };
 }

@@ -24,6 +24,8 @@ export interface EventStreamOptions {
 export interface EventStream {
   /** Clients connected now. */
   clients(): number;
+  /** Handshakes answered so far, refused ones included (a client that retries a refused key shows here). */
+  handshakes(): number;
   /** Drops every client (they reconnect on their own, as after a server restart). */
   dropClients(): void;
   close(): Promise<void>;
@@ -37,7 +39,9 @@ interface Seen {
 
 export function attachEventStream(o: EventStreamOptions): EventStream {
   const io = new Server(o.server, { path: o.path, transports: ['websocket'], serveClient: false });
+  let handshakes = 0;
   io.use((socket, next) => {
+    handshakes++;
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     if (typeof token === 'string' && o.isAuthorized(token)) next();
     else next(new Error('Unauthorized'));
@@ -86,6 +90,7 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
 
   return {
     clients: () => io.engine.clientsCount,
+    handshakes: () => handshakes,
     dropClients: () => {
       // A transport close, not a server-side disconnect: clients reconnect by themselves.
       for (const socket of io.sockets.sockets.values()) socket.conn.close();

@@ -11,6 +11,7 @@ import { SandboxStore, type StoreOptions } from '../../src/extension/sandbox-sto
 import { openSandboxEvents } from '../../src/core/sandbox-events';
 import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
+import { startSandbox } from '../../src/core/tools/start_sandbox';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
 import { emulatorForEachTest } from '../helpers/emulator-context';
 
@@ -19,7 +20,9 @@ let ctx: TestContext;
 let stores: SandboxStore[] = [];
 
 // Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
-emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0 }, (e, c) => {
+// The quota of a team with thousands of sandboxes (1,000 running), for the hidden-view tests.
+const TEAM_QUOTA = { cpu: 100_000, memory: 100_000, disk: 1_000_000 };
+emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0, quota: TEAM_QUOTA }, (e, c) => {
   emu = e;
   ctx = c;
 });
@@ -233,4 +236,155 @@ test('live: while an editor action\'s fresh state waits for the lagging list, th
     await lctx.provider.dispose();
     await lag.close();
   }
+});
+
+// ---- while the view is hidden: the running count at a cost that does not grow with the account ----
+
+/**
+ * An account of `total` sandboxes, every `runEvery`-th running, with last events spread over the past
+ * two days (stopped ones too: a real account's events are spread out, not all at one instant).
+ */
+function seedAccount(total: number, runEvery: number): void {
+  const start = Date.now() - 2 * 86_400_000;
+  for (let i = 0; i < total; i++) {
+    emu.seedSandbox({ name: `s-${i}`, state: i % runEvery === 0 ? 'started' : 'stopped', lastActivityAt: start + i * 10_000 });
+  }
+}
+
+/** Fires the hidden view's scheduled read (as its timer would) and waits for it. */
+async function hiddenTick(store: SandboxStore, timers: Array<{ fn: () => void; ms: number }>): Promise<void> {
+  const next = timers.at(-1);
+  assert.ok(next, 'a hidden read is scheduled');
+  assert.equal(next.ms, 60_000, 'on the hidden interval');
+  next.fn();
+  await store.count();
+}
+
+test('hidden, never shown: one count of the running sandboxes, then each tick asks only what changed (≤ 1 request at 10,000)', async () => {
+  seedAccount(10_000, 10); // 1,000 running: a count reads 5 pages of 200
+  const { store, timers } = makeStore({ hiddenIntervalMs: () => 60_000 });
+  store.setVisible(false); // activation with the view hidden
+  await store.count();
+  assert.equal(store.runningCount, 1_000);
+  assert.ok(listCalls().every((r) => /states=started/.test(r.query ?? '')), 'the first read counts the running ones only');
+
+  emu.resetStats();
+  for (let tick = 0; tick < 5; tick++) await hiddenTick(store, timers);
+  assert.ok(listCalls().length <= 5, `≤ 1 list request per hidden tick, not a count of all running ones (${listCalls().length} in 5 ticks)`);
+  assert.ok(listCalls().every((r) => /lastEventAfter=/.test(r.query ?? '')), 'only what changed');
+  assert.equal(store.runningCount, 1_000);
+
+  // Started and stopped elsewhere (the dashboard, an agent) while hidden: the next tick's count shows it.
+  assert.equal((await callTool(startSandbox, { sandboxes: ['s-1', 's-2'], wait: true }, ctx)).data.failed, 0);
+  assert.equal((await callTool(stopSandbox, { sandboxes: ['s-0'], wait: true }, ctx)).data.failed, 0);
+  emu.resetStats();
+  await hiddenTick(store, timers);
+  assert.equal(store.runningCount, 1_001);
+  assert.equal(listCalls().length, 1);
+  assert.equal(store.totalCount, undefined, 'the total is not known from the running ones');
+});
+
+test('hidden after the view was shown: the whole list is kept by what-changed reads, never a full read, the count stays true', async () => {
+  seedAccount(2_000, 5); // 400 running: a count reads 2 pages
+  const { store, timers } = makeStore({ hiddenIntervalMs: () => 60_000, reconcileMs: () => 0 }); // a reconcile is always due
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(store.totalCount, 2_000);
+  assert.equal(store.runningCount, 400);
+
+  emu.resetStats();
+  store.setVisible(false);
+  await store.count();
+  for (let tick = 0; tick < 4; tick++) await hiddenTick(store, timers);
+  assert.ok(listCalls().length <= 5, `≤ 1 list request per hidden read (${listCalls().length} in 5)`);
+  assert.ok(listCalls().every((r) => /lastEventAfter=/.test(r.query ?? '')), 'no full read and no count while hidden');
+
+  assert.equal((await callTool(startSandbox, { sandboxes: ['s-1'], wait: true }, ctx)).data.failed, 0);
+  emu.resetStats();
+  await hiddenTick(store, timers);
+  assert.equal(store.runningCount, 401);
+  assert.equal(store.totalCount, 2_000, 'the whole list is still whole');
+  assert.equal(listCalls().length, 1);
+});
+
+test('hidden: a burst of changes (600 new sandboxes) is read once or twice, not at every tick until the next change', async () => {
+  // One clock for the API and the store: a quiet minute passes in a step.
+  let t = Date.parse('2026-01-01T12:00:00Z');
+  const clocked = await startEmulator({ apiKeys: [SENTINEL_KEY], now: () => t, transitionMs: 60, listLagMs: 0, holdUntilStarted: false, quota: TEAM_QUOTA });
+  const cctx = testContext(clocked.url);
+  const calls = () => clocked.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
+  try {
+    for (let i = 0; i < 400; i++) clocked.seedSandbox({ name: `s-${i}`, state: i % 4 ? 'stopped' : 'started', lastActivityAt: t - 86_400_000 + i * 1_000 });
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const store = new SandboxStore({ context: () => cctx, intervalMs: () => 30_000, hiddenIntervalMs: () => 60_000, now: () => t, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => timers.splice(0) });
+    stores.push(store);
+    store.setVisible(false);
+    await store.count();
+    assert.equal(store.runningCount, 100);
+    t += 1_000;
+    for (let i = 0; i < 600; i++) clocked.seedSandbox({ name: `burst-${i}`, state: 'stopped' }); // an agent made them, all at once
+    const perTick: number[] = [];
+    for (let tick = 0; tick < 6; tick++) {
+      t += 60_000;
+      clocked.resetStats();
+      await hiddenTick(store, timers);
+      perTick.push(calls().length);
+    }
+    assert.ok(perTick.slice(2).every((n) => n <= 1), `after the burst is read: ≤ 1 request a tick (per tick: ${perTick.join(', ')})`);
+    // Still true: a start made now is counted by the next tick.
+    assert.equal((await callTool(startSandbox, { sandboxes: ['s-1'], wait: false }, cctx)).data.failed, 0);
+    t += 1_000; // the start settles
+    await hiddenTick(store, timers);
+    assert.equal(store.runningCount, 101);
+  } finally {
+    await cctx.provider.dispose();
+    await clocked.close();
+  }
+});
+
+// ---- a stream the API refuses ----
+
+test('a stream refused for the key: the store polls instead and does not ask again until another key', async () => {
+  emu.seedSandbox({ name: 'k', state: 'started' });
+  let key = 'not-the-key-0000'; // the stream refuses it; the list requests use the good key
+  const stops: string[] = [];
+  let opens = 0;
+  const handshakesBefore = emu.eventHandshakes(); // the emulator serves the whole file
+  const { store } = makeStore({
+    // The store's own handlers, watched: once the refusal is reported, the store has taken it.
+    events: (h) => (opens++, openSandboxEvents(credentialsFor(emu.url, key), { ...h, onStopped: (r) => (stops.push(r), h.onStopped?.(r)) })),
+  });
+  store.setVisible(true);
+  await store.refresh();
+  await until('the stream is refused', () => stops.includes('refused'));
+  await store.refresh();
+  assert.equal(store.live, false);
+  assert.equal(store.nextDelayMs(), 30_000, 'polls on the setting');
+  for (let i = 0; i < 3; i++) {
+    store.setVisible(false);
+    store.setVisible(true); // shown again: the same key's stream is not asked for again
+    await store.refresh();
+  }
+  key = SENTINEL_KEY;
+  store.reset(); // another key: a fresh stream
+  await until('the new key\'s stream connects', () => store.live);
+  assert.equal(opens, 2, 'the refused key\'s stream was not opened again when the view was shown again');
+  assert.equal(emu.eventHandshakes() - handshakesBefore, 2, 'one refused handshake, one accepted');
+});
+
+test('the key is revoked while the view is live: the stream\'s refused reconnect makes the store ask, and the rejected key shows at once', async () => {
+  emu.seedSandbox({ name: 'v', state: 'started' });
+  const { store } = makeStore(live()); // fake timers: no poll comes by itself
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  emu.setApiKeys(['dtn_another_key_0123456789']);
+  emu.dropEventClients(); // it reconnects with the revoked key
+  await until('the store reports the rejected key', () => store.status.kind === 'error' && store.status.error.kind === 'auth');
+  assert.equal(store.nextDelayMs(), undefined, 'a rejected key is not polled');
+  emu.setApiKeys([SENTINEL_KEY]);
+  store.reset(); // the user sets a key
+  await until('a fresh stream connects', () => store.live);
+  await store.refresh();
+  assert.equal(store.status.kind, 'ready');
 });

@@ -1,5 +1,5 @@
 /** A ToolContext wired to the real SDK gateway, talking to an emulator over HTTP. */
-import type { ConfirmAnswer, ToolContext } from '../../src/core/tool';
+import type { AnyTool, ConfirmAnswer, ToolContext } from '../../src/core/tool';
 import { createGatewayProvider, type ManagedGatewayProvider } from '../../src/core/gateway-provider';
 import type { Credentials } from '../../src/core/credentials';
 import { SENTINEL_KEY } from './secrets';
@@ -39,4 +39,14 @@ export function testContext(
     },
   };
   return ctx;
+}
+
+/**
+ * Runs a core tool the way a host does: its input schema parses the arguments (defaults applied,
+ * bad input refused), the handler runs, and the result must match the declared output schema.
+ */
+export async function runCoreTool(tool: AnyTool, args: unknown, ctx: ToolContext) {
+  const outcome = await tool.handler(tool.input.parse(args), ctx);
+  tool.output.parse(outcome.data);
+  return outcome;
 }

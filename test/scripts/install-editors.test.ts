@@ -4,7 +4,7 @@
 // PATH that has the machine's tools minus apt, dpkg and the ones under test.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -129,6 +129,32 @@ describe('installing writes nothing into the user\'s HOME but npm\'s cache', () 
       assert.deepEqual(readdirSync(home), [], 'nothing written into HOME');
     } finally {
       rmSync(root, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  // The project's own `npm ci` (the first half of `npm ci && npm start`): no dependency's install script
+  // may write into HOME (keytar, an optional dependency of @vscode/vsce, ran prebuild-install — a binary
+  // download — and node-gyp, which made ~/.cache/node-gyp; scripts/stubs/keytar stands in for it). npm's
+  // cache is passed in from where it is, so HOME must stay empty.
+  test('npm ci in a clean copy writes nothing into an empty HOME', { timeout: 600_000 }, () => {
+    const copy = mkdtempSync(join(tmpdir(), 'npm-ci-home-test-'));
+    const home = mkdtempSync(join(tmpdir(), 'npm-ci-home-'));
+    try {
+      for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(repo, f), join(copy, f));
+      cpSync(join(repo, 'scripts', 'stubs'), join(copy, 'scripts', 'stubs'), { recursive: true });
+      const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
+      const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--cache', npmCache, '--userconfig', join(copy, 'no-npmrc')], {
+        cwd: copy,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+        encoding: 'utf8',
+        timeout: 540_000,
+      });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`.slice(-2000));
+      assert.ok(existsSync(join(copy, 'node_modules', 'esbuild')), 'the dependencies are installed');
+      assert.deepEqual(readdirSync(home), [], 'nothing written into HOME');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
       rmSync(home, { recursive: true, force: true });
     }
   });

@@ -1,0 +1,69 @@
+/**
+ * The live event client (socket.io, the SDK's own) against the emulator's event stream: a refused key
+ * is not retried; a stream that cannot connect gives up after its tries.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { credentialsFor } from '../helpers/context';
+import { emulatorPerTest } from '../helpers/emulator-context';
+import { SENTINEL_KEY } from '../helpers/secrets';
+import { waitFor } from '../helpers/wait';
+import { openSandboxEvents, type SandboxEventHandlers, type SandboxEventStream } from '../../src/core/sandbox-events';
+
+const setup = emulatorPerTest({ apiKeys: [SENTINEL_KEY] });
+
+/** Handlers that record what the client reported. */
+function recorder(): { seen: string[]; handlers: SandboxEventHandlers } {
+  const seen: string[] = [];
+  return {
+    seen,
+    handlers: {
+      onSandbox: () => seen.push('sandbox'),
+      onConnected: () => seen.push('connected'),
+      onDisconnected: () => seen.push('disconnected'),
+      onStopped: (reason) => seen.push(`stopped: ${reason}`),
+    },
+  };
+}
+
+test('a key the stream refuses: one handshake, reported as refused, never retried', async () => {
+  const { emu } = await setup();
+  const { seen, handlers } = recorder();
+  const stream = await openSandboxEvents(credentialsFor(emu.url, 'not-the-key-0000'), handlers);
+  try {
+    await waitFor(() => seen.includes('stopped: refused'), 10_000, 'the refusal is reported');
+    // socket.io's first retry would come after 0.5–1.5 s: three seconds show whether any comes.
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.equal(emu.eventHandshakes(), 1, 'no second handshake with the same key');
+    assert.deepEqual(seen, ['stopped: refused']);
+  } finally {
+    stream?.close();
+  }
+});
+
+test('a stream that cannot connect (not offered) retries with backoff, then gives up and says so', async () => {
+  const { emu } = await setup({ events: false });
+  const { seen, handlers } = recorder();
+  let stream: SandboxEventStream | undefined;
+  try {
+    stream = await openSandboxEvents(credentialsFor(emu.url), handlers, { delayMs: 10, maxDelayMs: 40, attempts: 3 });
+    await waitFor(() => seen.includes('stopped: gave-up'), 20_000, 'the client gives up');
+    assert.deepEqual(seen, ['disconnected', 'stopped: gave-up'], 'down once (the caller polls), then stopped');
+    assert.equal(stream?.connected, false);
+  } finally {
+    stream?.close();
+  }
+});
+
+test('the emulator\'s stream accepts a good key (the refusal above is about the key)', async () => {
+  const { emu } = await setup();
+  const { seen, handlers } = recorder();
+  const stream = await openSandboxEvents(credentialsFor(emu.url), handlers);
+  try {
+    await waitFor(() => seen.includes('connected'), 10_000, 'connected');
+    assert.equal(emu.eventHandshakes(), 1);
+    assert.equal(emu.eventClients(), 1);
+  } finally {
+    stream?.close();
+  }
+});
