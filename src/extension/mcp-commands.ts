@@ -11,6 +11,7 @@ import {
   agentStatuses,
   configSnippetText,
   defaultHostContext,
+  displayPath,
   HOSTS,
   hostChoices,
   initHost,
@@ -19,6 +20,7 @@ import {
   type HostContext,
   type HostId,
 } from '../registration';
+import { BUILT_IN_CHOICE } from './init-mcp-choices';
 import { currentHost } from './mcp-host-api';
 import { bundledServerPath, type McpRegistration } from './mcp-registration';
 import { readSettings } from './settings';
@@ -47,23 +49,26 @@ async function pickHost(title: string, h: McpCommandHost): Promise<{ host: HostI
   const here = currentHost();
   const ctx = defaultHostContext(workspaceDir());
   type Item = vscode.QuickPickItem & { host: HostId | 'editor'; rank: number };
-  const items: Item[] = hostChoices(ctx, here === 'other' ? undefined : here, { path: process.env.PATH }).map(({ host: id, here: isHere, installed }, rank) => ({
-    host: id,
-    label: `${isHere ? '$(star-full) ' : ''}${HOSTS[id].displayName}`,
-    description: [isHere ? 'this editor' : '', installed ? 'detected' : ''].filter(Boolean).join(' · '),
-    detail: HOSTS[id].configPaths(ctx).map((l) => l.path).join('  or  ') || 'needs an open workspace folder',
-    rank,
-  }));
+  // One line per choice, so that all nine fit in one view: the paths go in the description, short
+  // (~/…, <folder>/…); typing part of a path still finds its row (matchOnDescription).
+  const items: Item[] = hostChoices(ctx, here === 'other' ? undefined : here, { path: process.env.PATH }).map(({ host: id, here: isHere, installed }, rank) => {
+    const paths = HOSTS[id].configPaths(ctx).map((l) => displayPath(l.path, ctx));
+    return {
+      host: id,
+      label: `${isHere ? '$(star-full) ' : ''}${HOSTS[id].displayName}`,
+      description: [isHere ? 'this editor' : '', installed ? 'detected' : '', paths.join(' or ') || 'needs an open workspace folder'].filter(Boolean).join(' · '),
+      rank,
+    };
+  });
   if (h.registration.mode !== 'none') {
     items.push({
       host: 'editor',
-      label: '$(check) This editor, built in',
-      description: 'already registered by the extension',
-      detail: `${h.registration.mode === 'vscode-provider' ? 'Registered as "Daytona" through the editor\'s MCP API' : 'Registered through Cursor\'s extension API'}; the key comes from ${h.credentials().origin}.`,
+      label: `$(check) ${BUILT_IN_CHOICE}`,
+      description: `already registered as "Daytona" through ${h.registration.mode === 'vscode-provider' ? "the editor's" : "Cursor's"} MCP API`,
       rank: -1,
     });
   }
-  const picked = await vscode.window.showQuickPick(items.sort((a, b) => a.rank - b.rank), { title, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items.sort((a, b) => a.rank - b.rank), { title, matchOnDescription: true });
   if (!picked) return undefined;
   if (picked.host === 'editor') return { host: 'editor' };
   return pickScope(picked.host, ctx);
@@ -80,10 +85,14 @@ async function pickScope(id: HostId, ctx: HostContext): Promise<{ host: HostId; 
   }
   if (scopes.length === 1) return { host: id, scope: scopes[0]! };
   const fallback: Record<ConfigScope, string> = { global: 'All projects', workspace: 'This workspace' };
+  const pathOf = (scope: ConfigScope) => {
+    const path = available.find((l) => l.scope === scope)?.path;
+    return path === undefined ? undefined : displayPath(path, ctx);
+  };
   const choice = await vscode.window.showQuickPick(
     scopes.map((scope) => ({
       label: host.scopeLabels?.[scope] ?? fallback[scope],
-      description: available.find((l) => l.scope === scope)?.path,
+      description: pathOf(scope),
       scope,
     })),
     { title: `${host.displayName}: where should the server be registered?` },

@@ -7,4 +7,5 @@ export type { JsonObject, JsonValue } from './json';
 export { DEFAULT_FORMAT, type TextFormat } from './jsonc-text';
 export * from './install';
 export * from './report';
+export * from './display-path';
 export * from './http-state';

@@ -340,7 +340,26 @@ for (const version of versions) {
       assert.ok(items.some((i) => /Claude Desktop/.test(i)) && items.some((i) => /Windsurf/.test(i)));
       // The agents outside editors, from the same host table.
       for (const agent of [/Claude Code/, /Codex CLI/, /Gemini CLI/, /Zed/]) assert.ok(items.some((i) => agent.test(i)), `${agent} in ${items.join(' | ')}`);
+      // One line per choice: every one is rendered at once (the list renders only rows in view), and the
+      // paths read ~/… and <folder>/…, not the temporary folders this test runs in.
+      // (Each row's first label only: a row reused from an earlier quick pick keeps a hidden detail line.)
+      const rowTexts = async (part: 'label-name' | 'label-description') => {
+        const rows = await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row:visible').all();
+        return Promise.all(rows.map(async (r) => ((await r.locator(`.${part}`).allInnerTexts())[0] ?? '').trim()));
+      };
+      const shownLabels = await rowTexts('label-name');
+      assert.equal(shownLabels.length, hasProvider ? 9 : 8, shownLabels.join(' | '));
+      const descriptions = await rowTexts('label-description');
+      assert.ok(descriptions.some((d) => d.includes('~/.codeium/windsurf/mcp_config.json')), descriptions.join(' | '));
+      assert.ok(!descriptions.some((d) => d.includes(home) || d.includes(server.workspaceDir)), descriptions.join(' | '));
       await shot('05a-init-mcp-targets');
+      // Typing part of a path finds its agent (matchOnDescription).
+      await typeInQuickInput(wb.page, 'codeium', { submit: false });
+      assert.deepEqual(await until(async () => {
+        const shown = await rowTexts('label-name');
+        return shown.length === 1 ? shown : undefined;
+      }, 10_000), ['Windsurf']);
+      await typeInQuickInput(wb.page, '', { submit: false });
       await pickQuickInputItem(wb.page, /VS Code/);
       await waitForNotification(wb.page, /Created .*\.vscode\/mcp\.json/);
       const written = readFileSync(join(server.workspaceDir, '.vscode', 'mcp.json'), 'utf8');

@@ -76,7 +76,7 @@ async function pollUntil(cond: () => Promise<boolean>, timeoutMs: number): Promi
 }
 
 /** Opens the quick input as the Command Palette (F1) and returns its input box. */
-async function openCommandPalette(page: Page): Promise<Locator> {
+export async function openCommandPalette(page: Page): Promise<Locator> {
   const input = page.locator(SELECTORS.quickInputBox);
   for (let attempt = 0; attempt < 3; attempt++) {
     await page.keyboard.press('F1');
