@@ -71,7 +71,7 @@ async function vscePackage(root: string, args: string[]): Promise<{ bytes?: numb
 }
 
 /** vsce flags of the project's own `package` script (e.g. --allow-missing-repository), if any. */
-function projectVsceFlags(root: string): string[] | undefined {
+export function projectVsceFlags(root: string): string[] | undefined {
   try {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
     for (const script of Object.values(pkg.scripts ?? {})) {
@@ -91,15 +91,19 @@ function projectVsceFlags(root: string): string[] | undefined {
   return undefined;
 }
 
+/** What the package script does before vsce: the store files (dist/store/CHANGELOG.md). */
+export async function prepareStoreFiles(root: string): Promise<void> {
+  const storeFiles = join(root, 'scripts', 'store-files.mjs');
+  if (existsSync(storeFiles)) await run(process.execPath, [storeFiles], { cwd: root, timeout: 60_000 });
+}
+
 async function packageVsix(root: string): Promise<VsixResult> {
   const plainArgs = ['--no-dependencies'];
   const plain = await vscePackage(root, plainArgs);
   if (plain.bytes !== undefined) return { ...plain, args: plainArgs };
   const flags = projectVsceFlags(root);
   if (!flags || flags.join(' ') === plainArgs.join(' ')) return { error: plain.error };
-  // The package script prepares the store files (dist/store/CHANGELOG.md) before vsce; so does the bench.
-  const storeFiles = join(root, 'scripts', 'store-files.mjs');
-  if (existsSync(storeFiles)) await run(process.execPath, [storeFiles], { cwd: root, timeout: 60_000 });
+  await prepareStoreFiles(root);
   const own = await vscePackage(root, flags);
   return own.bytes !== undefined ? { ...own, args: flags, plainError: plain.error } : { error: `${plain.error}; with the package script's flags (${flags.join(' ')}): ${own.error}` };
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { numberedSeed, startEmulator } from '../test/emulator/emulator';
 import { missingPrerequisite, openActivityBarContainer, openWorkbench, startCodeServer, treeRowDetails } from '../test/e2e/harness';
 import { PROJECT_ROOT, type Build } from './lib/build';
+import { prepareStoreFiles, projectVsceFlags } from './footprint';
 import { verdict, type BenchResult, type Row } from './lib/report';
 import { log, median, min, ms, samples, sleep } from './lib/stats';
 
@@ -68,7 +69,10 @@ export async function treeScale(o: { build: Build; runs: number; quietMs: number
   const dir = mkdtempSync(join(tmpdir(), 'daytona-bench-tree-vsix-'));
   const vsix = join(dir, 'x.vsix');
   try {
-    execFileSync(join(PROJECT_ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: o.build.root, stdio: 'ignore', env: { ...process.env, CI: '1' }, timeout: 240_000 });
+    // Packaged as `npm run package` does: its store files first, then vsce with its flags.
+    await prepareStoreFiles(o.build.root);
+    const flags = projectVsceFlags(o.build.root) ?? ['--no-dependencies'];
+    execFileSync(join(PROJECT_ROOT, 'node_modules/.bin/vsce'), ['package', ...flags, '-o', vsix], { cwd: o.build.root, stdio: 'ignore', env: { ...process.env, CI: '1' }, timeout: 240_000 });
     const runs = [];
     for (let i = 0; i < o.runs; i++) {
       log(`tree at ${COUNT}: run ${i + 1}/${o.runs}…`);
