@@ -5,8 +5,6 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -23,6 +21,7 @@ import { scrubValue } from '../core/scrub';
 import type { CreationLimit } from '../core/creation-guard';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
+import { elicitationValidator } from './elicitation-validator';
 import { toJsonSchema } from './schema';
 
 export const SERVER_NAME = 'daytona';
@@ -58,12 +57,6 @@ declare const __TOOL_SCHEMAS__: Record<string, { input: JsonSchema; output: Json
 const PRECOMPUTED = typeof __TOOL_SCHEMAS__ === 'undefined' ? undefined : __TOOL_SCHEMAS__;
 type JsonSchema = ReturnType<typeof toJsonSchema>;
 
-/** The SDK builds an Ajv instance (with formats) per Server up front; only elicitation uses it. */
-function lazyAjv(): jsonSchemaValidator {
-  let ajv: AjvJsonSchemaValidator | undefined;
-  return { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
-}
-
 /**
  * The hints that differ from the MCP defaults (readOnly false, destructive true, idempotent false,
  * openWorld true): the same meaning in fewer bytes of every agent's context. The title is the tool's own.
@@ -76,7 +69,7 @@ export function listedAnnotations(a: ToolAnnotations): Partial<ToolAnnotations> 
 export function createMcpServer(o: McpServerOptions): Server {
   const server = new Server(
     { name: SERVER_NAME, title: 'Daytona sandboxes', version: o.version },
-    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS, jsonSchemaValidator: lazyAjv() },
+    { capabilities: { tools: { listChanged: false } }, instructions: SERVER_INSTRUCTIONS, jsonSchemaValidator: elicitationValidator },
   );
   const byName = new Map(o.tools.map((t) => [t.name, t]));
   const listed = o.tools.map((t) => ({
