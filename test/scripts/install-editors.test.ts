@@ -158,4 +158,13 @@ describe('installing writes nothing into the user\'s HOME but npm\'s cache', () 
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  // npm test's own editor install (scripts/e2e/install-first.mjs) runs with an empty HOME; on a first
+  // install — CI's clean clone, no .cache/editors before — it records what that HOME held afterwards.
+  const firstInstall = join(repo, '.cache', 'first-install.json');
+  const record = existsSync(firstInstall) ? (JSON.parse(readFileSync(firstInstall, 'utf8')) as { fresh: boolean; homeEntries: string[]; seconds: number }) : undefined;
+  const notFirst = !record ? 'npm run test:e2e has not installed the editors here' : !record.fresh ? 'the editors were installed before this run (a clean clone, as in CI, installs them first)' : false;
+  test('a first install of the editors leaves its empty HOME empty (npm\'s cache stays the user\'s)', { skip: notFirst }, () => {
+    assert.deepEqual(record?.homeEntries, [], `written into HOME by the first install (${record?.seconds} s)`);
+  });
 });
