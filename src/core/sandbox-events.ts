@@ -72,12 +72,16 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers,
   });
   let stopped = false;
   const gaveUp = (): void => stop('gave-up');
-  const stop = (reason: 'refused' | 'gave-up'): void => {
-    if (stopped) return;
+  /** Ends the stream for good: no handler is called after this. */
+  const shutdown = (): void => {
     stopped = true;
     socket.removeAllListeners();
     socket.io.off('reconnect_failed', gaveUp);
     socket.disconnect();
+  };
+  const stop = (reason: 'refused' | 'gave-up'): void => {
+    if (stopped) return;
+    shutdown();
     h.onStopped?.(reason);
   };
   let connected = false;
@@ -117,11 +121,6 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers,
     get connected() {
       return connected;
     },
-    close: () => {
-      stopped = true;
-      socket.removeAllListeners();
-      socket.io.off('reconnect_failed', gaveUp);
-      socket.disconnect();
-    },
+    close: shutdown,
   };
 }

@@ -12,6 +12,7 @@
 import { toToolError, type ErrorKind } from '../core/errors';
 import { SETTLED_STATES, TRANSITIONAL_STATES, type SandboxDetails, type SandboxState } from '../core/types';
 import type { ToolContext } from '../core/tool';
+import type { ApiListQuery } from '../core/gateway';
 import type { OpenSandboxEvents, SandboxEventStream } from '../core/sandbox-events';
 import { MAX_API_PAGE_SIZE } from '../core/pagination';
 import { SIDE_STATES } from './tree-model';
@@ -415,17 +416,10 @@ export class SandboxStore {
   private async loadChanges(signal: AbortSignal, into: Map<string, SandboxDetails>): Promise<void> {
     const since = new Date(Math.max(this.watermark ?? 0, this.syncedTo ?? 0) - OVERLAP_MS).toISOString();
     const startedAt = this.now();
-    let cursor: string | undefined;
-    let changed = false;
     const runningBefore = into === this.byId ? 0 : this.runningCount;
     try {
-      const gateway = await this.o.context(signal).gateway();
-      do {
-        const page = await gateway.listPage({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since, ...(cursor ? { cursor } : {}) }, { signal });
-        if (signal.aborted) return;
-        for (const s of page.items) changed = this.upsert(s, into) || changed;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      const changed = await this.readPages({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since }, into, signal);
+      if (changed === undefined) return;
       this.syncedSince(startedAt);
       // Hidden, without the list: only the running count shows (nothing to redraw otherwise).
       if (into === this.glimpsed) return this.settled(this.state.kind === 'ready' && this.runningCount === runningBefore);
@@ -454,16 +448,9 @@ export class SandboxStore {
   private async loadCount(signal: AbortSignal): Promise<void> {
     const limit = Math.min(this.o.pageSize ?? MAX_API_PAGE_SIZE, MAX_API_PAGE_SIZE);
     const running = new Map<string, SandboxDetails>();
-    let cursor: string | undefined;
     const startedAt = this.now();
     try {
-      const gateway = await this.o.context(signal).gateway();
-      do {
-        const page = await gateway.listPage({ limit, states: ['started'], ...(cursor ? { cursor } : {}) }, { signal });
-        if (signal.aborted) return;
-        for (const s of page.items) this.upsert(s, running);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      if ((await this.readPages({ limit, states: ['started'] }, running, signal)) === undefined) return;
       this.syncedSince(startedAt);
       const before = this.runningCount;
       this.glimpsed = running;
@@ -471,6 +458,23 @@ export class SandboxStore {
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     }
+  }
+
+  /**
+   * Every page of one list query, each sandbox taken into `into` (upsert); whether any changed, or
+   * undefined when the read was aborted.
+   */
+  private async readPages(query: Omit<ApiListQuery, 'cursor'>, into: Map<string, SandboxDetails>, signal: AbortSignal): Promise<boolean | undefined> {
+    const gateway = await this.o.context(signal).gateway();
+    let cursor: string | undefined;
+    let changed = false;
+    do {
+      const page = await gateway.listPage({ ...query, ...(cursor ? { cursor } : {}) }, { signal });
+      if (signal.aborted) return undefined;
+      for (const s of page.items) changed = this.upsert(s, into) || changed;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return changed;
   }
 
   /**
