@@ -4,8 +4,8 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { credentialsFor, testContext, type TestContext } from '../helpers/context';
+import type { Emulator } from '../emulator/emulator';
+import { credentialsFor, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore, type StoreOptions } from '../../src/extension/sandbox-store';
 import { openSandboxEvents } from '../../src/core/sandbox-events';
@@ -13,7 +13,7 @@ import { callTool } from '../../src/extension/tool-invoker';
 import { stopSandbox } from '../../src/core/tools/stop_sandbox';
 import { startSandbox } from '../../src/core/tools/start_sandbox';
 import { deleteSandbox } from '../../src/core/tools/delete_sandbox';
-import { emulatorForEachTest } from '../helpers/emulator-context';
+import { emulatorForEachTest, emulatorPerTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -22,6 +22,9 @@ let stores: SandboxStore[] = [];
 // Most tests are not about the list's lag behind the events: the reconnect test has its own emulator.
 // The quota of a team with thousands of sandboxes (1,000 running), for the hidden-view tests.
 const TEAM_QUOTA = { cpu: 100_000, memory: 100_000, disk: 1_000_000 };
+/** Tests that need emulator options of their own (a clock, list lag, no event stream): closed after each. */
+const ownEmulator = emulatorPerTest({});
+
 emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0, deleteLagMs: 0, quota: TEAM_QUOTA }, (e, c) => {
   emu = e;
   ctx = c;
@@ -135,27 +138,33 @@ test('a deletion: the event removes the sandbox once destroyed; without events t
 
 test('after a reconnect the store reads what it missed while the stream was down, even from a lagging list', async () => {
   // The real list is eventually consistent: this emulator's list lags 500 ms behind (its default).
-  const lag = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, seed: [{ name: 'a', state: 'started' }, { name: 'b', state: 'started' }] });
-  const lctx = testContext(lag.url);
-  try {
-    const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
-    stores.push(store);
-    store.setVisible(true);
-    await store.refresh();
-    await until('the event stream connects', () => store.live);
-    lag.resetStats();
-    // The change happens while no client listens: no event is ever sent for it.
-    lag.dropEventClients();
-    await until('the store sees the drop', () => !store.live);
-    await callTool(stopSandbox, { sandboxes: ['b'], wait: true }, lctx);
-    await until('the stream is back', () => store.live);
-    await until('b stopped in the store', () => stateOf(store, 'b') === 'stopped');
-    assert.ok(lag.stats().requests.some((r) => /lastEventAfter=/.test(r.query ?? '')), 'caught up with a lastEventAfter read');
-    assert.equal(stateOf(store, 'a'), 'started');
-  } finally {
-    await lctx.provider.dispose();
-    await lag.close();
+  const { emu: lag, ctx: lctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, seed: [{ name: 'a', state: 'started' }, { name: 'b', state: 'started' }] });
+  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
+  stores.push(store);
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  lag.resetStats();
+  // The change happens while no client listens: no event is ever sent for it.
+  lag.dropEventClients();
+  await until('the store sees the drop', () => !store.live);
+  await callTool(stopSandbox, { sandboxes: ['b'], wait: true }, lctx);
+  await until('the stream is back', () => store.live);
+  // The read on reconnect may come before the lagging list shows the stop (socket.io reconnects within
+  // 0.5–1.5 s); the store reads once more CATCH_UP_AGAIN_MS (3 s) later, on its timer, held here. Once the
+  // list shows the stop, that read must find it.
+  const catchUp = timers.filter((t) => t.ms === 3_000).at(-1);
+  assert.ok(catchUp, 'a second catch-up read is scheduled after the reconnect');
+  const gateway = await lctx.gateway();
+  const listed = async () => (await gateway.listPage({ limit: 10 })).items.find((s) => s.name === 'b')?.state;
+  for (const end = Date.now() + 10_000; (await listed()) !== 'stopped'; await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > end) assert.fail('the lagging list never showed b stopped');
   }
+  catchUp.fn();
+  await until('b stopped in the store', () => stateOf(store, 'b') === 'stopped');
+  assert.ok(lag.stats().requests.some((r) => /lastEventAfter=/.test(r.query ?? '')), 'caught up with a lastEventAfter read');
+  assert.equal(stateOf(store, 'a'), 'started');
 });
 
 test('label changes (no event, no lastEventAfter) arrive with the reconcile; a live view polls nothing until it is due', async () => {
@@ -179,21 +188,15 @@ test('label changes (no event, no lastEventAfter) arrive with the reconcile; a l
 });
 
 test('no event stream offered (an old API): the store falls back to polling', async () => {
-  const old = await startEmulator({ apiKeys: [SENTINEL_KEY], events: false, seed: [{ name: 'x', state: 'started' }] });
-  const octx = testContext(old.url);
-  try {
-    const store = new SandboxStore({ context: () => octx, intervalMs: () => 30_000, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(old.url), h) });
-    stores.push(store);
-    store.setVisible(true);
-    await store.refresh();
-    assert.equal(store.live, false);
-    assert.equal(store.nextDelayMs(), 30_000);
-    assert.deepEqual(store.sandboxes.map((s) => s.name), ['x']);
-    store.dispose();
-  } finally {
-    await octx.provider.dispose();
-    await old.close();
-  }
+  const { emu: old, ctx: octx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], events: false, seed: [{ name: 'x', state: 'started' }] });
+  const store = new SandboxStore({ context: () => octx, intervalMs: () => 30_000, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(old.url), h) });
+  stores.push(store);
+  store.setVisible(true);
+  await store.refresh();
+  assert.equal(store.live, false);
+  assert.equal(store.nextDelayMs(), 30_000);
+  assert.deepEqual(store.sandboxes.map((s) => s.name), ['x']);
+  store.dispose();
 });
 
 test('a reset (another key or profile) while the stream is still opening: the stream of the new key is the one kept', async () => {
@@ -213,29 +216,23 @@ test('a reset (another key or profile) while the stream is still opening: the st
 test('live: while an editor action\'s fresh state waits for the lagging list, the store polls; once it shows, only the reconcile', async () => {
   // Fake clock: the stop is read "stopped" by the action before the API's list or any event says so.
   let t = Date.parse('2026-01-01T00:00:00Z');
-  const lag = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t, seed: [{ name: 'web', state: 'started' }] });
-  const lctx = testContext(lag.url);
-  try {
-    const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, transitionIntervalMs: 500, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
-    stores.push(store);
-    store.setVisible(true);
-    await store.refresh();
-    await until('the event stream connects', () => store.live);
-    const id = store.sandboxes[0]!.id;
-    assert.ok(store.nextDelayMs()! > 60_000, 'live and idle: next read is the reconcile');
-    store.markTransition([id], 'stopping');
-    await callTool(stopSandbox, { sandboxes: [id], wait: false }, lctx);
-    await store.settleTransition([id], new Map([[id, 'stopped' as const]]));
-    assert.equal(stateOf(store, 'web'), 'stopped');
-    assert.equal(store.nextDelayMs(), 500, 'polls fast while the tree shows what the list does not say yet');
-    t += 600; // stopped, and the list says so
-    await store.refresh();
-    assert.equal(stateOf(store, 'web'), 'stopped');
-    assert.ok(store.nextDelayMs()! > 60_000, 'caught up: back to the reconcile only');
-  } finally {
-    await lctx.provider.dispose();
-    await lag.close();
-  }
+  const { emu: lag, ctx: lctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t, seed: [{ name: 'web', state: 'started' }] });
+  const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, transitionIntervalMs: 500, setTimer: () => 0, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
+  stores.push(store);
+  store.setVisible(true);
+  await store.refresh();
+  await until('the event stream connects', () => store.live);
+  const id = store.sandboxes[0]!.id;
+  assert.ok(store.nextDelayMs()! > 60_000, 'live and idle: next read is the reconcile');
+  store.markTransition([id], 'stopping');
+  await callTool(stopSandbox, { sandboxes: [id], wait: false }, lctx);
+  await store.settleTransition([id], new Map([[id, 'stopped' as const]]));
+  assert.equal(stateOf(store, 'web'), 'stopped');
+  assert.equal(store.nextDelayMs(), 500, 'polls fast while the tree shows what the list does not say yet');
+  t += 600; // stopped, and the list says so
+  await store.refresh();
+  assert.equal(stateOf(store, 'web'), 'stopped');
+  assert.ok(store.nextDelayMs()! > 60_000, 'caught up: back to the reconcile only');
 });
 
 // ---- while the view is hidden: the running count at a cost that does not grow with the account ----
@@ -310,36 +307,30 @@ test('hidden after the view was shown: the whole list is kept by what-changed re
 test('hidden: a burst of changes (600 new sandboxes) is read once or twice, not at every tick until the next change', async () => {
   // One clock for the API and the store: a quiet minute passes in a step.
   let t = Date.parse('2026-01-01T12:00:00Z');
-  const clocked = await startEmulator({ apiKeys: [SENTINEL_KEY], now: () => t, transitionMs: 60, listLagMs: 0, holdUntilStarted: false, quota: TEAM_QUOTA });
-  const cctx = testContext(clocked.url);
+  const { emu: clocked, ctx: cctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], now: () => t, transitionMs: 60, listLagMs: 0, holdUntilStarted: false, quota: TEAM_QUOTA });
   const calls = () => clocked.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox');
-  try {
-    for (let i = 0; i < 400; i++) clocked.seedSandbox({ name: `s-${i}`, state: i % 4 ? 'stopped' : 'started', lastActivityAt: t - 86_400_000 + i * 1_000 });
-    const timers: Array<{ fn: () => void; ms: number }> = [];
-    const store = new SandboxStore({ context: () => cctx, intervalMs: () => 30_000, hiddenIntervalMs: () => 60_000, now: () => t, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => timers.splice(0) });
-    stores.push(store);
-    store.setVisible(false);
-    await store.count();
-    assert.equal(store.runningCount, 100);
-    t += 1_000;
-    for (let i = 0; i < 600; i++) clocked.seedSandbox({ name: `burst-${i}`, state: 'stopped' }); // an agent made them, all at once
-    const perTick: number[] = [];
-    for (let tick = 0; tick < 6; tick++) {
-      t += 60_000;
-      clocked.resetStats();
-      await hiddenTick(store, timers);
-      perTick.push(calls().length);
-    }
-    assert.ok(perTick.slice(2).every((n) => n <= 1), `after the burst is read: ≤ 1 request a tick (per tick: ${perTick.join(', ')})`);
-    // Still true: a start made now is counted by the next tick.
-    assert.equal((await callTool(startSandbox, { sandboxes: ['s-1'], wait: false }, cctx)).data.failed, 0);
-    t += 1_000; // the start settles
+  for (let i = 0; i < 400; i++) clocked.seedSandbox({ name: `s-${i}`, state: i % 4 ? 'stopped' : 'started', lastActivityAt: t - 86_400_000 + i * 1_000 });
+  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const store = new SandboxStore({ context: () => cctx, intervalMs: () => 30_000, hiddenIntervalMs: () => 60_000, now: () => t, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => timers.splice(0) });
+  stores.push(store);
+  store.setVisible(false);
+  await store.count();
+  assert.equal(store.runningCount, 100);
+  t += 1_000;
+  for (let i = 0; i < 600; i++) clocked.seedSandbox({ name: `burst-${i}`, state: 'stopped' }); // an agent made them, all at once
+  const perTick: number[] = [];
+  for (let tick = 0; tick < 6; tick++) {
+    t += 60_000;
+    clocked.resetStats();
     await hiddenTick(store, timers);
-    assert.equal(store.runningCount, 101);
-  } finally {
-    await cctx.provider.dispose();
-    await clocked.close();
+    perTick.push(calls().length);
   }
+  assert.ok(perTick.slice(2).every((n) => n <= 1), `after the burst is read: ≤ 1 request a tick (per tick: ${perTick.join(', ')})`);
+  // Still true: a start made now is counted by the next tick.
+  assert.equal((await callTool(startSandbox, { sandboxes: ['s-1'], wait: false }, cctx)).data.failed, 0);
+  t += 1_000; // the start settles
+  await hiddenTick(store, timers);
+  assert.equal(store.runningCount, 101);
 });
 
 // ---- a stream the API refuses ----

@@ -1,7 +1,7 @@
 /** The sidebar's store and tree model, driven through the real SDK against the emulator. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/emulator';
+import type { Emulator } from '../emulator/emulator';
 import { testContext, type TestContext } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
 import { SandboxStore } from '../../src/extension/sandbox-store';
@@ -12,7 +12,7 @@ import { ToolError } from '../../src/core/errors';
 import { groupSandboxes, present } from '../../src/extension/tree-model';
 import { describeStore } from '../../src/extension/status-text';
 import type { SandboxState } from '../../src/core/types';
-import { emulatorForEachTest } from '../helpers/emulator-context';
+import { emulatorForEachTest, emulatorPerTest } from '../helpers/emulator-context';
 
 let emu: Emulator;
 let ctx: TestContext;
@@ -34,6 +34,9 @@ function makeStore(opts: Partial<ConstructorParameters<typeof SandboxStore>[0]> 
 
 after(() => stores.forEach((s) => s.dispose()));
 // kindness asked for: this test is not about the list's lag (test/core/real-rules-list.test.ts is)
+/** Tests that need emulator options of their own (a clock, list lag, no event stream): closed after each. */
+const ownEmulator = emulatorPerTest({});
+
 emulatorForEachTest({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 0 }, (e, c) => {
   emu = e;
   ctx = c;
@@ -202,116 +205,98 @@ test('during a fork the source keeps its group and the running count; a deleted 
   // A stepped clock: the source stays "forking" (the API's own state) until the test moves time on.
   const clock = Date.parse('2026-01-01T00:00:00Z');
   // listLagMs 0: this test is about grouping, not the list's lag (tested below), so the fork's copy is listed at once.
-  const stepped = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1000, now: () => clock, listLagMs: 0 });
-  const c = testContext(stepped.url);
-  try {
-    for (const n of ['prod', 'db']) stepped.seedSandbox({ name: n, state: 'started', sandboxClass: 'linux-vm' });
-    const { store } = makeStore({}, () => c);
-    await store.refresh();
-    const groups = () => Object.fromEntries(groupSandboxes(store.sandboxes, 'state', '', store.homeOf).map((g) => [g.label, g.sandboxes.map((s) => s.name)]));
-    assert.deepEqual(groups(), { started: ['db', 'prod'] });
-    assert.equal(store.runningCount, 2);
+  const { emu: stepped, ctx: c } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1000, now: () => clock, listLagMs: 0 });
+  for (const n of ['prod', 'db']) stepped.seedSandbox({ name: n, state: 'started', sandboxClass: 'linux-vm' });
+  const { store } = makeStore({}, () => c);
+  await store.refresh();
+  const groups = () => Object.fromEntries(groupSandboxes(store.sandboxes, 'state', '', store.homeOf).map((g) => [g.label, g.sandboxes.map((s) => s.name)]));
+  assert.deepEqual(groups(), { started: ['db', 'prod'] });
+  assert.equal(store.runningCount, 2);
 
-    const prod = store.sandboxes.find((s) => s.name === 'prod')!;
-    store.markTransition([prod.id], 'forking'); // what Fork… does at once
-    assert.deepEqual(groups(), { started: ['db', 'prod'] }, 'optimistic forking: same group');
-    assert.equal(store.runningCount, 2);
-    const res = await fetch(`${stepped.url}/sandbox/prod/fork`, { method: 'POST', headers: { authorization: `Bearer ${SENTINEL_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod-copy' }) });
-    assert.equal(res.ok, true);
-    await store.refresh();
-    assert.equal(store.sandboxes.find((s) => s.name === 'prod')?.state, 'forking', 'the API says forking');
-    assert.equal(present(store.sandboxes.find((s) => s.name === 'prod')!).icon.id, 'loading~spin');
-    assert.deepEqual(groups().started, ['db', 'prod'], 'the API\'s forking: still in started');
-    assert.equal(groups().forking, undefined, 'no "forking" group');
-    assert.equal(store.runningCount, 2, 'the running count keeps the source');
-    assert.equal(describeStore(store), 'reachable; 3 sandboxes, 2 running');
+  const prod = store.sandboxes.find((s) => s.name === 'prod')!;
+  store.markTransition([prod.id], 'forking'); // what Fork… does at once
+  assert.deepEqual(groups(), { started: ['db', 'prod'] }, 'optimistic forking: same group');
+  assert.equal(store.runningCount, 2);
+  const res = await fetch(`${stepped.url}/sandbox/prod/fork`, { method: 'POST', headers: { authorization: `Bearer ${SENTINEL_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod-copy' }) });
+  assert.equal(res.ok, true);
+  await store.refresh();
+  assert.equal(store.sandboxes.find((s) => s.name === 'prod')?.state, 'forking', 'the API says forking');
+  assert.equal(present(store.sandboxes.find((s) => s.name === 'prod')!).icon.id, 'loading~spin');
+  assert.deepEqual(groups().started, ['db', 'prod'], 'the API\'s forking: still in started');
+  assert.equal(groups().forking, undefined, 'no "forking" group');
+  assert.equal(store.runningCount, 2, 'the running count keeps the source');
+  assert.equal(describeStore(store), 'reachable; 3 sandboxes, 2 running');
 
-    // Delete from the editor: the row stays where it is with a spinner until the API says destroying.
-    const db = store.sandboxes.find((s) => s.name === 'db')!;
-    store.markTransition([db.id], 'destroying');
-    assert.deepEqual(groups().started, ['db', 'prod']);
-    assert.equal(present(store.sandboxes.find((s) => s.name === 'db')!).icon.id, 'loading~spin', 'the deleted row spins');
-    await store.refresh();
-    assert.ok(groups().started?.includes('db'), 'not yet deleted by the API: still shown, spinning');
-  } finally {
-    await c.provider.dispose();
-    await stepped.close();
-  }
+  // Delete from the editor: the row stays where it is with a spinner until the API says destroying.
+  const db = store.sandboxes.find((s) => s.name === 'db')!;
+  store.markTransition([db.id], 'destroying');
+  assert.deepEqual(groups().started, ['db', 'prod']);
+  assert.equal(present(store.sandboxes.find((s) => s.name === 'db')!).icon.id, 'loading~spin', 'the deleted row spins');
+  await store.refresh();
+  assert.ok(groups().started?.includes('db'), 'not yet deleted by the API: still shown, spinning');
 });
 
 test('after an editor action the tree shows what the action read fresh, while the eventually consistent list still lags', async () => {
   // The emulator's clock moves only when told: the list (500 ms behind, the default) shows each step exactly.
   let t = Date.parse('2026-01-01T00:00:00Z');
-  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
-  const c = testContext(lagging.url);
-  try {
-    const web = lagging.seedSandbox({ name: 'web', state: 'started' });
-    const old = lagging.seedSandbox({ name: 'old', state: 'stopped' });
-    const { store } = makeStore({}, () => c);
-    store.setVisible(true);
-    await store.refresh();
-    const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
-    store.markTransition([web.id], 'stopping');
-    const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c);
-    assert.equal(stop.isError, false);
-    t += 100; // stopped now; what the command's own wait would have read
-    await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
-    assert.equal(shown(), 'stopped', 'not the stale "started" of the list');
-    assert.equal(store.hasTransitions, true, 'and it polls fast until the list catches up');
-    t += 450; // the list shows "stopping" now: still behind
-    await store.refresh();
-    assert.equal(shown(), 'stopped');
-    t += 100; // the list shows "stopped": caught up
-    await store.refresh();
-    assert.equal(shown(), 'stopped');
-    assert.equal(store.hasTransitions, false);
-    await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
-    assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
-  } finally {
-    await c.provider.dispose();
-    await lagging.close();
-  }
+  const { emu: lagging, ctx: c } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
+  const web = lagging.seedSandbox({ name: 'web', state: 'started' });
+  const old = lagging.seedSandbox({ name: 'old', state: 'stopped' });
+  const { store } = makeStore({}, () => c);
+  store.setVisible(true);
+  await store.refresh();
+  const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
+  store.markTransition([web.id], 'stopping');
+  const stop = await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c);
+  assert.equal(stop.isError, false);
+  t += 100; // stopped now; what the command's own wait would have read
+  await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
+  assert.equal(shown(), 'stopped', 'not the stale "started" of the list');
+  assert.equal(store.hasTransitions, true, 'and it polls fast until the list catches up');
+  t += 450; // the list shows "stopping" now: still behind
+  await store.refresh();
+  assert.equal(shown(), 'stopped');
+  t += 100; // the list shows "stopped": caught up
+  await store.refresh();
+  assert.equal(shown(), 'stopped');
+  assert.equal(store.hasTransitions, false);
+  await store.settleTransition([old.id], new Map([[old.id, 'destroyed' as const]]));
+  assert.deepEqual(store.sandboxes.map((s) => s.name), ['web'], 'a deleted one is not shown while the list still has it');
 });
 
 test('stop then start from the editor: the lagging list replaying the states before the start does not undo what the start read', async () => {
   // Fake clock, default list lag (500 ms): both actions finish before the list shows even the stop.
   let t = Date.parse('2026-01-01T00:00:00Z');
-  const lagging = await startEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
-  const c = testContext(lagging.url);
-  try {
-    const web = lagging.seedSandbox({ name: 'web', state: 'started' });
-    const { store, timers } = makeStore({ transitionIntervalMs: 500 }, () => c);
-    store.setVisible(true);
+  const { emu: lagging, ctx: c } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 100, now: () => t });
+  const web = lagging.seedSandbox({ name: 'web', state: 'started' });
+  const { store, timers } = makeStore({ transitionIntervalMs: 500 }, () => c);
+  store.setVisible(true);
+  await store.refresh();
+  const t0 = t;
+  const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
+  const at = async (ms: number) => {
+    t = t0 + ms;
     await store.refresh();
-    const t0 = t;
-    const shown = () => store.sandboxes.find((s) => s.id === web.id)?.state;
-    const at = async (ms: number) => {
-      t = t0 + ms;
-      await store.refresh();
-      return shown();
-    };
-    store.markTransition([web.id], 'stopping');
-    assert.equal((await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
-    t = t0 + 100; // stopped
-    await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
-    assert.equal(await at(100), 'stopped', 'the list still says "started" (from before the stop)');
-    t = t0 + 150;
-    store.markTransition([web.id], 'starting');
-    assert.equal(shown(), 'starting');
-    assert.equal((await callTool(startSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
-    t = t0 + 250; // started
-    await store.settleTransition([web.id], new Map([[web.id, 'started' as SandboxState]]));
-    assert.equal(shown(), 'started');
-    assert.equal(store.hasTransitions, true, 'the list\'s "started" is the one from before the stop: still waiting');
-    assert.equal(timers.at(-1)?.ms, 500, 'and polling');
-    assert.equal(await at(580), 'started', 'the list replays "stopping"');
-    assert.equal(await at(620), 'started', 'the list replays "stopped"');
-    assert.equal(await at(700), 'started', 'the list replays "starting"');
-    assert.equal(store.hasTransitions, true);
-    assert.equal(await at(800), 'started', 'the list says "started" again, after the start');
-    assert.equal(store.hasTransitions, false, 'caught up: the overlay ends');
-  } finally {
-    await c.provider.dispose();
-    await lagging.close();
-  }
+    return shown();
+  };
+  store.markTransition([web.id], 'stopping');
+  assert.equal((await callTool(stopSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
+  t = t0 + 100; // stopped
+  await store.settleTransition([web.id], new Map([[web.id, 'stopped' as SandboxState]]));
+  assert.equal(await at(100), 'stopped', 'the list still says "started" (from before the stop)');
+  t = t0 + 150;
+  store.markTransition([web.id], 'starting');
+  assert.equal(shown(), 'starting');
+  assert.equal((await callTool(startSandbox, { sandboxes: [web.id], wait: false }, c)).isError, false);
+  t = t0 + 250; // started
+  await store.settleTransition([web.id], new Map([[web.id, 'started' as SandboxState]]));
+  assert.equal(shown(), 'started');
+  assert.equal(store.hasTransitions, true, 'the list\'s "started" is the one from before the stop: still waiting');
+  assert.equal(timers.at(-1)?.ms, 500, 'and polling');
+  assert.equal(await at(580), 'started', 'the list replays "stopping"');
+  assert.equal(await at(620), 'started', 'the list replays "stopped"');
+  assert.equal(await at(700), 'started', 'the list replays "starting"');
+  assert.equal(store.hasTransitions, true);
+  assert.equal(await at(800), 'started', 'the list says "started" again, after the start');
+  assert.equal(store.hasTransitions, false, 'caught up: the overlay ends');
 });
