@@ -4,7 +4,11 @@
 //   node floor-server.mjs [TOOLS_LIST.json]
 // With a file (the `result` of a server's tools/list, as JSON), tools/list answers exactly those bytes:
 // the same work for the client as the server it is the floor of. Without, one echo tool.
+// With DAYTONA_API_URL and DAYTONA_API_KEY set, a tools/call with `arguments.sandbox` instead makes one
+// keep-alive GET /sandbox/<id> (node:http, no SDK) and answers its body: the floor of a stdio server
+// that reads a sandbox from the API, a process hop and nothing else.
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 
 const tool = {
@@ -14,6 +18,18 @@ const tool = {
 };
 const listed = process.argv[2] ? readFileSync(process.argv[2], 'utf8').trim() : undefined;
 const send = (msg) => process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
+
+const api = process.env.DAYTONA_API_URL && process.env.DAYTONA_API_KEY ? { url: process.env.DAYTONA_API_URL, key: process.env.DAYTONA_API_KEY, agent: new Agent({ keepAlive: true }) } : undefined;
+function getSandbox(id, sandbox) {
+  const req = request(`${api.url}/sandbox/${encodeURIComponent(sandbox)}`, { agent: api.agent, headers: { authorization: `Bearer ${api.key}` } }, (res) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk) => (body += chunk));
+    res.on('end', () => send({ id, result: { content: [{ type: 'text', text: body }], isError: res.statusCode !== 200 || undefined } }));
+  });
+  req.on('error', (err) => send({ id, result: { content: [{ type: 'text', text: err.message }], isError: true } }));
+  req.end();
+}
 
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
@@ -39,6 +55,7 @@ rl.on('line', (line) => {
       if (listed) return process.stdout.write(`{"jsonrpc":"2.0","id":${JSON.stringify(msg.id)},"result":${listed}}\n`);
       return send({ id: msg.id, result: { tools: [tool] } });
     case 'tools/call':
+      if (api && typeof msg.params?.arguments?.sandbox === 'string') return getSandbox(msg.id, msg.params.arguments.sandbox);
       return send({ id: msg.id, result: { content: [{ type: 'text', text: String(msg.params?.arguments?.text ?? '') }] } });
     case 'ping':
       return send({ id: msg.id, result: {} });

@@ -18,6 +18,7 @@ import { StdioRpc } from './lib/rpc';
 import { log, median, ms, ratio, samples, timed } from './lib/stats';
 import { FLOOR_SERVER } from './cold-start';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,6 +57,18 @@ async function rawListAll(d: Daytona, pageSize: number): Promise<number> {
   return seen.size;
 }
 
+/** One GET with the API key, the body read and dropped; rejects on anything but 200. */
+function httpGet(url: string, apiKey: string, agent: Agent): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, headers: { authorization: `Bearer ${apiKey}` } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`GET ${url}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function expect(cond: boolean, what: string): void {
   if (!cond) throw new Error(what);
 }
@@ -66,6 +79,8 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
   let rpc: StdioRpc | undefined;
   let daytona: Daytona | undefined;
   let floor: StdioRpc | undefined;
+  let hopFloor: StdioRpc | undefined;
+  const agent = new Agent({ keepAlive: true });
   const home = mkdtempSync(join(tmpdir(), 'daytona-bench-home-'));
   try {
     const seeded = await emu.seed(overheadSeed(TOTAL));
@@ -116,6 +131,23 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
       for (let i = 0; i < ids.length; i++) await fl.request('tools/call', { name: 'echo', arguments: { text: payload } });
     };
     await floorCalls();
+    // The hop floor: the least any stdio server that reads a sandbox can cost. The floor server makes
+    // the same GET per call with node:http (keep-alive, no SDK), against the same GET made in the bench
+    // process: the difference is the process hop alone (two pipe writes and the wake-ups they cost).
+    hopFloor = StdioRpc.spawn(process.execPath, [FLOOR_SERVER], serverEnv(emu, home));
+    await hopFloor.handshake();
+    const hop = hopFloor;
+    const hopGets = async () => {
+      for (const id of ids) {
+        const r = (await hop.request('tools/call', { name: 'get', arguments: { sandbox: id } })) as { isError?: boolean; content?: Array<{ text?: string }> };
+        if (r.isError) throw new Error(`floor GET failed: ${r.content?.[0]?.text}`);
+      }
+    };
+    const directGets = async () => {
+      for (const id of ids) await httpGet(`${emu.url}/sandbox/${encodeURIComponent(id)}`, emu.apiKey, agent);
+    };
+    await hopGets();
+    await directGets();
 
     // Warm-up (loads the SDK in the servers, JITs both sides) and request accounting.
     await emu.resetStats();
@@ -134,7 +166,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     const rawGetRequests = (await emu.stats()).requests.length;
     await rpcGets();
 
-    const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[] };
+    const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[], hopGet: [] as number[], directGet: [] as number[] };
     const apiMs = { mcpList: [] as number[], rawList: [] as number[] };
     for (let r = 0; r < o.rounds; r++) {
       const list = [
@@ -162,6 +194,8 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
       t.rpcList.push((await timed(() => mcpListAll(rpcList))).ms);
       t.rpcGet.push((await timed(rpcGets)).ms);
       t.floorCall.push((await timed(floorCalls)).ms);
+      t.hopGet.push((await timed(hopGets)).ms);
+      t.directGet.push((await timed(directGets)).ms);
     }
     // The same gets with a network between client and API, as every real user has (the real API is
     // tens of milliseconds away): what the per-call overhead means in practice. Report only.
@@ -177,6 +211,9 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     const nearRatio = median(near.mcpGet) / median(near.rawGet);
     const listRatio = m.mcpList / m.rawList;
     const getRatio = m.mcpGet / m.rawGet;
+    // What the process hop alone adds per get, and the get ratio a server doing nothing else would reach.
+    const hopMs = Math.max(0, m.hopGet - m.directGet);
+    const hopFloorRatio = 1 + hopMs / m.rawGet;
     log(`overhead: list ${m.mcpList.toFixed(0)} vs ${m.rawList.toFixed(0)} ms (${listRatio.toFixed(2)}×), get×100 ${m.mcpGet.toFixed(0)} vs ${m.rawGet.toFixed(0)} ms (${getRatio.toFixed(2)}×)`);
 
     const rows = [
@@ -207,6 +244,15 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
         target: 'report',
         verdict: 'report',
       },
+      {
+        bench: 'tool overhead',
+        metric: `hop floor: a bare stdio server making the same GET per call (node:http, no SDK) vs that GET in-process, ×${GETS}; the get ratio it alone would give`,
+        value: ms(m.hopGet),
+        baseline: `in-process ${ms(m.directGet)}`,
+        ratio: `${ratio(hopFloorRatio)} of raw SDK`,
+        target: 'report',
+        verdict: 'report',
+      },
     ] as BenchResult['rows'];
     const details = [
       `One emulator process (no added latency) holds ${TOTAL.toLocaleString('en')} sandboxes. **Through MCP**: the official MCP client (as agent hosts use it; it validates every structuredContent against the tool's output schema) drives the production \`dist/cli.js start\` over stdio. **Raw SDK**: \`new Daytona({apiKey, apiUrl, target: 'us', useDeprecatedPolling: true})\` in the bench process. Both are warmed up first (SDK loaded, JIT warm); ${o.rounds} rounds alternate which side goes first; medians are reported.`,
@@ -220,21 +266,25 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
           ['get ×100, through MCP (raw JSON-RPC client)', t.rpcGet],
           ['get ×100, raw SDK', t.rawGet],
           [`×100 tools/call to the floor server (bench/floor-server.mjs) echoing ${answerBytes} bytes`, t.floorCall],
+          ['×100 tools/call to the floor server that makes the GET itself (hop floor)', t.hopGet],
+          ['×100 the same GET in the bench process (node:http, keep-alive)', t.directGet],
         ]
           .map(([k, v]) => `| ${k as string} | ${ms(median(v as number[]))} | ${samples(v as number[])} |`)
           .join('\n'),
-      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool.`,
+      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process, so no stdio server can do better than ${ratio(hopFloorRatio)} of the raw SDK here; daytona-mcp adds ${ms((m.mcpGet - m.rawGet - hopMs) / GETS, 2)} per call beyond that floor (MCP protocol, validation, audit line, scrubbing).`,
     ];
     return {
       name: 'Tool overhead',
       rows,
       details,
-      data: { samples: t, near, nearRatio, medians: m, listRatio, getRatio, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
+      data: { samples: t, near, nearRatio, medians: m, listRatio, getRatio, hopMs, hopFloorRatio, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
     };
   } finally {
     await server?.close().catch(() => undefined);
     await rpc?.close().catch(() => undefined);
     await floor?.close().catch(() => undefined);
+    await hopFloor?.close().catch(() => undefined);
+    agent.destroy();
     if (daytona) await disposeDaytona(daytona).catch(() => undefined);
     await emu.close();
     rmSync(home, { recursive: true, force: true });
