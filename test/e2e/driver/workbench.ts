@@ -138,8 +138,23 @@ export async function typeInQuickInput(page: Page, text: string, opts: { submit?
   const input = page.locator(SELECTORS.quickInputBox);
   await input.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 10_000 });
   await input.fill(text);
-  // Judged by the caller's next state check, like a click (see clickUntil).
-  if (opts.submit ?? true) await input.press('Enter', { timeout: 10_000, noWaitAfter: true }).catch(() => debug('typeInQuickInput: Enter not confirmed'));
+  if (!(opts.submit ?? true)) return;
+  // Judged by state, like a click (see clickUntil): the input was taken once the box is gone, or shows
+  // another step (value or title changed). On a loaded machine an Enter can be lost while the widget
+  // is still wiring itself up (seen in 4b: the Fork… name stayed in its box); press it again then.
+  const title = page.locator(`${SELECTORS.quickInput} .quick-input-title`);
+  const message = page.locator(`${SELECTORS.quickInput} .quick-input-message`);
+  const titleBefore = await title.innerText().catch(() => '');
+  const messageBefore = await message.innerText().catch(() => '');
+  const taken = async () => !(await input.isVisible()) || (await input.inputValue()) !== text || (await title.innerText().catch(() => '')) !== titleBefore;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await input.press('Enter', { timeout: 10_000, noWaitAfter: true }).catch(() => debug(`typeInQuickInput: Enter ${attempt} not confirmed`));
+    if (await pollUntil(taken, 3_000)) return;
+    // The message changed (the prompt became a validation error): the Enter arrived and the text was
+    // refused; pressing again changes nothing, the caller's own check decides.
+    if ((await message.innerText().catch(() => '')) !== messageBefore) return;
+    debug(`typeInQuickInput: "${text}" still in the box after Enter ${attempt}`);
+  }
 }
 
 /** Labels of the visible rows of the open quick pick. */
