@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { credentialsFilePath, readCredentialsFile, type Env } from './daytona-home';
+import { statMemo } from './stat-memo';
 import { ToolError } from './errors';
 
 export const DEFAULT_API_URL = 'https://app.daytona.io/api';
@@ -63,7 +64,15 @@ export interface CliProfileInfo {
   active: boolean;
 }
 
-function readCliConfig(path: string): { activeProfile?: string; profiles: CliProfile[] } | undefined {
+type CliConfig = { activeProfile?: string; profiles: CliProfile[] } | undefined;
+const cliConfigReads = statMemo<CliConfig>();
+
+/** The Daytona CLI's config; undefined when it is absent or unreadable. Read again only once changed (stat-memo.ts). */
+function readCliConfig(path: string): CliConfig {
+  return cliConfigReads.get(path, () => parseCliConfig(path), () => undefined);
+}
+
+function parseCliConfig(path: string): CliConfig {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as { activeProfile?: string; profiles?: unknown };
     return { activeProfile: typeof parsed.activeProfile === 'string' ? parsed.activeProfile : undefined, profiles: Array.isArray(parsed.profiles) ? (parsed.profiles as CliProfile[]).filter((p) => p && typeof p === 'object') : [] };

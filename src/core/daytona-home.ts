@@ -9,10 +9,11 @@
  *   ~/.daytona/mcp/daytona-mcp.js       stable copy of the server that agent configs launch (src/registration/install.ts)
  *   ~/.daytona/mcp/cache/               V8 code cache of the CLI (DAYTONA_MCP_CACHE_DIR overrides; src/cli/compile-cache.ts)
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writePrivateFileAtomic } from './private-file';
+import { statMemo } from './stat-memo';
 
 export interface Env {
   [name: string]: string | undefined;
@@ -58,12 +59,19 @@ export interface StoredCredentials {
  * Reads the credentials file. A file other users can read is refused (the key may already be
  * exposed): the result says why, and the caller reports it instead of silently using the key.
  */
-export function readCredentialsFile(path: string, platform: NodeJS.Platform = process.platform): { creds?: StoredCredentials; problem?: string } {
+const credentialsReads = statMemo<Readonly<{ creds?: Readonly<StoredCredentials>; problem?: string }>>();
+
+/** The key stored for file-launched servers; `problem` when the file is unusable (and then unread, if others can read it). */
+export function readCredentialsFile(path: string): { creds?: StoredCredentials; problem?: string } {
+  return { ...credentialsReads.get(path, (st) => parseCredentialsFile(path, Number(st.mode)), () => ({})) };
+}
+
+function parseCredentialsFile(path: string, mode: number): { creds?: StoredCredentials; problem?: string } {
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    return { problem: `${path} is readable by other users; run "chmod 600 ${path}" (and rotate the key) or delete it` };
+  }
   let text: string;
   try {
-    if (platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-      return { problem: `${path} is readable by other users; run "chmod 600 ${path}" (and rotate the key) or delete it` };
-    }
     text = readFileSync(path, 'utf8');
   } catch {
     return {};
@@ -71,7 +79,7 @@ export function readCredentialsFile(path: string, platform: NodeJS.Platform = pr
   try {
     const parsed = JSON.parse(text) as Partial<StoredCredentials>;
     if (typeof parsed.apiKey !== 'string' || !parsed.apiKey) return { problem: `${path} holds no apiKey` };
-    return { creds: { apiKey: parsed.apiKey, apiUrl: parsed.apiUrl || undefined, target: parsed.target || undefined } };
+    return { creds: Object.freeze({ apiKey: parsed.apiKey, apiUrl: parsed.apiUrl || undefined, target: parsed.target || undefined }) };
   } catch {
     return { problem: `${path} is not valid JSON` };
   }
