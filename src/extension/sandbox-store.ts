@@ -59,6 +59,8 @@ const PUBLISH_EVERY_MS = 1_000;
 
 /** After a (re)connect, when to read what changed once more: longer than the list's lag behind events. */
 const CATCH_UP_AGAIN_MS = 3_000;
+/** Destroyed ids remembered against a lagging list; far more than a list lags behind by. */
+const MAX_DESTROYED_REMEMBERED = 10_000;
 
 const defaultReconcileMs = (pages: number): number => 600_000 + pages * 60_000;
 
@@ -155,6 +157,11 @@ export class SandboxStore {
   private streamRefused = false;
   /** The last settled state seen per sandbox: where one busy on the side (forking…) belongs meanwhile. */
   private readonly settledStates = new Map<string, SandboxState>();
+  /**
+   * Sandboxes the API reported destroyed. Destroyed is final (ids are never reused), but the list lags:
+   * a read that answers after the event may still show one as it was. The newest are kept.
+   */
+  private readonly destroyed = new Set<string>();
 
   constructor(private readonly o: StoreOptions) {
     this.now = o.now ?? (() => performance.now());
@@ -331,6 +338,7 @@ export class SandboxStore {
     this.streamRefused = false;
     this.pending.clear();
     this.settledStates.clear();
+    this.destroyed.clear();
     this.failures = 0;
     this.complete = false;
     this.streaming = false;
@@ -388,6 +396,8 @@ export class SandboxStore {
         if (s.state === 'destroyed') listed.delete(id);
         else if (!l || eventTime(s) >= eventTime(l)) listed.set(id, s);
       }
+      // The list may still show what was reported destroyed before this read: gone is gone.
+      for (const id of this.destroyed) listed.delete(id);
       const before = this.byId;
       this.byId = listed;
       for (const x of listed.values()) this.noteSettled(x);
@@ -483,13 +493,24 @@ export class SandboxStore {
    */
   private upsert(s: SandboxDetails, into = this.byId): boolean {
     this.advanceWatermark(s);
-    if (s.state === 'destroyed') return into.delete(s.id);
+    if (s.state === 'destroyed') {
+      this.noteDestroyed(s.id);
+      return into.delete(s.id);
+    }
+    if (this.destroyed.has(s.id)) return false; // a lagging list's older report
     const had = into.get(s.id);
     if (had && eventTime(had) > eventTime(s)) return false;
     if (had && JSON.stringify(had) === JSON.stringify(s)) return false;
     into.set(s.id, s);
     this.noteSettled(s);
     return true;
+  }
+
+  private noteDestroyed(id: string): void {
+    this.destroyed.delete(id);
+    this.destroyed.add(id);
+    if (this.destroyed.size > MAX_DESTROYED_REMEMBERED) this.destroyed.delete(this.destroyed.values().next().value as string);
+    this.settledStates.delete(id);
   }
 
   /** Remembers where a sandbox belongs while it is busy on the side (forking…): its last settled state. */

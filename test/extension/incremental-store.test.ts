@@ -136,6 +136,27 @@ test('a deletion: the event removes the sandbox once destroyed; without events t
   assert.deepEqual(polled.sandboxes.map((s) => s.name).sort(), ['keeper']);
 });
 
+test('a deleted sandbox stays gone when a lagging list still shows it (sync read or full reconcile)', async () => {
+  // The real list is eventually consistent: for a while after the destroyed event it still lists the
+  // sandbox as it was. That answer is older than the event and must not bring the row back.
+  const { emu: lag, ctx: lctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, listLagMs: 1_500, deleteLagMs: 0, seed: [{ name: 'doomed', state: 'stopped' }, { name: 'keeper', state: 'stopped' }] });
+  const store = new SandboxStore({ context: () => lctx, intervalMs: () => 30_000, setTimer: () => undefined, clearTimer: () => {}, events: (h) => openSandboxEvents(credentialsFor(lag.url), h) });
+  stores.push(store);
+  store.setVisible(true);
+  await store.reconcile();
+  await until('the event stream connects', () => store.live);
+  await store.refresh(); // the catch-up read the connection started
+  await callTool(deleteSandbox, { sandboxes: ['doomed'], wait: true }, lctx);
+  await until('the destroyed event removes doomed', () => !store.sandboxes.some((s) => s.name === 'doomed'));
+  const gateway = await lctx.gateway();
+  assert.ok((await gateway.listPage({ limit: 10 })).items.some((s) => s.name === 'doomed'), 'the lagging list still shows doomed (else this test proves nothing)');
+  await store.refresh();
+  assert.deepEqual(store.sandboxes.map((s) => s.name), ['keeper'], 'after a lastEventAfter read');
+  await store.reconcile();
+  assert.deepEqual(store.sandboxes.map((s) => s.name), ['keeper'], 'after a full read');
+  assert.equal(store.totalCount, 1);
+});
+
 test('after a reconnect the store reads what it missed while the stream was down, even from a lagging list', async () => {
   // The real list is eventually consistent: this emulator's list lags 500 ms behind (its default).
   const { emu: lag, ctx: lctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, seed: [{ name: 'a', state: 'started' }, { name: 'b', state: 'started' }] });
