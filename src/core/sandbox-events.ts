@@ -71,10 +71,13 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers,
     reconnectionAttempts: retry.attempts,
   });
   let stopped = false;
+  /** A reconnect after a server-side disconnect, waiting out its backoff. */
+  let redial: ReturnType<typeof setTimeout> | undefined;
   const gaveUp = (): void => stop('gave-up');
   /** Ends the stream for good: no handler is called after this. */
   const shutdown = (): void => {
     stopped = true;
+    if (redial) clearTimeout(redial);
     socket.removeAllListeners();
     socket.io.off('reconnect_failed', gaveUp);
     socket.disconnect();
@@ -85,8 +88,12 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers,
     h.onStopped?.(reason);
   };
   let connected = false;
+  let connectedAt = 0;
+  /** Server-side disconnects in a row of connections shorter than the longest backoff. */
+  let drops = 0;
   socket.on('connect', () => {
     connected = true;
+    connectedAt = Date.now();
     h.onConnected();
   });
   const down = (): void => {
@@ -96,8 +103,17 @@ export async function openSandboxEvents(c: Credentials, h: SandboxEventHandlers,
   };
   socket.on('disconnect', (reason) => {
     down();
-    // A server-side disconnect is not retried by socket.io itself.
-    if (reason === 'io server disconnect') socket.connect();
+    // socket.io retries everything but a server-side disconnect by itself. That one we retry with the
+    // same backoff: a server that drops every connection at once must not be redialled in a loop (each
+    // connect starts a catch-up read), and after as many short connections in a row it counts as gone.
+    if (reason !== 'io server disconnect') return;
+    drops = Date.now() - connectedAt >= retry.maxDelayMs ? 1 : drops + 1;
+    if (drops > retry.attempts) return stop('gave-up');
+    redial = setTimeout(() => {
+      redial = undefined;
+      if (!stopped) socket.connect();
+    }, Math.min(retry.maxDelayMs, retry.delayMs * 2 ** (drops - 1)));
+    redial.unref?.();
   });
   // Never connected (not offered, blocked): report once so the caller polls instead.
   let reportedFailure = false;

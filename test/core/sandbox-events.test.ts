@@ -67,3 +67,40 @@ test('the emulator\'s stream accepts a good key (the refusal above is about the 
     stream?.close();
   }
 });
+
+test('a server that drops every connection at once is redialled with backoff, then given up (not in a loop)', async () => {
+  const { emu } = await setup();
+  const { seen, handlers } = recorder();
+  let stream: SandboxEventStream | undefined;
+  try {
+    stream = await openSandboxEvents(credentialsFor(emu.url), handlers, { delayMs: 50, maxDelayMs: 400, attempts: 3 });
+    await waitFor(() => seen.includes('connected'), 10_000, 'the first connection');
+    emu.kickEventClients({ always: true });
+    await waitFor(() => seen.includes('stopped: gave-up'), 10_000, 'the client gives up');
+    // The first connection, then 3 redials (50, 100, 200 ms apart), each dropped at once.
+    assert.equal(emu.eventHandshakes(), 4, `handshakes: ${emu.eventHandshakes()}`);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(emu.eventHandshakes(), 4, 'no handshake after giving up');
+    assert.equal(seen.at(-1), 'stopped: gave-up');
+  } finally {
+    stream?.close();
+  }
+});
+
+test('a server-side disconnect after a long connection is redialled (after the first backoff step)', async () => {
+  const { emu } = await setup();
+  const { seen, handlers } = recorder();
+  let stream: SandboxEventStream | undefined;
+  try {
+    stream = await openSandboxEvents(credentialsFor(emu.url), handlers, { delayMs: 50, maxDelayMs: 100, attempts: 2 });
+    for (let round = 1; round <= 4; round++) {
+      await waitFor(() => seen.filter((s) => s === 'connected').length === round, 10_000, `connection ${round}`);
+      await new Promise((r) => setTimeout(r, 150)); // longer than the longest backoff: a healthy connection
+      emu.kickEventClients();
+    }
+    await waitFor(() => seen.filter((s) => s === 'connected').length === 5, 10_000, 'connection 5');
+    assert.ok(!seen.some((s) => s.startsWith('stopped')), seen.join(', '));
+  } finally {
+    stream?.close();
+  }
+});

@@ -134,6 +134,8 @@ export interface Emulator {
   dropEventClients(): void;
   /** Event-stream handshakes so far, refused ones included. */
   eventHandshakes(): number;
+  /** Disconnects event-stream clients from the server side (not retried by socket.io); `always`: every later one too. */
+  kickEventClients(opts?: { always?: boolean }): void;
 }
 
 function resolveQuota(q: QuotaOptions = {}): ResolvedQuota {
@@ -426,5 +428,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     eventClients: () => events?.clients() ?? 0,
     dropEventClients: () => events?.dropClients(),
     eventHandshakes: () => events?.handshakes() ?? 0,
+    kickEventClients: (opts) => events?.kickClients(opts),
   };
 }

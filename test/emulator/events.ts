@@ -28,6 +28,11 @@ export interface EventStream {
   handshakes(): number;
   /** Drops every client (they reconnect on their own, as after a server restart). */
   dropClients(): void;
+  /**
+   * Disconnects clients from the server side (socket.io's "io server disconnect", which its client does
+   * not retry by itself): those connected now, and with `always`, every later one right after it connects.
+   */
+  kickClients(opts?: { always?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -75,7 +80,12 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
     seen = now;
   };
 
+  let kickAlways = false;
   io.on('connection', (socket) => {
+    if (kickAlways) {
+      socket.disconnect(true);
+      return;
+    }
     if (!timer) {
       seen = look();
       timer = setInterval(watch, o.watchMs ?? 100);
@@ -91,6 +101,10 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
   return {
     clients: () => io.engine.clientsCount,
     handshakes: () => handshakes,
+    kickClients: (opts = {}) => {
+      kickAlways = opts.always ?? false;
+      for (const socket of io.sockets.sockets.values()) socket.disconnect(true);
+    },
     dropClients: () => {
       // A transport close, not a server-side disconnect: clients reconnect by themselves.
       for (const socket of io.sockets.sockets.values()) socket.conn.close();
