@@ -43,6 +43,8 @@ export interface StoreOptions {
   events?: OpenSandboxEvents;
   /** Time between full reads; default 10 min plus 1 min per page of the list, so big lists stay cheap. */
   reconcileMs?: (pages: number) => number;
+  /** How far the list may lag its events (default LIST_CATCH_UP_MS); see dropFinishedDeletions. */
+  listCatchUpMs?: number;
   /** A monotonic clock in ms (default performance.now): how much API time has passed at least. */
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -59,6 +61,11 @@ const PUBLISH_EVERY_MS = 1_000;
 
 /** After a (re)connect, when to read what changed once more: longer than the list's lag behind events. */
 const CATCH_UP_AGAIN_MS = 3_000;
+/**
+ * How far behind its events the list may be (seconds on the real API): a sandbox seen destroying is
+ * taken as gone only when a read that began at least this long after its last event misses it.
+ */
+const LIST_CATCH_UP_MS = 10_000;
 /** Destroyed ids remembered against a lagging list; far more than a list lags behind by. */
 const MAX_DESTROYED_REMEMBERED = 10_000;
 
@@ -424,12 +431,15 @@ export class SandboxStore {
    * the whole list or (hidden, without one) the running set.
    */
   private async loadChanges(signal: AbortSignal, into: Map<string, SandboxDetails>): Promise<void> {
-    const since = new Date(Math.max(this.watermark ?? 0, this.syncedTo ?? 0) - OVERLAP_MS).toISOString();
+    const sinceMs = Math.max(this.watermark ?? 0, this.syncedTo ?? 0) - OVERLAP_MS;
     const startedAt = this.now();
+    const apiTimeAtStart = this.apiTimeAt(startedAt);
     const runningBefore = into === this.byId ? 0 : this.runningCount;
+    const listed = new Set<string>();
     try {
-      const changed = await this.readPages({ limit: MAX_API_PAGE_SIZE, lastEventAfter: since }, into, signal);
+      let changed = await this.readPages({ limit: MAX_API_PAGE_SIZE, lastEventAfter: new Date(sinceMs).toISOString() }, into, signal, listed);
       if (changed === undefined) return;
+      changed = this.dropFinishedDeletions(into, listed, sinceMs, apiTimeAtStart) || changed;
       this.syncedSince(startedAt);
       // Hidden, without the list: only the running count shows (nothing to redraw otherwise).
       if (into === this.glimpsed) return this.settled(this.state.kind === 'ready' && this.runningCount === runningBefore);
@@ -439,6 +449,26 @@ export class SandboxStore {
     } catch (err) {
       if (!signal.aborted) this.failed(err);
     }
+  }
+
+  /**
+   * A destroyed sandbox is never listed, so no poll reports it destroyed. But one seen `destroying` at
+   * API time t (its last event) is in every `lastEventAfter` read from before t while it exists: its
+   * next event can only be later. Missing from such a read, once the list has had time to catch up
+   * with t, it is gone. (One never seen destroying leaves with the next full read, as before.)
+   */
+  private dropFinishedDeletions(into: Map<string, SandboxDetails>, listed: ReadonlySet<string>, sinceMs: number, apiTimeAtStart: number | undefined): boolean {
+    if (apiTimeAtStart === undefined) return false;
+    let dropped = false;
+    for (const [id, s] of into) {
+      // lastEventAfter compares lastActivityAt (not updatedAt, which a rename or label change moves too).
+      const t = Date.parse(s.lastActivityAt ?? '');
+      if (s.state !== 'destroying' || listed.has(id) || !(t >= sinceMs) || t > apiTimeAtStart - (this.o.listCatchUpMs ?? LIST_CATCH_UP_MS)) continue;
+      into.delete(id);
+      this.noteDestroyed(id);
+      dropped = true;
+    }
+    return dropped;
   }
 
   /**
@@ -474,14 +504,17 @@ export class SandboxStore {
    * Every page of one list query, each sandbox taken into `into` (upsert); whether any changed, or
    * undefined when the read was aborted.
    */
-  private async readPages(query: Omit<ApiListQuery, 'cursor'>, into: Map<string, SandboxDetails>, signal: AbortSignal): Promise<boolean | undefined> {
+  private async readPages(query: Omit<ApiListQuery, 'cursor'>, into: Map<string, SandboxDetails>, signal: AbortSignal, listed?: Set<string>): Promise<boolean | undefined> {
     const gateway = await this.o.context(signal).gateway();
     let cursor: string | undefined;
     let changed = false;
     do {
       const page = await gateway.listPage({ ...query, ...(cursor ? { cursor } : {}) }, { signal });
       if (signal.aborted) return undefined;
-      for (const s of page.items) changed = this.upsert(s, into) || changed;
+      for (const s of page.items) {
+        listed?.add(s.id);
+        changed = this.upsert(s, into) || changed;
+      }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     return changed;

@@ -157,6 +157,49 @@ test('a deleted sandbox stays gone when a lagging list still shows it (sync read
   assert.equal(store.totalCount, 1);
 });
 
+test('polling only (no stream): a sandbox seen destroying leaves the tree at a later lastEventAfter read, not at the reconcile', async () => {
+  // The real rules: the list lags 0.5 s behind, and a destroyed sandbox is never listed again, so no
+  // poll ever reports it destroyed. Destroying lasts 1.5 s here, long enough for a poll to see it.
+  const { emu: real, ctx: rctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1_500, deleteLagMs: 0, seed: [{ name: 'doomed', state: 'stopped' }, { name: 'keeper', state: 'stopped' }] });
+  const store = new SandboxStore({ context: () => rctx, intervalMs: () => 30_000, reconcileMs: () => 60 * 60_000, listCatchUpMs: 1_000, setTimer: () => undefined, clearTimer: () => {} });
+  stores.push(store);
+  store.setVisible(true);
+  await store.reconcile();
+  await callTool(deleteSandbox, { sandboxes: ['doomed'], wait: false }, rctx);
+  for (const end = Date.now() + 10_000; stateOf(store, 'doomed') !== 'destroying'; await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > end) assert.fail(`a poll never saw doomed destroying: ${store.sandboxes.map((s) => `${s.name} ${s.state}`).join(', ')}`);
+    await store.refresh();
+  }
+  const gateway = await rctx.gateway();
+  const listed = async () => (await gateway.listPage({ limit: 10 })).items.some((s) => s.id === store.sandboxes.find((x) => x.name === 'doomed')?.id);
+  for (const end = Date.now() + 10_000; await listed(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > end) assert.fail('the emulator never finished the deletion');
+  }
+  await new Promise((r) => setTimeout(r, 1_000)); // the list's catch-up allowance (listCatchUpMs)
+  await store.refresh();
+  assert.deepEqual(store.sandboxes.map((s) => s.name), ['keeper'], `after a poll: ${store.sandboxes.map((s) => `${s.name} ${s.state}`).join(', ')}`);
+  assert.equal(store.totalCount, 1);
+  // The store's reads ask for pages of 200; this test's own look at the list asks for 10.
+  const fullReads = real.stats().requests.filter((r) => r.method === 'GET' && r.path === '/api/sandbox' && /limit=200/.test(r.query ?? '') && !/lastEventAfter/.test(r.query ?? '')).length;
+  assert.equal(fullReads, 1, 'no full read but the first');
+});
+
+test('polling only: a sandbox destroying for longer than a poll stays listed while the API still lists it', async () => {
+  const { ctx: rctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 4_000, deleteLagMs: 0, seed: [{ name: 'slow', state: 'stopped' }] });
+  const store = new SandboxStore({ context: () => rctx, intervalMs: () => 30_000, reconcileMs: () => 60 * 60_000, listCatchUpMs: 500, setTimer: () => undefined, clearTimer: () => {} });
+  stores.push(store);
+  store.setVisible(true);
+  await store.reconcile();
+  await callTool(deleteSandbox, { sandboxes: ['slow'], wait: false }, rctx);
+  for (const end = Date.now() + 10_000; stateOf(store, 'slow') !== 'destroying'; await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > end) assert.fail('a poll never saw slow destroying');
+    await store.refresh();
+  }
+  await new Promise((r) => setTimeout(r, 1_200));
+  await store.refresh();
+  assert.equal(stateOf(store, 'slow'), 'destroying', 'still listed by the API: still in the tree');
+});
+
 test('after a reconnect the store reads what it missed while the stream was down, even from a lagging list', async () => {
   // The real list is eventually consistent: this emulator's list lags 500 ms behind (its default).
   const { emu: lag, ctx: lctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 60, seed: [{ name: 'a', state: 'started' }, { name: 'b', state: 'started' }] });
