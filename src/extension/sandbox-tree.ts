@@ -48,14 +48,21 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     }
   }
 
-  /** Whether a changed sandbox keeps its row: same name, group and filter match, still listed. */
+  /**
+   * Whether a changed sandbox keeps its row: same name, group and filter match, still listed. The group
+   * is the home state (tree-model's HomeState): an action shown while it runs (resizing, stopping…)
+   * keeps the row where it is, so the row is redrawn alone. A whole-tree refresh for it would also be
+   * needed again a moment later, when the action ends; the editor may serve the second from the first's
+   * answer when they overlap, and then the row kept showing the action (seen: "resizing" after a
+   * resize the API refused 40 ms later).
+   */
   private samePlace(was: SandboxDetails, now: SandboxDetails): boolean {
     const gone = (s: SandboxDetails) => s.state === 'destroying' || s.state === 'destroyed';
     const by = this.groupBy();
     return (
       was.name === now.name &&
       gone(was) === gone(now) &&
-      (by !== 'state' || was.state === now.state) &&
+      (by !== 'state' || this.store.homeOf(was) === this.store.homeOf(now)) &&
       (by !== 'project' || (was.labels[PROJECT_LABEL] ?? '').toLowerCase() === (now.labels[PROJECT_LABEL] ?? '').toLowerCase()) &&
       (!this.filterText || matchesFilter(was, this.filterText) === matchesFilter(now, this.filterText))
     );
