@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { hasCredential, type Credentials } from '../core/credentials';
 import { ToolError } from '../core/errors';
+import { RESIZE_UNAVAILABLE } from '../core/sandbox-update';
 import { viewTitle, whereText } from './profile-model';
 import type { SandboxStore } from './sandbox-store';
 import type { StatusBar } from './status-bar';
@@ -21,9 +22,17 @@ export interface ConnectionStateHost {
   filterMessage?(): string | undefined;
 }
 
+/** Where the editor acts: the API, the organisation and where the key came from. */
+const placeOf = (c: Credentials): string => JSON.stringify([c.apiUrl, c.organizationId ?? null, c.profile ?? null, c.origin]);
+
 export class ConnectionState implements vscode.Disposable {
   /** The key origin whose rejection was already shown; not on every poll. */
   private notifiedAuthFor: string | undefined;
+  /**
+   * Where the API refused a resize (the organisation's `sandbox_resize` flag is off, the default): the
+   * tree stops offering Resize… there. Nothing says so before the first try.
+   */
+  private resizeRefusedAt: string | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly h: ConnectionStateHost) {
@@ -37,6 +46,7 @@ export class ConnectionState implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
     void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
     void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
+    void vscode.commands.executeCommand('setContext', 'daytona.resizeUnavailable', this.resizeRefusedAt === placeOf(c));
     view.message = store.status.kind === 'error' ? `${store.status.error.message}` : this.h.filterMessage?.();
     // The view's title says where the tree acts: profile (and organisation) or the key's source.
     view.title = viewTitle(c);
@@ -45,9 +55,17 @@ export class ConnectionState implements vscode.Disposable {
     this.h.statusBar.update();
   }
 
-  /** A new key gets its own notice if it is rejected too. */
+  /** What a failed tool run tells about this place: resizing refused takes Resize… off the tree's menu. */
+  noteToolError(err: ToolError): void {
+    if (!err.message.startsWith(RESIZE_UNAVAILABLE)) return;
+    this.resizeRefusedAt = placeOf(this.h.credentials());
+    this.sync();
+  }
+
+  /** A new key gets its own notice if it is rejected too, and its own try at resizing. */
   keyChanged(): void {
     this.notifiedAuthFor = undefined;
+    this.resizeRefusedAt = undefined;
     this.sync();
   }
 

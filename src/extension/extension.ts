@@ -113,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestAp
       }
     },
     onAuthError: () => connection.sync(),
+    onToolError: (err) => connection.noteToolError(err),
     revealView: async () => {
       await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     },

@@ -16,6 +16,8 @@ export interface RunnerHost {
   context(signal: AbortSignal, hooks?: Partial<Pick<ToolContext, 'progress' | 'confirm'>>): ToolContext;
   /** Called after an auth error so the status bar and tree can show it. */
   onAuthError?(err: ToolError): void;
+  /** Called after any failed run (not a cancel): what the editor may learn from it (e.g. no resizing here). */
+  onToolError?(err: ToolError): void;
 }
 
 /** `failedTo`, when given, names what failed: "Could not stop web and api: <message> <hint>". */
@@ -68,6 +70,7 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   } catch (raw) {
     const err = toToolError(raw);
     if (err.kind === 'auth') host.onAuthError?.(err);
+    if (err.kind !== 'cancelled') host.onToolError?.(err);
     // Not awaited: a notification stays until dismissed, and the command should finish with the work.
     if (err.kind !== 'cancelled') void showToolError(err, host.log, failedTo);
     else host.log.info(`${tool.name}: cancelled`);

@@ -33,6 +33,7 @@ import {
   showNotificationsCenter,
   notificationCenterTexts,
   contextMenu,
+  contextMenuItemsOf,
   REPO_ROOT,
   type CodeServer,
   type EditorVersion,
@@ -95,6 +96,12 @@ async function stepsDone(container: Locator, walkthrough: WalkthroughManifest): 
   }
   return done;
 }
+
+/** For contextMenu's `opened`: the quick input shows, titled like this (the command's own box, not a picker). */
+const quickInputTitledOn = (page: Page, title: RegExp) => async (): Promise<boolean> => {
+  const widget = page.locator('.quick-input-widget');
+  return (await widget.isVisible()) && title.test(await widget.locator('.quick-input-title').innerText());
+};
 
 async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T | undefined> {
   const end = Date.now() + timeoutMs;
@@ -309,7 +316,7 @@ for (const version of versions) {
 
     scenario('4b. Fork… and Resize… from the tree, each through its tool', async () => {
       const source = emu.sandboxes().find((s) => s.name === 'storefront-web')!;
-      await contextMenu(wb.page, 'storefront-web', 'Fork…', { viewName: VIEW });
+      await contextMenu(wb.page, 'storefront-web', 'Fork…', { viewName: VIEW, opened: quickInputTitledOn(wb.page, /Fork storefront-web/) });
       await typeInQuickInput(wb.page, 'storefront-web-copy');
       // State, not toasts: the emulator has a started fork of storefront-web, and the tree lists it.
       const fork = await until(async () => emu.sandboxes().find((s) => s.name === 'storefront-web-copy' && s.state === 'started'), 30_000);
@@ -322,7 +329,7 @@ for (const version of versions) {
 
       const before = emu.sandboxes().find((s) => s.name === 'scratch')!;
       assert.deepEqual([before.state, before.cpu, before.memory, before.disk], ['started', 1, 1, 3]);
-      await contextMenu(wb.page, 'scratch', 'Resize…', { viewName: VIEW });
+      await contextMenu(wb.page, 'scratch', 'Resize…', { viewName: VIEW, opened: quickInputTitledOn(wb.page, /Resize scratch/) });
       await typeInQuickInput(wb.page, '2, 2, 3');
       const resized = await until(async () => {
         const s = emu.sandboxes().find((x) => x.name === 'scratch');
@@ -334,6 +341,34 @@ for (const version of versions) {
       const logged = await until(async () => (/update_sandbox: ok — Updated scratch: cpu 1→2, memory 1→2 GiB/.test(daytonaLog()) ? true : undefined));
       assert.ok(logged, 'the output channel records the resize through update_sandbox');
       await shot('04b-resized');
+    });
+
+    scenario('4c. An organisation without resizing: Resize… is refused once, then no longer offered there', async () => {
+      // The real API's default: the organisation's sandbox_resize flag is off, and nothing says so before a try.
+      emu.setFeatureFlags({ sandbox_resize: false });
+      try {
+        assert.ok((await contextMenuItemsOf(wb.page, 'scratch', { viewName: VIEW })).includes('Resize…'), 'offered before any try');
+        await contextMenu(wb.page, 'scratch', 'Resize…', { viewName: VIEW, opened: quickInputTitledOn(wb.page, /Resize scratch/) });
+        await typeInQuickInput(wb.page, '3, 2, 3');
+        const told = await notificationCenterTexts(wb.page, /Resizing is not available/);
+        assert.ok(told.some((t) => /Resizing is not available for this Daytona organisation/.test(t)), told.join(' | '));
+        assert.deepEqual(
+          (({ cpu, memory, disk }) => [cpu, memory, disk])(emu.sandboxes().find((x) => x.name === 'scratch')!),
+          [2, 2, 3],
+          'nothing changed',
+        );
+        // State, not the toast: once the row is settled again (a busy row offers no changes at all), its
+        // menu offers the other changes but not Resize….
+        await waitForRow(wb.page, 'scratch', /^started/);
+        let last: string[] = [];
+        const items = await until(async () => {
+          last = await contextMenuItemsOf(wb.page, 'scratch', { viewName: VIEW });
+          return last.includes('Stop Sandbox') && !last.includes('Resize…') ? last : undefined;
+        }, 15_000);
+        assert.ok(items, `Resize… is gone from the menu, Stop Sandbox is there: ${last.join(', ')}`);
+      } finally {
+        emu.setFeatureFlags({ sandbox_resize: true });
+      }
     });
 
     scenario('5. Init MCP: built-in registration where the editor has the API, file-based otherwise', async () => {

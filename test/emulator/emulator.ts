@@ -136,6 +136,8 @@ export interface Emulator {
   eventHandshakes(): number;
   /** Disconnects event-stream clients from the server side (not retried by socket.io); `always`: every later one too. */
   kickEventClients(opts?: { always?: boolean }): void;
+  /** Switches organisation feature flags from now on (e.g. `sandbox_resize`). */
+  setFeatureFlags(flags: Partial<Record<FeatureFlag, boolean>>): void;
 }
 
 function resolveQuota(q: QuotaOptions = {}): ResolvedQuota {
@@ -177,7 +179,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const faults = new FaultEngine(opts.latencyMs ?? 0);
   const rateLimiter = new RateLimiter(opts.rateLimits, now);
   const holdUntilStarted = opts.holdUntilStarted ?? true;
-  const featureFlags = opts.featureFlags ?? {};
+  const featureFlags: Partial<Record<FeatureFlag, boolean>> = { ...opts.featureFlags };
   const stats = new StatsRecorder();
 
   const applySeed = (seed: SeedOption): void => {
@@ -429,5 +431,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     dropEventClients: () => events?.dropClients(),
     eventHandshakes: () => events?.handshakes() ?? 0,
     kickEventClients: (opts) => events?.kickClients(opts),
+    setFeatureFlags: (flags) => Object.assign(featureFlags, flags),
   };
 }

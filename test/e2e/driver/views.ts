@@ -1,6 +1,6 @@
 // The activity bar, views, tree rows and their context menus.
 import type { Locator, Page } from 'playwright-core';
-import { sleep } from './processes';
+import { debug, sleep } from './processes';
 import { SELECTORS, clickUntil, escapeRegex } from './workbench';
 
 /** `s` as the inside of a double-quoted CSS attribute value. */
@@ -93,8 +93,27 @@ export function treeRow(page: Page, rowText: string, viewName?: string): Locator
     .first();
 }
 
-/** Right-clicks the tree row `rowText` and picks `itemLabel` from its context menu. */
-export async function contextMenu(page: Page, rowText: string, itemLabel: string, opts: { viewName?: string; timeoutMs?: number } = {}): Promise<void> {
+/**
+ * Right-clicks the tree row `rowText` and picks `itemLabel` from its context menu. With `opened`, the
+ * pick is judged by it (e.g. the command's own input box is showing): the editor can hand a command
+ * no tree element when the tree re-renders under the click (the command then asks which sandbox, in a
+ * picker), so it is closed and the whole pick made again, at most 3 times.
+ */
+export async function contextMenu(page: Page, rowText: string, itemLabel: string, opts: { viewName?: string; timeoutMs?: number; opened?: () => Promise<boolean> } = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await pickFromContextMenu(page, rowText, itemLabel, opts);
+    if (!opts.opened) return;
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && !(await opts.opened().catch(() => false))) await sleep(100);
+    if (await opts.opened().catch(() => false)) return;
+    if (attempt === 3) throw new Error(`context menu "${itemLabel}" on "${rowText}": what it should open did not appear after ${attempt} picks`);
+    debug(`contextMenu(${rowText}, ${itemLabel}): not what the pick should open; closing it and picking again`);
+    await page.keyboard.press('Escape');
+    await sleep(300);
+  }
+}
+
+async function pickFromContextMenu(page: Page, rowText: string, itemLabel: string, opts: { viewName?: string; timeoutMs?: number }): Promise<void> {
   const timeout = opts.timeoutMs ?? 10_000;
   const menu = page.locator(SELECTORS.contextMenu).first();
   const row = treeRow(page, rowText, opts.viewName);
@@ -123,4 +142,18 @@ export async function contextMenu(page: Page, rowText: string, itemLabel: string
 export async function contextMenuItems(page: Page): Promise<string[]> {
   await page.locator(SELECTORS.contextMenu).first().waitFor({ state: 'visible' });
   return (await page.locator(`${SELECTORS.contextMenuItem} .action-label`).allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Right-clicks the row, reads its context menu's item labels, and closes the menu again. */
+export async function contextMenuItemsOf(page: Page, rowText: string, opts: { viewName?: string; timeoutMs?: number } = {}): Promise<string[]> {
+  const menu = page.locator(SELECTORS.contextMenu).first();
+  const row = treeRow(page, rowText, opts.viewName);
+  await row.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 10_000 });
+  await clickUntil(row, () => menu.isVisible(), { what: `right-click on "${rowText}"`, click: { button: 'right' } });
+  const items = await contextMenuItems(page);
+  for (let attempt = 0; attempt < 3 && (await menu.isVisible()); attempt++) {
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+  }
+  return items;
 }
