@@ -319,6 +319,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     reset: (seed) => {
       store.clear();
       applySeed(seed ?? initialSeed);
+      events?.rebaseline();
       faults.clear();
       stats.reset();
       rateLimiter.reset();

@@ -28,6 +28,8 @@ export interface EventStream {
   handshakes(): number;
   /** Drops every client (they reconnect on their own, as after a server restart). */
   dropClients(): void;
+  /** The emulator's sandboxes were replaced (reset): what it had before is no news to anyone. */
+  rebaseline(): void;
   /**
    * Disconnects clients from the server side (socket.io's "io server disconnect", which its client does
    * not retry by itself): those connected now, and with `always`, every later one right after it connects.
@@ -89,6 +91,12 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
     if (!timer) {
       seen = look();
       timer = setInterval(watch, o.watchMs ?? 100);
+    } else {
+      // The watcher is already running for other clients: say what changed since its last look now, so
+      // this client's first events are about what happens after it connected (the real server emits
+      // each change as it happens; a change seen only at the next look would be measured from a
+      // snapshot older than the connection, and a sandbox that came and went meanwhile sent nothing).
+      watch();
     }
     socket.on('disconnect', () => {
       if (io.engine.clientsCount === 0 && timer) {
@@ -101,6 +109,9 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
   return {
     clients: () => io.engine.clientsCount,
     handshakes: () => handshakes,
+    rebaseline: () => {
+      if (timer) seen = look();
+    },
     kickClients: (opts = {}) => {
       kickAlways = opts.always ?? false;
       for (const socket of io.sockets.sockets.values()) socket.disconnect(true);
