@@ -157,19 +157,30 @@ test('a deleted sandbox stays gone when a lagging list still shows it (sync read
   assert.equal(store.totalCount, 1);
 });
 
+/** A visible store without an event stream (polls only, no reconcile due), after its first full read. */
+async function pollingStore(context: TestContext, listCatchUpMs: number): Promise<SandboxStore> {
+  const store = new SandboxStore({ context: () => context, intervalMs: () => 30_000, reconcileMs: () => 60 * 60_000, listCatchUpMs, setTimer: () => undefined, clearTimer: () => {} });
+  stores.push(store);
+  store.setVisible(true);
+  await store.reconcile();
+  return store;
+}
+
+/** Deletes `name` (without waiting) and polls until a lastEventAfter read shows it destroying. */
+async function deleteAndPollUntilDestroying(store: SandboxStore, context: TestContext, name: string): Promise<void> {
+  await callTool(deleteSandbox, { sandboxes: [name], wait: false }, context);
+  for (const end = Date.now() + 10_000; stateOf(store, name) !== 'destroying'; await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > end) assert.fail(`a poll never saw ${name} destroying: ${store.sandboxes.map((s) => `${s.name} ${s.state}`).join(', ')}`);
+    await store.refresh();
+  }
+}
+
 test('polling only (no stream): a sandbox seen destroying leaves the tree at a later lastEventAfter read, not at the reconcile', async () => {
   // The real rules: the list lags 0.5 s behind, and a destroyed sandbox is never listed again, so no
   // poll ever reports it destroyed. Destroying lasts 1.5 s here, long enough for a poll to see it.
   const { emu: real, ctx: rctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 1_500, deleteLagMs: 0, seed: [{ name: 'doomed', state: 'stopped' }, { name: 'keeper', state: 'stopped' }] });
-  const store = new SandboxStore({ context: () => rctx, intervalMs: () => 30_000, reconcileMs: () => 60 * 60_000, listCatchUpMs: 1_000, setTimer: () => undefined, clearTimer: () => {} });
-  stores.push(store);
-  store.setVisible(true);
-  await store.reconcile();
-  await callTool(deleteSandbox, { sandboxes: ['doomed'], wait: false }, rctx);
-  for (const end = Date.now() + 10_000; stateOf(store, 'doomed') !== 'destroying'; await new Promise((r) => setTimeout(r, 100))) {
-    if (Date.now() > end) assert.fail(`a poll never saw doomed destroying: ${store.sandboxes.map((s) => `${s.name} ${s.state}`).join(', ')}`);
-    await store.refresh();
-  }
+  const store = await pollingStore(rctx, 1_000);
+  await deleteAndPollUntilDestroying(store, rctx, 'doomed');
   const gateway = await rctx.gateway();
   const listed = async () => (await gateway.listPage({ limit: 10 })).items.some((s) => s.id === store.sandboxes.find((x) => x.name === 'doomed')?.id);
   for (const end = Date.now() + 10_000; await listed(); await new Promise((r) => setTimeout(r, 50))) {
@@ -186,15 +197,8 @@ test('polling only (no stream): a sandbox seen destroying leaves the tree at a l
 
 test('polling only: a sandbox destroying for longer than a poll stays listed while the API still lists it', async () => {
   const { ctx: rctx } = await ownEmulator({ apiKeys: [SENTINEL_KEY], transitionMs: 4_000, deleteLagMs: 0, seed: [{ name: 'slow', state: 'stopped' }] });
-  const store = new SandboxStore({ context: () => rctx, intervalMs: () => 30_000, reconcileMs: () => 60 * 60_000, listCatchUpMs: 500, setTimer: () => undefined, clearTimer: () => {} });
-  stores.push(store);
-  store.setVisible(true);
-  await store.reconcile();
-  await callTool(deleteSandbox, { sandboxes: ['slow'], wait: false }, rctx);
-  for (const end = Date.now() + 10_000; stateOf(store, 'slow') !== 'destroying'; await new Promise((r) => setTimeout(r, 100))) {
-    if (Date.now() > end) assert.fail('a poll never saw slow destroying');
-    await store.refresh();
-  }
+  const store = await pollingStore(rctx, 500);
+  await deleteAndPollUntilDestroying(store, rctx, 'slow');
   await new Promise((r) => setTimeout(r, 1_200));
   await store.refresh();
   assert.equal(stateOf(store, 'slow'), 'destroying', 'still listed by the API: still in the tree');
