@@ -55,13 +55,13 @@ export interface StoredCredentials {
   target?: string;
 }
 
-/**
- * Reads the credentials file. A file other users can read is refused (the key may already be
- * exposed): the result says why, and the caller reports it instead of silently using the key.
- */
 const credentialsReads = statMemo<Readonly<{ creds?: Readonly<StoredCredentials>; problem?: string }>>();
 
-/** The key stored for file-launched servers; `problem` when the file is unusable (and then unread, if others can read it). */
+/**
+ * Reads the credentials file (parsed again only once it changed: stat-memo.ts). A file other users can
+ * read is refused, unread (the key may already be exposed): the result says why, and the caller reports
+ * it instead of silently using the key.
+ */
 export function readCredentialsFile(path: string): { creds?: StoredCredentials; problem?: string } {
   return { ...credentialsReads.get(path, (st) => parseCredentialsFile(path, Number(st.mode)), () => ({})) };
 }
