@@ -49,6 +49,7 @@ const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
  * FRAGMENT_CHARS characters of a known secret (at least that long) is removed wherever it occurs.
  */
 export const FRAGMENT_CHARS = 12;
+const ANCHOR_CHARS = FRAGMENT_CHARS / 2;
 
 /** Every FRAGMENT_CHARS-long window of the secrets, and a pattern for runs of their characters, cached per list. */
 interface Fragments {
@@ -56,19 +57,30 @@ interface Fragments {
   windows: Set<string>;
   /** Runs of at least FRAGMENT_CHARS characters that all occur in some secret (UTF-16 code units). */
   runs: RegExp;
+  /**
+   * The secrets cut into blocks of half a fragment, from their start: every fragment holds one whole
+   * (its first block boundary is at most half a fragment in). A text matching none holds no fragment,
+   * and one alternation of literals rules that out faster than looking for runs.
+   */
+  anchors: RegExp;
 }
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
 let fragmentsFor: Fragments | undefined;
 function fragmentsOf(secrets: readonly string[]): Fragments {
   const key = secrets.join('\u0000');
   if (fragmentsFor?.key === key) return fragmentsFor;
   const windows = new Set<string>();
   const units = new Set<number>();
+  const anchors = new Set<string>();
   for (const s of secrets) {
     for (let i = 0; i + FRAGMENT_CHARS <= s.length; i++) windows.add(s.slice(i, i + FRAGMENT_CHARS));
     for (let i = 0; i < s.length; i++) units.add(s.charCodeAt(i));
+    for (let i = 0; i + ANCHOR_CHARS <= s.length; i += ANCHOR_CHARS) anchors.add(s.slice(i, i + ANCHOR_CHARS));
   }
   const cls = [...units].map((u) => `\\u${u.toString(16).padStart(4, '0')}`).join('');
-  fragmentsFor = { key, windows, runs: new RegExp(`[${cls}]{${FRAGMENT_CHARS},}`, 'g') };
+  const anyAnchor = new RegExp([...anchors].map(escapeRegExp).join('|'));
+  fragmentsFor = { key, windows, runs: new RegExp(`[${cls}]{${FRAGMENT_CHARS},}`, 'g'), anchors: anyAnchor };
   return fragmentsFor;
 }
 
@@ -79,10 +91,8 @@ function fragmentsOf(secrets: readonly string[]): Fragments {
  * output write: a JavaScript loop over every character was hot enough at start-up (the tools/list
  * answer) to wake V8's optimising compilers, which cost the idle server ~4 MB of memory.
  */
-function dropFragments(text: string, secrets: readonly string[]): string {
-  const long = secrets.filter((s) => s.length >= FRAGMENT_CHARS);
-  if (!long.length || text.length < FRAGMENT_CHARS) return text;
-  const { windows, runs } = fragmentsOf(long);
+function dropFragments(text: string, { windows, runs, anchors }: Fragments): string {
+  if (text.length < FRAGMENT_CHARS || !anchors.test(text)) return text;
   let out = '';
   let copied = 0; // text before this index is in `out`
   let coveredTo = -1; // end of the run being redacted
@@ -101,25 +111,33 @@ function dropFragments(text: string, secrets: readonly string[]): string {
 
 /** The text with secrets (whole or any 12-character piece) and authorization values replaced by "[redacted]". */
 export function scrub(text: string, extra: readonly string[] = []): string {
-  if (!text) return text;
-  return scrubWith(text, knownSecrets(extra));
+  return text ? scrubber(extra)(text) : text;
 }
 
 /**
- * A scrubber for many strings at once (a tool result, an audit entry): the secrets are gathered once,
- * not once per string — a result has dozens of strings, and gathering asks every registered source.
+ * Nothing shorter can hold anything scrubbed: a secret has MIN_SECRET_CHARS, a fragment
+ * FRAGMENT_CHARS, a header value its name ("x-api-key") and a separator, a bearer token 16.
+ */
+const SHORTEST_SCRUBBED = MIN_SECRET_CHARS;
+
+/**
+ * A scrubber for many strings at once (a tool result, an audit entry): the secrets and their
+ * fragments are gathered once, not once per string. A page of 1,000 sandboxes has ~50,000 strings
+ * (keys included), so the per-string path is kept to the checks that can find something.
  */
 export function scrubber(extra: readonly string[] = []): (text: string) => string {
   const secrets = knownSecrets(extra);
-  return (text) => (text ? scrubWith(text, secrets) : text);
+  const long = secrets.filter((s) => s.length >= FRAGMENT_CHARS);
+  const fragments = long.length ? fragmentsOf(long) : undefined;
+  return (text) => (text && text.length >= SHORTEST_SCRUBBED ? scrubWith(text, secrets, fragments) : text);
 }
 
-function scrubWith(text: string, secrets: readonly string[]): string {
+function scrubWith(text: string, secrets: readonly string[], fragments: Fragments | undefined): string {
   let out = text;
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  out = dropFragments(out, secrets);
+  if (fragments) out = dropFragments(out, fragments);
   if (/authorization|api-key|bearer/i.test(out)) {
     out = out.replace(HEADER_VALUE, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
     out = out.replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`);
@@ -143,18 +161,54 @@ export function redactUrls(text: string): string {
 }
 
 /**
- * Every string (and object key) in a JSON-like value scrubbed; returns a copy. Depth-bounded, so a
- * hostile, deeply nested value cannot exhaust the stack.
+ * Every string (and object key) in a JSON-like value scrubbed. The value is never changed: what holds
+ * something to scrub is copied, what does not is returned as it is (nearly always all of it — a page
+ * of 1,000 sandboxes is not rebuilt to change nothing). Depth-bounded, so a hostile, deeply nested
+ * value cannot exhaust the stack.
  */
 export function scrubValue<T>(value: T, extra: readonly string[] = []): T {
-  return scrubEach(value, scrubber(extra), 0);
+  const clean = scrubber(extra);
+  // Object keys repeat in every item of a list: each distinct one is scrubbed once per value.
+  const keys = new Map<string, string>();
+  const cleanKey = (k: string) => {
+    let c = keys.get(k);
+    if (c === undefined) keys.set(k, (c = clean(k)));
+    return c;
+  };
+  return scrubEach(value, clean, cleanKey, 0);
 }
 
-function scrubEach<T>(value: T, clean: (text: string) => string, depth: number): T {
+function scrubEach<T>(value: T, clean: (text: string) => string, cleanKey: (key: string) => string, depth: number): T {
   if (typeof value === 'string') return clean(value) as T;
   if (!value || typeof value !== 'object') return value;
   if (depth > 64) return '[too deep]' as T;
-  if (Array.isArray(value)) return value.map((v) => scrubEach(v, clean, depth + 1)) as T;
-  // fromEntries defines own properties, so a "__proto__" key stays data instead of a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), scrubEach(v, clean, depth + 1)])) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = scrubEach(value[i], clean, cleanKey, depth + 1);
+      if (v !== value[i] && !out) out = value.slice(0, i);
+      if (out) out.push(v);
+    }
+    return (out ?? value) as T;
+  }
+  const keys = Object.keys(value);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const old = (value as Record<string, unknown>)[k];
+    const key = cleanKey(k);
+    const v = scrubEach(old, clean, cleanKey, depth + 1);
+    if (!out && (key !== k || v !== old)) {
+      out = {};
+      for (let j = 0; j < i; j++) define(out, keys[j] as string, (value as Record<string, unknown>)[keys[j] as string]);
+    }
+    if (out) define(out, key, v);
+  }
+  return (out ?? value) as T;
+}
+
+/** A "__proto__" key stays data: defined as an own property, never the copy's prototype. */
+function define(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[key] = v;
 }

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactUrls, scrub, REDACTED } from '../../src/core/scrub';
+import { redactUrls, scrub, scrubValue, REDACTED } from '../../src/core/scrub';
 import { mayCarryCredentials } from '../../src/core/credential-scope';
 
 const KEY = 'unit-secret-4f8a1c9e2b7d6a3f5e0c8b1d9a';
@@ -43,4 +43,38 @@ test('credentials go to the API origin, or over https to the API\'s own domain �
   assert.equal(mayCarryCredentials('http://localhost:4000/api/x', 'http://127.0.0.1:4000/api'), false);
   assert.equal(mayCarryCredentials('http://127.0.0.1:4001/x', 'http://127.0.0.1:4000/api'), false);
   assert.equal(mayCarryCredentials('not a url', api), false);
+});
+
+test('every 12-character piece of a secret is found at every offset, whatever characters the secret has', () => {
+  // The fast check looks for one of the secret's 6-character blocks first; a piece starting anywhere holds one.
+  const secrets = [KEY, 'dtn_' + 'a3f9c2e17b4d8f0e6c5a9b2d1e7f3c8a4b6d0e9f2a7c1b5d8e3f6a0c9b4d7e2f', 'k.*+?^${}()|[]\\/-ünï©ødé-🔑-x0123456789'];
+  for (const secret of secrets) {
+    for (let i = 0; i + 12 <= secret.length; i++) {
+      for (const len of [12, 13, 17]) {
+        const piece = secret.slice(i, i + len);
+        if (piece.length < 12) continue;
+        const out = scrub(`before ${piece} after`, [secret]);
+        assert.equal(out, `before ${REDACTED} after`, `piece at ${i} (${len}) of ${JSON.stringify(secret.slice(0, 8))}…`);
+      }
+    }
+  }
+});
+
+test('scrubValue copies only what it changes, never changes its input, and keeps "__proto__" keys as data', () => {
+  const page = { sandboxes: [{ id: 'a1', name: 'alpha', labels: { team: 'x' } }, { id: 'b2', name: `leak ${KEY.slice(2, 20)}` }], nextCursor: null };
+  const before = JSON.stringify(page);
+  const clean = scrubValue(page, [KEY]);
+  assert.equal(JSON.stringify(page), before, 'the input is unchanged');
+  assert.notEqual(clean, page);
+  assert.equal(clean.sandboxes[0], page.sandboxes[0], 'an item with nothing to scrub is not copied');
+  assert.equal(clean.sandboxes[1]!.name, `leak ${REDACTED}`);
+  const untouched = { a: ['x', { b: 'plain text long enough' }], n: 1 };
+  assert.equal(scrubValue(untouched, [KEY]), untouched, 'nothing to scrub: the very same value');
+
+  const hostile = JSON.parse(`{"__proto__": {"polluted": "${KEY}"}, "${KEY}": "key as a key"}`) as Record<string, unknown>;
+  const out = scrubValue(hostile, [KEY]) as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  assert.deepEqual(Object.keys(out), ['__proto__', REDACTED]);
+  assert.equal(JSON.stringify(out), `{"__proto__":{"polluted":"${REDACTED}"},"${REDACTED}":"key as a key"}`);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
