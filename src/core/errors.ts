@@ -31,20 +31,25 @@ const DEFAULT_HINTS: Record<ErrorKind, string> = {
   unknown: 'Retry once; if it keeps failing, check ~/.daytona/daytona-mcp.log for details.',
 };
 
+/** What a host may act on beyond the kind (the message is for people and may change). */
+export type ErrorReason = 'resize_unavailable';
+
 export class ToolError extends Error {
   readonly kind: ErrorKind;
   readonly hint: string;
   readonly status: number | undefined;
   /** Seconds the API asked us to wait (429 Retry-After). */
   readonly retryAfterSec: number | undefined;
+  readonly reason: ErrorReason | undefined;
 
-  constructor(kind: ErrorKind, message: string, opts: { hint?: string; status?: number; retryAfterSec?: number } = {}) {
+  constructor(kind: ErrorKind, message: string, opts: { hint?: string; status?: number; retryAfterSec?: number; reason?: ErrorReason } = {}) {
     super(scrub(message));
     this.name = 'ToolError';
     this.kind = kind;
     this.hint = scrub(opts.hint ?? DEFAULT_HINTS[kind]);
     this.status = opts.status;
     this.retryAfterSec = opts.retryAfterSec;
+    this.reason = opts.reason;
   }
 
   toJSON(): { kind: ErrorKind; message: string; hint: string } {

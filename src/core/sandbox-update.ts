@@ -112,6 +112,7 @@ export const RESIZE_UNAVAILABLE =
 
 function resizeUnavailable(name: string, what: string[]): ToolError {
   return new ToolError('invalid_input', `${RESIZE_UNAVAILABLE}; ${what.join(', ')} of ${name} not changed.`, {
+    reason: 'resize_unavailable',
     hint: 'CPU, memory and disk cannot be changed in place here: create a new sandbox with the size you need (create_sandbox with an image and cpu/memory/disk), or ask Daytona to enable resizing.',
   });
 }

@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import { hasCredential, type Credentials } from '../core/credentials';
 import { ToolError } from '../core/errors';
-import { RESIZE_UNAVAILABLE } from '../core/sandbox-update';
 import { viewTitle, whereText } from './profile-model';
 import type { SandboxStore } from './sandbox-store';
 import type { StatusBar } from './status-bar';
@@ -57,7 +56,7 @@ export class ConnectionState implements vscode.Disposable {
 
   /** What a failed tool run tells about this place: resizing refused takes Resize… off the tree's menu. */
   noteToolError(err: ToolError): void {
-    if (!err.message.startsWith(RESIZE_UNAVAILABLE)) return;
+    if (err.reason !== 'resize_unavailable') return;
     this.resizeRefusedAt = placeOf(this.h.credentials());
     this.sync();
   }

@@ -62,6 +62,7 @@ describe('resize behind the feature flag sandbox_resize (off by default)', () =>
     emu.seedSandbox({ name: 'api', cpu: 1, memory: 2 });
     await assert.rejects(call(updateSandboxTool, { sandbox: 'api', cpu: 2 }, ctx), (e: ToolError) => {
       assert.equal(e.kind, 'invalid_input');
+      assert.equal(e.reason, 'resize_unavailable', 'the editor takes Resize… off its menu on this reason, not on the wording');
       assert.match(e.message, /Resizing is not available for this Daytona organisation.*cpu 1→2 of api not changed/);
       assert.doesNotMatch(`${e.message} ${e.hint}`, /never guess an id|not found/);
       return true;
@@ -97,6 +98,7 @@ describe("resize against the organisation's per-sandbox maxima", () => {
     for (const cpu of [9, 5]) {
       await assert.rejects(call(updateSandboxTool, { sandbox: 'api', cpu }, ctx), (e: ToolError) => {
         assert.equal(e.kind, 'invalid_input');
+        assert.equal(e.reason, undefined, 'above a maximum: resizing itself stays available');
         assert.match(e.message, new RegExp(`cpu ${cpu} is above this organisation's per-sandbox maximum of 3`));
         return true;
       });
