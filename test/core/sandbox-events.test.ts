@@ -104,3 +104,26 @@ test('a server-side disconnect after a long connection is redialled (after the f
     stream?.close();
   }
 });
+
+test('a sandbox created and gone between two of the emulator\'s looks is still heard of (events at the change)', async () => {
+  // Transitions of 1 ms: created, started, deleted and gone well inside the watcher's 100 ms interval.
+  const { emu, ctx } = await setup({ transitionMs: 1 });
+  const heard: string[] = [];
+  const stream = await openSandboxEvents(credentialsFor(emu.url), {
+    onSandbox: (s) => heard.push(`${s.name}: ${s.state}`),
+    onConnected: () => heard.push('connected'),
+    onDisconnected: () => undefined,
+    onStopped: () => undefined,
+  });
+  try {
+    await waitFor(() => heard.includes('connected'), 10_000, 'connected');
+    const gateway = await ctx.gateway();
+    for (const name of ['blink-1', 'blink-2', 'blink-3']) {
+      const s = await gateway.create({ name, labels: {} });
+      await gateway.delete(s.id);
+    }
+    await waitFor(() => ['blink-1', 'blink-2', 'blink-3'].every((n) => heard.some((h) => h.startsWith(`${n}:`))), 5_000, `every sandbox heard of (heard: ${heard.join(', ')})`);
+  } finally {
+    stream?.close();
+  }
+});

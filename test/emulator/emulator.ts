@@ -283,6 +283,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         result = match.route.handle({ store, params: match.params, query, body, origin });
       } finally {
         store.commit(); // what the request changed reaches the list's index (listLagMs later)
+        if (method !== 'GET') events?.changed();
       }
       let payload = result.body;
       if (holdUntilStarted && result.startedAt) {

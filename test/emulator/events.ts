@@ -5,7 +5,9 @@
 // public and interval changes send nothing, as on the real server.
 //
 // The emulator computes transitions lazily from its clock, so while any client is connected a
-// watcher reads the sandboxes every `watchMs` and emits what changed since its last look.
+// watcher reads the sandboxes every `watchMs` and emits what changed since its last look; a request
+// that changed something (create, delete…) has it look at once, as the real server emits each change
+// as it happens (a sandbox created and gone within one interval would otherwise send nothing).
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { SandboxDto } from './dto';
@@ -30,6 +32,8 @@ export interface EventStream {
   dropClients(): void;
   /** The emulator's sandboxes were replaced (reset): what it had before is no news to anyone. */
   rebaseline(): void;
+  /** An API request changed the sandboxes: clients hear of it now, not at the next look. */
+  changed(): void;
   /**
    * Disconnects clients from the server side (socket.io's "io server disconnect", which its client does
    * not retry by itself): those connected now, and with `always`, every later one right after it connects.
@@ -111,6 +115,9 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
     handshakes: () => handshakes,
     rebaseline: () => {
       if (timer) seen = look();
+    },
+    changed: () => {
+      if (timer) watch();
     },
     kickClients: (opts = {}) => {
       kickAlways = opts.always ?? false;
