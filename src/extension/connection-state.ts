@@ -33,6 +33,8 @@ export class ConnectionState implements vscode.Disposable {
    */
   private resizeRefusedAt: string | undefined;
   private readonly subscriptions: vscode.Disposable[];
+  /** The context keys' values last sent: the store changes with every page of a first read, the keys rarely. */
+  private readonly sent = new Map<string, unknown>();
 
   constructor(private readonly h: ConnectionStateHost) {
     this.subscriptions = [h.store.onDidChange(() => this.sync()), h.store.onDidChange(() => this.notifyAuthError())];
@@ -42,16 +44,27 @@ export class ConnectionState implements vscode.Disposable {
   sync(): void {
     const { store, view } = this.h;
     const c = this.h.credentials();
-    void vscode.commands.executeCommand('setContext', 'daytona.hasKey', hasCredential(c));
-    void vscode.commands.executeCommand('setContext', 'daytona.keySource', c.source);
-    void vscode.commands.executeCommand('setContext', 'daytona.loaded', store.status.kind === 'ready');
-    void vscode.commands.executeCommand('setContext', 'daytona.resizeUnavailable', this.resizeRefusedAt === placeOf(c));
-    view.message = store.status.kind === 'error' ? `${store.status.error.message}` : this.h.filterMessage?.();
+    this.setContext('daytona.hasKey', hasCredential(c));
+    this.setContext('daytona.keySource', c.source);
+    this.setContext('daytona.loaded', store.status.kind === 'ready');
+    this.setContext('daytona.resizeUnavailable', this.resizeRefusedAt === placeOf(c));
+    const message = store.status.kind === 'error' ? `${store.status.error.message}` : this.h.filterMessage?.();
+    if (view.message !== message) view.message = message;
     // The view's title says where the tree acts: profile (and organisation) or the key's source.
-    view.title = viewTitle(c);
-    view.description = whereText(c);
-    view.badge = store.runningCount ? { value: store.runningCount, tooltip: `${store.runningCount} running` } : undefined;
+    const title = viewTitle(c);
+    if (view.title !== title) view.title = title;
+    const description = whereText(c);
+    if (view.description !== description) view.description = description;
+    const running = store.runningCount;
+    if ((view.badge?.value ?? 0) !== running) view.badge = running ? { value: running, tooltip: `${running} running` } : undefined;
     this.h.statusBar.update();
+  }
+
+  /** Each message to the editor's main process costs; a key is sent again only when its value changed. */
+  private setContext(key: string, value: unknown): void {
+    if (this.sent.has(key) && this.sent.get(key) === value) return;
+    this.sent.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
   }
 
   /** What a failed tool run tells about this place: resizing refused takes Resize… off the tree's menu. */
