@@ -12,13 +12,13 @@ import { openSandboxEvents, type SandboxEventHandlers, type SandboxEventStream }
 
 const setup = emulatorPerTest({ apiKeys: [SENTINEL_KEY] });
 
-/** Handlers that record what the client reported. */
+/** Handlers that record what the client reported ("sandbox <name>: <state>" for each sandbox event). */
 function recorder(): { seen: string[]; handlers: SandboxEventHandlers } {
   const seen: string[] = [];
   return {
     seen,
     handlers: {
-      onSandbox: () => seen.push('sandbox'),
+      onSandbox: (s) => seen.push(`sandbox ${s.name}: ${s.state}`),
       onConnected: () => seen.push('connected'),
       onDisconnected: () => seen.push('disconnected'),
       onStopped: (reason) => seen.push(`stopped: ${reason}`),
@@ -108,13 +108,8 @@ test('a server-side disconnect after a long connection is redialled (after the f
 test('a sandbox created and gone between two of the emulator\'s looks is still heard of (events at the change)', async () => {
   // Transitions of 1 ms: created, started, deleted and gone well inside the watcher's 100 ms interval.
   const { emu, ctx } = await setup({ transitionMs: 1 });
-  const heard: string[] = [];
-  const stream = await openSandboxEvents(credentialsFor(emu.url), {
-    onSandbox: (s) => heard.push(`${s.name}: ${s.state}`),
-    onConnected: () => heard.push('connected'),
-    onDisconnected: () => undefined,
-    onStopped: () => undefined,
-  });
+  const { seen: heard, handlers } = recorder();
+  const stream = await openSandboxEvents(credentialsFor(emu.url), handlers);
   try {
     await waitFor(() => heard.includes('connected'), 10_000, 'connected');
     const gateway = await ctx.gateway();
@@ -122,7 +117,7 @@ test('a sandbox created and gone between two of the emulator\'s looks is still h
       const s = await gateway.create({ name, labels: {} });
       await gateway.delete(s.id);
     }
-    await waitFor(() => ['blink-1', 'blink-2', 'blink-3'].every((n) => heard.some((h) => h.startsWith(`${n}:`))), 5_000, `every sandbox heard of (heard: ${heard.join(', ')})`);
+    await waitFor(() => ['blink-1', 'blink-2', 'blink-3'].every((n) => heard.some((h) => h.startsWith(`sandbox ${n}:`))), 5_000, `every sandbox heard of (heard: ${heard.join(', ')})`);
   } finally {
     stream?.close();
   }
