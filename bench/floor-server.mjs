@@ -6,7 +6,9 @@
 // the same work for the client as the server it is the floor of. Without, one echo tool.
 // With DAYTONA_API_URL and DAYTONA_API_KEY set, a tools/call with `arguments.sandbox` instead makes one
 // keep-alive GET /sandbox/<id> (node:http, no SDK) and answers its body: the floor of a stdio server
-// that reads a sandbox from the API, a process hop and nothing else.
+// that reads a sandbox from the API, a process hop and nothing else. With FLOOR_GET_VIA=sdk as well,
+// that GET is the @daytonaio/sdk call the gateway makes (its SandboxApi's getSandbox, over axios): the
+// floor of a stdio server built on the SDK.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -20,7 +22,18 @@ const listed = process.argv[2] ? readFileSync(process.argv[2], 'utf8').trim() : 
 const send = (msg) => process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
 
 const api = process.env.DAYTONA_API_URL && process.env.DAYTONA_API_KEY ? { url: process.env.DAYTONA_API_URL, key: process.env.DAYTONA_API_KEY, agent: new Agent({ keepAlive: true }) } : undefined;
+// Loaded only when asked for: the cold-start floor stays a process with no dependencies.
+const sdkApi =
+  api && process.env.FLOOR_GET_VIA === 'sdk'
+    ? new (await import('@daytonaio/sdk')).Daytona({ apiKey: api.key, apiUrl: api.url, target: 'us', useDeprecatedPolling: true }).sandboxApi
+    : undefined;
 function getSandbox(id, sandbox) {
+  if (sdkApi) {
+    return sdkApi.getSandbox(sandbox, undefined, undefined, { adapter: 'http' }).then(
+      (res) => send({ id, result: { content: [{ type: 'text', text: JSON.stringify(res.data) }] } }),
+      (err) => send({ id, result: { content: [{ type: 'text', text: String(err?.message ?? err) }], isError: true } }),
+    );
+  }
   const req = request(`${api.url}/sandbox/${encodeURIComponent(sandbox)}`, { agent: api.agent, headers: { authorization: `Bearer ${api.key}` } }, (res) => {
     let body = '';
     res.setEncoding('utf8');

@@ -80,6 +80,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
   let daytona: Daytona | undefined;
   let floor: StdioRpc | undefined;
   let hopFloor: StdioRpc | undefined;
+  let sdkFloor: StdioRpc | undefined;
   const agent = new Agent({ keepAlive: true });
   const home = mkdtempSync(join(tmpdir(), 'daytona-bench-home-'));
   try {
@@ -146,8 +147,20 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     const directGets = async () => {
       for (const id of ids) await httpGet(`${emu.url}/sandbox/${encodeURIComponent(id)}`, emu.apiKey, agent);
     };
+    // The SDK floor: the same bare server making the SDK call the gateway makes (SandboxApi.getSandbox):
+    // the least a stdio server built on @daytonaio/sdk can cost. What daytona-mcp adds beyond it is its own.
+    sdkFloor = StdioRpc.spawn(process.execPath, [FLOOR_SERVER], { ...serverEnv(emu, home), FLOOR_GET_VIA: 'sdk' });
+    await sdkFloor.handshake();
+    const viaSdk = sdkFloor;
+    const sdkFloorGets = async () => {
+      for (const id of ids) {
+        const r = (await viaSdk.request('tools/call', { name: 'get', arguments: { sandbox: id } })) as { isError?: boolean; content?: Array<{ text?: string }> };
+        if (r.isError) throw new Error(`floor SDK get failed: ${r.content?.[0]?.text}`);
+      }
+    };
     await hopGets();
     await directGets();
+    await sdkFloorGets();
 
     // Warm-up (loads the SDK in the servers, JITs both sides) and request accounting.
     await emu.resetStats();
@@ -166,7 +179,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     const rawGetRequests = (await emu.stats()).requests.length;
     await rpcGets();
 
-    const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[], hopGet: [] as number[], directGet: [] as number[] };
+    const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[], hopGet: [] as number[], directGet: [] as number[], sdkFloorGet: [] as number[] };
     const apiMs = { mcpList: [] as number[], rawList: [] as number[] };
     for (let r = 0; r < o.rounds; r++) {
       const list = [
@@ -196,6 +209,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
       t.floorCall.push((await timed(floorCalls)).ms);
       t.hopGet.push((await timed(hopGets)).ms);
       t.directGet.push((await timed(directGets)).ms);
+      t.sdkFloorGet.push((await timed(sdkFloorGets)).ms);
     }
     // The same gets with a network between client and API, as every real user has (the real API is
     // tens of milliseconds away): what the per-call overhead means in practice. Report only.
@@ -214,6 +228,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     // What the process hop alone adds per get, and the get ratio a server doing nothing else would reach.
     const hopMs = Math.max(0, m.hopGet - m.directGet);
     const hopFloorRatio = 1 + hopMs / m.rawGet;
+    const sdkFloorRatio = m.sdkFloorGet / m.rawGet;
     log(`overhead: list ${m.mcpList.toFixed(0)} vs ${m.rawList.toFixed(0)} ms (${listRatio.toFixed(2)}×), get×100 ${m.mcpGet.toFixed(0)} vs ${m.rawGet.toFixed(0)} ms (${getRatio.toFixed(2)}×)`);
 
     const rows = [
@@ -253,6 +268,15 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
         target: 'report',
         verdict: 'report',
       },
+      {
+        bench: 'tool overhead',
+        metric: `SDK floor: a bare stdio server making the gateway's SDK call (SandboxApi.getSandbox) per call, ×${GETS}, vs raw SDK daytona.get()`,
+        value: ms(m.sdkFloorGet),
+        baseline: `raw SDK ${ms(m.rawGet)}`,
+        ratio: ratio(sdkFloorRatio),
+        target: 'report',
+        verdict: 'report',
+      },
     ] as BenchResult['rows'];
     const details = [
       `One emulator process (no added latency) holds ${TOTAL.toLocaleString('en')} sandboxes. **Through MCP**: the official MCP client (as agent hosts use it; it validates every structuredContent against the tool's output schema) drives the production \`dist/cli.js start\` over stdio. **Raw SDK**: \`new Daytona({apiKey, apiUrl, target: 'us', useDeprecatedPolling: true})\` in the bench process. Both are warmed up first (SDK loaded, JIT warm); ${o.rounds} rounds alternate which side goes first; medians are reported.`,
@@ -268,22 +292,24 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
           [`×100 tools/call to the floor server (bench/floor-server.mjs) echoing ${answerBytes} bytes`, t.floorCall],
           ['×100 tools/call to the floor server that makes the GET itself (hop floor)', t.hopGet],
           ['×100 the same GET in the bench process (node:http, keep-alive)', t.directGet],
+          ['×100 tools/call to the floor server making the SDK call the gateway makes (SDK floor)', t.sdkFloorGet],
         ]
           .map(([k, v]) => `| ${k as string} | ${ms(median(v as number[]))} | ${samples(v as number[])} |`)
           .join('\n'),
-      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process, so no stdio server can do better than ${ratio(hopFloorRatio)} of the raw SDK here; daytona-mcp adds ${ms((m.mcpGet - m.rawGet - hopMs) / GETS, 2)} per call beyond that floor (MCP protocol, validation, audit line, scrubbing).`,
+      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process, so no stdio server can do better than ${ratio(hopFloorRatio)} of the raw SDK here; daytona-mcp adds ${ms((m.mcpGet - m.rawGet - hopMs) / GETS, 2)} per call beyond that floor (MCP protocol, validation, audit line, scrubbing). The SDK floor is the same bare server making the very SDK call the gateway makes: ${ratio(sdkFloorRatio)} of the raw SDK, so ≤ 1.25× leaves ${ms(Math.max(0, 1.25 * m.rawGet - m.sdkFloorGet) / GETS, 2)} per call for everything daytona-mcp does besides (the official client's parsing included); it spends ${ms((m.mcpGet - m.sdkFloorGet) / GETS, 2)}.`,
     ];
     return {
       name: 'Tool overhead',
       rows,
       details,
-      data: { samples: t, near, nearRatio, medians: m, listRatio, getRatio, hopMs, hopFloorRatio, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
+      data: { samples: t, near, nearRatio, medians: m, listRatio, getRatio, hopMs, hopFloorRatio, sdkFloorRatio, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
     };
   } finally {
     await server?.close().catch(() => undefined);
     await rpc?.close().catch(() => undefined);
     await floor?.close().catch(() => undefined);
     await hopFloor?.close().catch(() => undefined);
+    await sdkFloor?.close().catch(() => undefined);
     agent.destroy();
     if (daytona) await disposeDaytona(daytona).catch(() => undefined);
     await emu.close();
