@@ -22,6 +22,12 @@ test('secrets shorter than a piece are replaced only whole', () => {
   assert.equal(scrub('abcdefghij and abcdefgh', ['abcdefghij']), `${REDACTED} and abcdefgh`);
 });
 
+test('the shortest texts that hold something are still scrubbed (short strings are skipped below them)', () => {
+  assert.equal(scrub('abcdefgh', ['abcdefgh']), REDACTED, 'a secret of the minimum length, alone');
+  assert.equal(scrub('x-api-key=a'), `x-api-key=${REDACTED}`, 'the shortest header value');
+  assert.deepEqual(scrubValue({ k: 'abcdefgh', abcdefgh: 1 }, ['abcdefgh']), { k: REDACTED, [REDACTED]: 1 });
+});
+
 test('URLs in API error text keep scheme and host, not tokens, user info, path or query', () => {
   assert.equal(redactUrls('see https://8080-Sg7hT2kLq9Wz4Xc8Vb3N.proxy.daytona.works/x?token=abc now'), `see https://${REDACTED}.proxy.daytona.works/… now`);
   assert.equal(redactUrls('at http://127.0.0.1:3000/preview/8080-Sg7hT2kLq9Wz4Xc8Vb3N'), 'at http://127.0.0.1:3000/…');
