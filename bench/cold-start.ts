@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PROJECT_ROOT, type Build } from './lib/build';
+import { cliBundleOf, PROJECT_ROOT, type Build } from './lib/build';
 import { serverEnv } from './lib/mcp';
 import { StdioRpc } from './lib/rpc';
 import { verdict, type BenchResult, type Row } from './lib/report';
@@ -205,7 +205,7 @@ export async function coldStart(o: { build: Build; runs: number; warmup?: number
       '| server | tools | model sees | whole tools/list | median | min | max | samples (ms) |\n|---|---|---|---|---|---|---|---|\n' +
         contenders.map((c) => `| ${c.label} | ${c.tools} | ${perTool(c.seenBytes, c.tools)} | ${perTool(c.listBytes, c.tools)} | ${ms(median(c.samples))} | ${ms(min(c.samples))} | ${ms(max(c.samples))} | ${samples(c.samples)} |`).join('\n') +
         (everything ? '' : '\n\n@modelcontextprotocol/server-everything is not installed (add it to devDependencies, or set BENCH_SERVER_EVERYTHING_DIR).'),
-      `Where the time goes (spawn → exit, median of 7): bare \`node -e 0\` ${ms(median(bare))}; \`node dist/cli.js version\` (evaluates the whole ${(readFileSync(o.build.cli).length / 1024).toFixed(0)} KiB bundle, serves nothing) ${ms(median(version))}. So compiling and evaluating the bundle without a code cache (\`version\` does not use one) costs about ${ms(median(version) - median(bare))}; \`start\` reads V8's code cache for the bundle from ~/.daytona/mcp/cache (written 3 s after, or at the exit of, the first start): ${ms(first)} → ${ms(ours)}.`,
+      `Where the time goes (spawn → exit, median of 7): bare \`node -e 0\` ${ms(median(bare))}; \`node dist/cli.js version\` (evaluates the whole ${(readFileSync(cliBundleOf(o.build.cli) ?? o.build.cli).length / 1024).toFixed(0)} KiB bundle, serves nothing) ${ms(median(version))}. So compiling and evaluating the bundle without a code cache (\`version\` does not use one) costs about ${ms(median(version) - median(bare))}; \`start\` reads V8's code cache for the bundle from ~/.daytona/mcp/cache (written 3 s after, or at the exit of, the first start): ${ms(first)} → ${ms(ours)}.`,
     ];
     return {
       name: 'Cold start',

@@ -6,7 +6,7 @@
 // - @daytonaio/sdk and its ~1 MB of dependencies are only needed from the first API call. Bundled
 //   inline, V8 would still have to parse them on every start; instead they are bundled on their own,
 //   brotli-compressed and embedded as a string that the gateway's `import('@daytonaio/sdk')` inflates
-//   and evaluates on first use. cli.js stays one self-contained file.
+//   and evaluates on first use.
 // - zod ships ~40 locales (260 KB) behind `z.locales`; only English is used.
 // - The tools' JSON Schemas, and the initialize and tools/list answers, are computed here, not at
 //   every start; the stdio server answers those two before it loads the MCP SDK and the tools.
@@ -128,14 +128,20 @@ const [cliBundle] = await Promise.all([
   build({ ...common, define, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', write: false }),
   build({ ...common, plugins: [...common.plugins, embeddedSdk], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
 ]);
-// dist/cli.js is src/cli/loader.ts with the CLI bundle embedded as a string, compiled at run time with
-// V8's code cache (Node 20 has no module.enableCompileCache); the bundle's other outputs (legal
-// comments, source map) are written as they are.
+// dist/cli.js is src/cli/loader.ts; the CLI bundle sits beside it as dist/cli.bundle-<hash>.js, which the
+// loader reads and compiles with V8's code cache (Node 20 has no module.enableCompileCache). Embedded in
+// the loader as a string, the bundle's 700 KB were held twice by every server: in Node's copy of the
+// loader's source and in the string compiled. The bundle's other outputs (legal comments, source map) are
+// written as they are.
 let cliSource;
 for (const out of cliBundle.outputFiles) {
   if (out.path.endsWith('cli.js')) cliSource = out.text.replace(/^#!.*\n/, '');
   else writeFileSync(out.path, out.contents);
 }
+const bundleHash = createHash('sha256').update(cliSource).digest('hex').slice(0, 16);
+// Wrapped as a CommonJS module function: the loader compiles the file's text as it is, without a
+// concatenated copy. The hash in the name lets init replace a copy atomically (src/registration/install.ts).
+writeFileSync(new URL(`../dist/cli.bundle-${bundleHash}.js`, import.meta.url), `(function (exports, require, module, __filename, __dirname) {${cliSource}\n})`);
 await build({
   ...common,
   plugins: [],
@@ -143,10 +149,8 @@ await build({
   legalComments: 'none',
   banner: { js: '#!/usr/bin/env node' },
   define: {
-    // Already wrapped as a CommonJS module function: the loader compiles this very string, so the
-    // process holds no second, concatenated copy of the bundle's 800 KB.
-    __BUNDLE_SOURCE__: JSON.stringify(`(function (exports, require, module, __filename, __dirname) {${cliSource}\n})`),
-    __BUNDLE_HASH__: JSON.stringify(createHash('sha256').update(cliSource).digest('hex').slice(0, 16)),
+    __BUNDLE_HASH__: JSON.stringify(bundleHash),
+    __BUNDLE_SUFFIX__: JSON.stringify(`.bundle-${bundleHash}.js`),
   },
   entryPoints: ['src/cli/loader.ts'],
   outfile: 'dist/cli.js',

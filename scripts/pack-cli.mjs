@@ -4,7 +4,7 @@
 // licence notices, the README and LICENSE. Run after `node scripts/build.mjs --production`.
 //   node scripts/pack-cli.mjs            → dist/npm/<name>-<version>.tgz (path printed)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,10 @@ export function packCli({ outDir = join(root, 'dist', 'npm') } = {}) {
   const stage = join(outDir, 'package');
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(join(stage, 'dist'), { recursive: true });
-  const files = ['dist/cli.js', 'dist/cli.js.LEGAL.txt', 'dist/daytona-sdk.LEGAL.txt'];
+  // The loader and the bundle it reads beside it (src/cli/loader.ts).
+  const bundles = readdirSync(join(root, 'dist')).filter((f) => /^cli\.bundle-[0-9a-f]{16}\.js$/.test(f));
+  if (bundles.length !== 1) throw new Error(`dist/ should hold one cli.bundle-<hash>.js, not ${bundles.length}: run node scripts/build.mjs --production.`);
+  const files = ['dist/cli.js', `dist/${bundles[0]}`, 'dist/cli.js.LEGAL.txt', 'dist/daytona-sdk.LEGAL.txt'];
   for (const f of files) copyFileSync(join(root, f), join(stage, f));
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   writeFileSync(join(stage, 'README.md'), README);

@@ -33,6 +33,7 @@ export const MAX_VSIX_BYTES = 1.5 * 1024 * 1024;
 export const ALLOWED_FILES = [
   { label: 'dist/extension.js', re: /^dist\/extension\.js$/ },
   { label: 'dist/cli.js', re: /^dist\/cli\.js$/ },
+  { label: 'dist/cli.bundle-<hash>.js', re: /^dist\/cli\.bundle-[0-9a-f]{16}\.js$/ },
   { label: 'dist/*.LEGAL.txt', re: /^dist\/[^/]+\.LEGAL\.txt$/ },
   { label: 'media/**', re: /^media\/.+[^/]$/ },
   { label: 'README.md', re: /^readme\.md$/i },
@@ -636,6 +637,16 @@ export function checkArchive(entries, byteLength) {
   return checks;
 }
 
+/** dist/cli.js reads its bundle from beside it (src/cli/loader.ts): a .vsix without that file ships a server that cannot start. */
+export function checkServerBundle(files) {
+  const cli = files.get('extension/dist/cli.js');
+  if (!cli) return fail('server bundle', 'extension/dist/cli.js is not in the .vsix');
+  const suffix = /\.bundle-[0-9a-f]{16}\.js/.exec(Buffer.from(cli).toString('latin1'))?.[0];
+  if (!suffix) return pass('server bundle', 'dist/cli.js names no bundle beside it (self-contained)');
+  const bundle = `extension/dist/cli${suffix}`;
+  return files.has(bundle) ? pass('server bundle', `dist/cli.js and the bundle it reads, ${bundle}`) : fail('server bundle', `${bundle}, which dist/cli.js reads, is not in the .vsix: keep dist/cli.bundle-*.js in .vscodeignore's allow-list`);
+}
+
 /** Allow-list and secret scan over the .vsix's files (full names → contents). Pure. */
 export function checkContents(files) {
   const outside = [];
@@ -648,6 +659,7 @@ export function checkContents(files) {
   const checks = [outside.length
     ? fail('allow-list', `${plural(outside.length, 'file')} outside extension/{${allowed}}: ${outside.slice(0, 8).join(', ')}${outside.length > 8 ? ', …' : ''} — exclude ${outside.length === 1 ? 'it' : 'them'} in .vscodeignore`)
     : pass('allow-list', `every file is one of extension/{${allowed}}`)];
+  checks.push(checkServerBundle(files));
 
   const findings = [];
   for (const [name, data] of files) {

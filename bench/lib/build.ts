@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 export const PROJECT_ROOT = resolve(__dirname, '../..');
 
@@ -55,6 +55,12 @@ function runBuild(dir: string): void {
   for (const f of ['dist/cli.js', 'dist/extension.js']) {
     if (!existsSync(join(dir, f))) throw new Error(`the production build did not produce ${f}`);
   }
+}
+
+/** The bundle dist/cli.js reads beside it (src/cli/loader.ts), when it has one. */
+export function cliBundleOf(cli: string): string | undefined {
+  const name = readdirSync(dirname(cli)).find((f) => /^cli\.bundle-[0-9a-f]{16}\.js$/.test(f));
+  return name ? join(dirname(cli), name) : undefined;
 }
 
 export function productionBuild(): Build {

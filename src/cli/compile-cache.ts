@@ -1,6 +1,6 @@
 /**
  * V8 code cache for the CLI bundle. Node 20 has no `module.enableCompileCache()`, so dist/cli.js is a
- * small loader (src/cli/loader.ts) that compiles the embedded bundle with `vm.Script` and `cachedData`
+ * small loader (src/cli/loader.ts) that compiles the bundle beside it with `vm.Script` and `cachedData`
  * kept here. Agent hosts spawn `daytona-mcp start` on every session; with the cache, compiling its
  * 750 KB is mostly skipped (numbers in bench/results.md). Other verbs neither read nor write it.
  *

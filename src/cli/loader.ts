@@ -1,15 +1,34 @@
 /**
- * dist/cli.js: this loader with the real CLI bundle (src/cli/main.ts, built by scripts/build.mjs)
- * embedded as a string. It compiles the bundle with V8's code cache (src/cli/compile-cache.ts) and runs
- * it as this very module, so the bundle sees the usual require/module/__filename. cli.js stays one
- * self-contained file that init can copy to ~/.daytona/mcp/daytona-mcp.js.
+ * dist/cli.js: this loader, and beside it the real CLI bundle (src/cli/main.ts, built by
+ * scripts/build.mjs) as `cli.bundle-<hash>.js`. It compiles the bundle with V8's code cache
+ * (src/cli/compile-cache.ts) and runs it as this very module, so the bundle sees the usual
+ * require/module/__filename. init copies both to ~/.daytona/mcp (src/registration/install.ts), where
+ * they are daytona-mcp.js and daytona-mcp.bundle-<hash>.js.
  */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheFilePath, readCache, writeCache, type CacheState } from './compile-cache';
 
-/** The CLI bundle, wrapped: `(function (exports, require, module, __filename, __dirname) {…\n})`. */
-declare const __BUNDLE_SOURCE__: string;
 declare const __BUNDLE_HASH__: string;
+/** `.bundle-<hash>.js`: the bundle's file is this file's name with it instead of `.js`. */
+declare const __BUNDLE_SUFFIX__: string;
+
+/**
+ * The bundle's text, wrapped as Node wraps a module: `(function (exports, require, module, __filename,
+ * __dirname) {…\n})`. Read from a file, the process holds it once; as a string in this file it was
+ * held twice (Node keeps this file's source too), 0.6 MB of every idle server.
+ */
+function readBundle(): string {
+  const path = join(dirname(__filename), basename(__filename).replace(/\.[cm]?js$/, '') + __BUNDLE_SUFFIX__);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    process.stderr.write(`daytona-mcp: cannot read ${path} (${why}), which ${basename(__filename)} needs beside it. Reinstall the package, or run "daytona-mcp init" or the editor's "Daytona: Init MCP" again.\n`);
+    process.exit(1);
+  }
+}
 
 /** Written this long after start (or at exit, if sooner): by then the start-up code has been compiled too. */
 const WRITE_AFTER_MS = 3000;
@@ -22,7 +41,7 @@ function run(): void {
   const cached = file ? readCache(file) : undefined;
   // The bundle comes wrapped as Node's CommonJS loader wraps a module (line numbers in stack traces
   // stay those of the bundle), so it is compiled as it is, without a concatenated copy.
-  const script = new Script(__BUNDLE_SOURCE__, {
+  const script = new Script(readBundle(), {
     filename: __filename,
     cachedData: cached?.data,
   });

@@ -6,7 +6,8 @@
  *   ~/.daytona/daytona-mcp.log          audit log (DAYTONA_MCP_LOG overrides; src/core/audit-log.ts)
  *   ~/.daytona/mcp/credentials.json     API key for file-launched agents, 0600 (DAYTONA_MCP_CREDENTIALS overrides)
  *   ~/.daytona/mcp/http.json            the shared HTTP server's port, pid and token, 0600 (src/registration/http-state.ts)
- *   ~/.daytona/mcp/daytona-mcp.js       stable copy of the server that agent configs launch (src/registration/install.ts)
+ *   ~/.daytona/mcp/daytona-mcp.js       stable copy of the server that agent configs launch (src/registration/install.ts),
+ *   ~/.daytona/mcp/daytona-mcp.bundle-<hash>.js   with the bundle it reads (src/cli/loader.ts)
  *   ~/.daytona/mcp/cache/               V8 code cache of the CLI (DAYTONA_MCP_CACHE_DIR overrides; src/cli/compile-cache.ts)
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -40,7 +41,7 @@ export function httpStatePath(env: Env = process.env): string {
   return join(mcpFolder(env), 'http.json');
 }
 
-/** Where init copies the self-contained server: extension folders are versioned and vanish on update. */
+/** Where init copies the server (its bundle goes beside it): extension folders are versioned and vanish on update. */
 export function stableServerPath(env: Env = process.env): string {
   return join(mcpFolder(env), 'daytona-mcp.js');
 }

@@ -19,7 +19,7 @@ export interface RegistrationHost {
   credentials(): Credentials;
 }
 
-/** The self-contained server shipped in the extension (dist/cli.js). */
+/** The server shipped in the extension (dist/cli.js, which reads its bundle beside it). */
 export function bundledServerPath(extensionPath: string): string {
   return vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'cli.js').fsPath;
 }

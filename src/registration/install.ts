@@ -1,10 +1,10 @@
 /**
- * What "Init MCP" does besides editing a config file: keep a copy of the self-contained server at a
+ * What "Init MCP" does besides editing a config file: keep a copy of the server (the loader and its bundle) at a
  * stable path (extension folders are versioned and vanish on update), keep the API key for
  * file-launched agents in a 0600 credentials file (never in the agent's config unless asked), and
  * put the entry that launches the copy into the host's file.
  */
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { stableServerPath, type Env } from '../core/daytona-home';
 import { upsertServerEntry, type EditResult } from './config-edit';
@@ -12,17 +12,59 @@ import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
 import { RegistrationError } from './errors';
 import { HOSTS, type HostContext, type HostId } from './hosts';
 
-/** Copies cli.js to the stable path when its content differs; returns whether it changed. */
+/** The bundle a loader reads beside it (src/cli/loader.ts), named in the loader's own text. */
+const BUNDLE_SUFFIX = /\.bundle-[0-9a-f]{16}\.js/;
+/** A replaced bundle is removed at the next install once it is this old: a server starting just then may still read it. */
+const STALE_BUNDLE_MS = 60_000;
+
+const stem = (path: string) => basename(path).replace(/\.[cm]?js$/, '');
+
+/** Copies `from` over `to` (atomic rename) when their contents differ; returns whether it did. */
+function copyIfDifferent(from: string, to: string, mode: number): boolean {
+  if (existsSync(to) && readFileSync(to).equals(readFileSync(from))) return false;
+  const tmp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, tmp);
+  chmodSync(tmp, mode);
+  renameSync(tmp, to); // atomic: a running server keeps its open file, new launches get the new one
+  return true;
+}
+
+/**
+ * Copies cli.js and the bundle it reads to the stable path when their contents differ; returns whether
+ * anything changed. The bundle goes first, under its own hash: a launch at any moment finds the loader
+ * it reads beside the bundle that loader names.
+ */
 export function installServerCopy(sourcePath: string, env: Env = process.env): { path: string; changed: boolean } {
   const target = stableServerPath(env);
-  const source = readFileSync(sourcePath);
-  if (existsSync(target) && readFileSync(target).equals(source)) return { path: target, changed: false };
-  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const tmp = `${target}.${process.pid}.tmp`;
-  copyFileSync(sourcePath, tmp);
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, target); // atomic: a running server keeps its open file, new launches get the new one
-  return { path: target, changed: true };
+  const folder = dirname(target);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const suffix = BUNDLE_SUFFIX.exec(readFileSync(sourcePath, 'latin1'))?.[0];
+  let changed = false;
+  if (suffix) {
+    // Beside the file itself, not a link to it (npx runs node_modules/.bin/daytona-mcp), as Node finds it.
+    const real = realpathSync(sourcePath);
+    const bundle = join(dirname(real), stem(real) + suffix);
+    if (!existsSync(bundle)) throw new RegistrationError('io', `${bundle} is missing: ${sourcePath} cannot run without it. Reinstall the extension or the package.`, { path: bundle });
+    changed = copyIfDifferent(bundle, join(folder, stem(target) + suffix), 0o644);
+  }
+  changed = copyIfDifferent(sourcePath, target, 0o755) || changed;
+  if (suffix) removeStaleBundles(target, suffix);
+  return { path: target, changed };
+}
+
+/** Bundles of earlier copies: none of this copy's, and older than STALE_BUNDLE_MS. */
+function removeStaleBundles(target: string, keep: string): void {
+  const folder = dirname(target);
+  const prefix = `${stem(target)}.bundle-`;
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith(prefix) || !BUNDLE_SUFFIX.test(name.slice(stem(target).length)) || name.endsWith(keep)) continue;
+    try {
+      const path = join(folder, name);
+      if (Date.now() - lstatSync(path).mtimeMs > STALE_BUNDLE_MS) unlinkSync(path);
+    } catch {
+      // gone already, or not ours to remove: it only takes room
+    }
+  }
 }
 
 export interface ServerLaunch {

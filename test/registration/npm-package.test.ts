@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { CLI } from '../helpers/mcp-client';
 import { assertNoSecret, SENTINEL_KEY } from '../helpers/secrets';
@@ -44,7 +44,9 @@ function npx(args: string[], home: string, cwd: string): Promise<{ status: numbe
 
 test('npm package: only the bundled CLI and its notices; `npx -y <tarball> init claude` in an empty HOME installs the stable launcher', async (t) => {
   const packed = packCli({ outDir: mkdtempSync(join(tmpdir(), 'npm-pack-')) });
-  assert.deepEqual(packed.files.sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli.js.LEGAL.txt', 'dist/daytona-sdk.LEGAL.txt', 'package.json']);
+  const bundle = packed.files.find((f) => /^dist\/cli\.bundle-[0-9a-f]{16}\.js$/.test(f));
+  assert.ok(bundle, `the bundle the loader reads is packed: ${packed.files.join(', ')}`);
+  assert.deepEqual(packed.files.sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli.js.LEGAL.txt', bundle, 'dist/daytona-sdk.LEGAL.txt', 'package.json'].sort());
   t.diagnostic(`tarball ${packed.bytes} bytes (${packed.unpackedBytes} unpacked)`);
 
   const home = mkdtempSync(join(tmpdir(), 'npx-home-'));
@@ -58,6 +60,8 @@ test('npm package: only the bundled CLI and its notices; `npx -y <tarball> init 
   assert.equal(entry.command, process.execPath, 'the node that ran npx, not a path in its cache');
   assert.doesNotMatch(readFileSync(path, 'utf8'), /_npx|\.npm/);
   assert.ok(readFileSync(stable).equals(readFileSync(CLI)), 'the stable copy is the packed CLI');
+  const stableBundle = join(home, '.daytona', 'mcp', `daytona-mcp${bundle.slice('dist/cli'.length)}`);
+  assert.ok(readFileSync(stableBundle).equals(readFileSync(join(dirname(CLI), basename(bundle)))), 'and beside it the bundle it reads');
 
   const { listed } = await listToolsAndSandboxes(entry, home);
   assert.deepEqual(listed.structuredContent?.sandboxes.map((s) => s.name), ['from-npx']);

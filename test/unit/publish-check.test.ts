@@ -302,7 +302,7 @@ test('files outside the allow-list are named', async () => {
   const checks = await checkVsix(writeVsix({ files }));
   const allow = find(checks, 'allow-list');
   assert.equal(allow.ok, false);
-  assert.match(allow.detail, /^3 files outside extension\/\{dist\/extension\.js, dist\/cli\.js, dist\/\*\.LEGAL\.txt, media\/\*\*/);
+  assert.match(allow.detail, /^3 files outside extension\/\{dist\/extension\.js, dist\/cli\.js, dist\/cli\.bundle-<hash>\.js, dist\/\*\.LEGAL\.txt, media\/\*\*/);
   for (const f of ['extension/src/extension.ts', 'extension/node_modules/left-pad/index.js', 'extension/dist/extension.js.map']) assert.ok(allow.detail.includes(f), f);
   assert.match(allow.detail, /exclude them in \.vscodeignore/);
   // Everything else about the package is still fine.
@@ -508,4 +508,20 @@ test('the real package (npm run package) carries the store page and a released C
   for (const field of ['repository', 'bugs', 'homepage']) assert.equal(pkg[field], undefined, `${field} names a repository nothing shows to exist`);
   const readme = readZip(readFileSync(vsix)).find((e) => e.name === 'extension/readme.md')!.data.toString();
   assert.equal(readme, readFileSync(join(root, 'docs/store/README.md'), 'utf8'), 'the store page as written, links not rewritten');
+});
+
+test('dist/cli.js that reads a bundle beside it: the .vsix must carry that bundle', async () => {
+  const loader = Buffer.from('#!/usr/bin/env node\nconst b = ".bundle-0123456789abcdef.js";\n');
+  const withBundle = goodFiles();
+  withBundle.set('extension/dist/cli.js', loader);
+  withBundle.set('extension/dist/cli.bundle-0123456789abcdef.js', Buffer.from('(function (exports, require, module, __filename, __dirname) {\n})'));
+  const ok = await checkVsix(writeVsix({ files: withBundle }));
+  assert.equal(find(ok, 'server bundle').ok, true, find(ok, 'server bundle').detail);
+  assert.equal(find(ok, 'allow-list').ok, true, find(ok, 'allow-list').detail);
+
+  const without = goodFiles();
+  without.set('extension/dist/cli.js', loader);
+  const missing = find(await checkVsix(writeVsix({ files: without })), 'server bundle');
+  assert.equal(missing.ok, false);
+  assert.match(missing.detail, /extension\/dist\/cli\.bundle-0123456789abcdef\.js, which dist\/cli\.js reads, is not in the \.vsix/);
 });
