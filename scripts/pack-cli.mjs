@@ -4,9 +4,10 @@
 // licence notices, the README and LICENSE. Run after `node scripts/build.mjs --production`.
 //   node scripts/pack-cli.mjs            → dist/npm/<name>-<version>.tgz (path printed)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliBundleIn } from './cli-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_PACKAGE_NAME = '@sandbox-tools/daytona-mcp';
@@ -35,9 +36,9 @@ export function packCli({ outDir = join(root, 'dist', 'npm') } = {}) {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(join(stage, 'dist'), { recursive: true });
   // The loader and the bundle it reads beside it (src/cli/loader.ts).
-  const bundles = readdirSync(join(root, 'dist')).filter((f) => /^cli\.bundle-[0-9a-f]{16}\.js$/.test(f));
-  if (bundles.length !== 1) throw new Error(`dist/ should hold one cli.bundle-<hash>.js, not ${bundles.length}: run node scripts/build.mjs --production.`);
-  const files = ['dist/cli.js', `dist/${bundles[0]}`, 'dist/cli.js.LEGAL.txt', 'dist/daytona-sdk.LEGAL.txt'];
+  const bundle = cliBundleIn(join(root, 'dist'));
+  if (!bundle) throw new Error('dist/cli.bundle-<hash>.js is missing: run node scripts/build.mjs --production first.');
+  const files = ['dist/cli.js', `dist/${bundle}`, 'dist/cli.js.LEGAL.txt', 'dist/daytona-sdk.LEGAL.txt'];
   for (const f of files) copyFileSync(join(root, f), join(stage, f));
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   writeFileSync(join(stage, 'README.md'), README);

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { BUNDLE_SUFFIX } from './cli-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_VSIX = 'dist/daytona-sandboxes.vsix';
@@ -641,7 +642,7 @@ export function checkArchive(entries, byteLength) {
 export function checkServerBundle(files) {
   const cli = files.get('extension/dist/cli.js');
   if (!cli) return fail('server bundle', 'extension/dist/cli.js is not in the .vsix');
-  const suffix = /\.bundle-[0-9a-f]{16}\.js/.exec(Buffer.from(cli).toString('latin1'))?.[0];
+  const suffix = BUNDLE_SUFFIX.exec(Buffer.from(cli).toString('latin1'))?.[0];
   if (!suffix) return pass('server bundle', 'dist/cli.js names no bundle beside it (self-contained)');
   const bundle = `extension/dist/cli${suffix}`;
   return files.has(bundle) ? pass('server bundle', `dist/cli.js and the bundle it reads, ${bundle}`) : fail('server bundle', `${bundle}, which dist/cli.js reads, is not in the .vsix: keep dist/cli.bundle-*.js in .vscodeignore's allow-list`);

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { cliBundleIn } from '../../scripts/cli-bundle.mjs';
 
 export const PROJECT_ROOT = resolve(__dirname, '../..');
 
@@ -59,7 +60,7 @@ function runBuild(dir: string): void {
 
 /** The bundle dist/cli.js reads beside it (src/cli/loader.ts), when it has one. */
 export function cliBundleOf(cli: string): string | undefined {
-  const name = readdirSync(dirname(cli)).find((f) => /^cli\.bundle-[0-9a-f]{16}\.js$/.test(f));
+  const name = cliBundleIn(dirname(cli));
   return name ? join(dirname(cli), name) : undefined;
 }
 

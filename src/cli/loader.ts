@@ -6,8 +6,9 @@
  * they are daytona-mcp.js and daytona-mcp.bundle-<hash>.js.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { Script } from 'node:vm';
+import { bundleBeside } from '../core/daytona-home';
 import { cacheFilePath, readCache, writeCache, type CacheState } from './compile-cache';
 
 declare const __BUNDLE_HASH__: string;
@@ -20,7 +21,7 @@ declare const __BUNDLE_SUFFIX__: string;
  * held twice (Node keeps this file's source too), 0.6 MB of every idle server.
  */
 function readBundle(): string {
-  const path = join(dirname(__filename), basename(__filename).replace(/\.[cm]?js$/, '') + __BUNDLE_SUFFIX__);
+  const path = bundleBeside(__filename, __BUNDLE_SUFFIX__);
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {

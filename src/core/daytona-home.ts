@@ -12,7 +12,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writePrivateFileAtomic } from './private-file';
 import { statMemo } from './stat-memo';
 
@@ -44,6 +44,11 @@ export function httpStatePath(env: Env = process.env): string {
 /** Where init copies the server (its bundle goes beside it): extension folders are versioned and vanish on update. */
 export function stableServerPath(env: Env = process.env): string {
   return join(mcpFolder(env), 'daytona-mcp.js');
+}
+
+/** The bundle a CLI loader reads beside it: its own name with `suffix` (`.bundle-<hash>.js`) for `.js`. */
+export function bundleBeside(loaderPath: string, suffix: string): string {
+  return join(dirname(loaderPath), basename(loaderPath).replace(/\.[cm]?js$/, '') + suffix);
 }
 
 export function compileCacheDir(env: Env = process.env): string {

@@ -6,7 +6,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { stableServerPath, type Env } from '../core/daytona-home';
+import { bundleBeside, stableServerPath, type Env } from '../core/daytona-home';
 import { upsertServerEntry, type EditResult } from './config-edit';
 import { buildHttpEntry, buildStdioEntry, SERVER_NAME } from './entry';
 import { RegistrationError } from './errors';
@@ -16,8 +16,6 @@ import { HOSTS, type HostContext, type HostId } from './hosts';
 const BUNDLE_SUFFIX = /\.bundle-[0-9a-f]{16}\.js/;
 /** A replaced bundle is removed at the next install once it is this old: a server starting just then may still read it. */
 const STALE_BUNDLE_MS = 60_000;
-
-const stem = (path: string) => basename(path).replace(/\.[cm]?js$/, '');
 
 /** Copies `from` over `to` (atomic rename) when their contents differ; returns whether it did. */
 function copyIfDifferent(from: string, to: string, mode: number): boolean {
@@ -42,10 +40,9 @@ export function installServerCopy(sourcePath: string, env: Env = process.env): {
   let changed = false;
   if (suffix) {
     // Beside the file itself, not a link to it (npx runs node_modules/.bin/daytona-mcp), as Node finds it.
-    const real = realpathSync(sourcePath);
-    const bundle = join(dirname(real), stem(real) + suffix);
+    const bundle = bundleBeside(realpathSync(sourcePath), suffix);
     if (!existsSync(bundle)) throw new RegistrationError('io', `${bundle} is missing: ${sourcePath} cannot run without it. Reinstall the extension or the package.`, { path: bundle });
-    changed = copyIfDifferent(bundle, join(folder, stem(target) + suffix), 0o644);
+    changed = copyIfDifferent(bundle, bundleBeside(target, suffix), 0o644);
   }
   changed = copyIfDifferent(sourcePath, target, 0o755) || changed;
   if (suffix) removeStaleBundles(target, suffix);
@@ -55,9 +52,9 @@ export function installServerCopy(sourcePath: string, env: Env = process.env): {
 /** Bundles of earlier copies: none of this copy's, and older than STALE_BUNDLE_MS. */
 function removeStaleBundles(target: string, keep: string): void {
   const folder = dirname(target);
-  const prefix = `${stem(target)}.bundle-`;
+  const ours = basename(bundleBeside(target, ''));
   for (const name of readdirSync(folder)) {
-    if (!name.startsWith(prefix) || !BUNDLE_SUFFIX.test(name.slice(stem(target).length)) || name.endsWith(keep)) continue;
+    if (!name.startsWith(`${ours}.bundle-`) || !BUNDLE_SUFFIX.test(name.slice(ours.length)) || name.endsWith(keep)) continue;
     try {
       const path = join(folder, name);
       if (Date.now() - lstatSync(path).mtimeMs > STALE_BUNDLE_MS) unlinkSync(path);
