@@ -18,6 +18,7 @@ import { Semaphore } from './async';
 import { boundRequest, boundTransport, readBoundedTail } from './api-bounds';
 import { mayCarryCredentials } from './credential-scope';
 import { ToolError, toToolError } from './errors';
+import { errorClassesOf, leanAdapter, proxyConfigured } from './lean-transport';
 import { RatePacer } from './rate-pacer';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
@@ -29,14 +30,15 @@ interface RequestConfig {
   timeout?: number;
   maxContentLength?: number;
   maxBodyLength?: number;
-  /** axios adapter by name; see NO_TRANSPORT_RETRY. */
-  adapter?: string;
+  /** axios adapter: lean-transport.ts, or axios' own by name; see NO_TRANSPORT_RETRY. */
+  adapter?: string | ((config: never) => Promise<unknown>);
 }
 
 /**
  * The SDK wraps axios' transport in its own retry (3 tries for a reset GET/DELETE), which ran inside
- * each of our attempts: one reset request cost 3 × 5 = 15. Per request we use axios' plain node
- * adapter instead, so withRetry below is the only retry layer and its bounds are the real ones.
+ * each of our attempts: one reset request cost 3 × 5 = 15. Per request we use our lean transport
+ * (lean-transport.ts) or, with a proxy in the environment, axios' plain node adapter instead, so
+ * withRetry below is the only retry layer and its bounds are the real ones.
  */
 const NO_TRANSPORT_RETRY = 'http';
 interface Resp<T> {
@@ -284,8 +286,11 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   const apiHoldMs = opts.apiHoldMs ?? API_HOLD_MS;
   // Every SDK request, snapshots too; ours get tighter per-call bounds in call(). The longest deadline
   // any call may have is a held one's.
-  boundTransport((api as unknown as { axios?: unknown }).axios, requestTimeoutMs + apiHoldMs);
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, organizationsApi, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, c.apiUrl);
+  const axios = (api as unknown as ApiClientBase).axios;
+  boundTransport(axios, requestTimeoutMs + apiHoldMs);
+  const classes = proxyConfigured() ? undefined : await errorClassesOf(axios);
+  const adapter = classes ? leanAdapter(classes) : NO_TRANSPORT_RETRY;
+  return new SdkGateway(daytona as unknown as SdkClientSlice, api, organizationsApi, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, adapter, c.apiUrl);
 }
 
 interface SdkClientSlice {
@@ -327,6 +332,7 @@ class SdkGateway implements DaytonaGateway {
     private readonly requestTimeoutMs: number,
     private readonly retry: RetryPolicy,
     private readonly apiHoldMs: number,
+    private readonly adapter: NonNullable<RequestConfig['adapter']>,
     private readonly apiUrl?: string,
   ) {
     this.limiter = new Semaphore(maxConcurrent);
@@ -350,7 +356,7 @@ class SdkGateway implements DaytonaGateway {
           const release = this.pacer.take(operation);
           if (!release) return undefined;
           const bounded = boundRequest(opts?.signal, deadlineMs);
-          const cfg: RequestConfig = { ...bounded.cfg, adapter: NO_TRANSPORT_RETRY };
+          const cfg: RequestConfig = { ...bounded.cfg, adapter: this.adapter };
           try {
             const res = await fn(cfg);
             release((res as { headers?: unknown } | undefined)?.headers);
