@@ -147,8 +147,9 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     const directGets = async () => {
       for (const id of ids) await httpGet(`${emu.url}/sandbox/${encodeURIComponent(id)}`, emu.apiKey, agent);
     };
-    // The SDK floor: the same bare server making the SDK call the gateway makes (SandboxApi.getSandbox):
-    // the least a stdio server built on @daytonaio/sdk can cost. What daytona-mcp adds beyond it is its own.
+    // The SDK floor: the same bare server making the gateway's SDK call (SandboxApi.getSandbox) over axios'
+    // own http adapter: the least a stdio server built on @daytonaio/sdk as it comes can cost. The gateway
+    // makes that call over its lean transport (src/core/lean-transport.ts), which is cheaper.
     sdkFloor = StdioRpc.spawn(process.execPath, [FLOOR_SERVER], { ...serverEnv(emu, home), FLOOR_GET_VIA: 'sdk' });
     await sdkFloor.handshake();
     const viaSdk = sdkFloor;
@@ -270,7 +271,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
       },
       {
         bench: 'tool overhead',
-        metric: `SDK floor: a bare stdio server making the gateway's SDK call (SandboxApi.getSandbox) per call, ×${GETS}, vs raw SDK daytona.get()`,
+        metric: `SDK floor: a bare stdio server making the gateway's SDK call (SandboxApi.getSandbox, axios' own http adapter) per call, ×${GETS}, vs raw SDK daytona.get()`,
         value: ms(m.sdkFloorGet),
         baseline: `raw SDK ${ms(m.rawGet)}`,
         ratio: ratio(sdkFloorRatio),
@@ -292,11 +293,11 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
           [`×100 tools/call to the floor server (bench/floor-server.mjs) echoing ${answerBytes} bytes`, t.floorCall],
           ['×100 tools/call to the floor server that makes the GET itself (hop floor)', t.hopGet],
           ['×100 the same GET in the bench process (node:http, keep-alive)', t.directGet],
-          ['×100 tools/call to the floor server making the SDK call the gateway makes (SDK floor)', t.sdkFloorGet],
+          ['×100 tools/call to the floor server making the gateway\'s SDK call over axios\' http adapter (SDK floor)', t.sdkFloorGet],
         ]
           .map(([k, v]) => `| ${k as string} | ${ms(median(v as number[]))} | ${samples(v as number[])} |`)
           .join('\n'),
-      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process, so no stdio server can do better than ${ratio(hopFloorRatio)} of the raw SDK here; daytona-mcp adds ${ms((m.mcpGet - m.rawGet - hopMs) / GETS, 2)} per call beyond that floor (MCP protocol, validation, audit line, scrubbing). The SDK floor is the same bare server making the very SDK call the gateway makes: ${ratio(sdkFloorRatio)} of the raw SDK, so ≤ 1.25× leaves ${ms(Math.max(0, 1.25 * m.rawGet - m.sdkFloorGet) / GETS, 2)} per call for everything daytona-mcp does besides (the official client's parsing included); it spends ${ms((m.mcpGet - m.sdkFloorGet) / GETS, 2)}.`,
+      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process, so no stdio server can do better than ${ratio(hopFloorRatio)} of the raw SDK here; daytona-mcp adds ${ms((m.mcpGet - m.rawGet - hopMs) / GETS, 2)} per call beyond that floor (MCP protocol, validation, audit line, scrubbing). The SDK floor is the same bare server making the gateway's SDK call over axios' own http adapter: ${ratio(sdkFloorRatio)} of the raw SDK (daytona-mcp makes that call over its lean transport, src/core/lean-transport.ts, and spends ${ms((m.mcpGet - m.sdkFloorGet) / GETS, 2)} per call more than that floor, the official client's parsing included).`,
     ];
     return {
       name: 'Tool overhead',
