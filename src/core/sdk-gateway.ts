@@ -18,7 +18,6 @@ import { Semaphore } from './async';
 import { boundRequest, boundTransport, readBoundedTail } from './api-bounds';
 import { mayCarryCredentials } from './credential-scope';
 import { ToolError, toToolError } from './errors';
-import { errorClassesOf, leanAdapter, proxyConfigured } from './lean-transport';
 import { RatePacer } from './rate-pacer';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
@@ -288,6 +287,8 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   // any call may have is a held one's.
   const axios = (api as unknown as ApiClientBase).axios;
   boundTransport(axios, requestTimeoutMs + apiHoldMs);
+  // Loaded with the SDK, not at start: node's https (tls, crypto) would cost an idle server ~2 MB.
+  const { errorClassesOf, leanAdapter, proxyConfigured } = await import('./lean-transport');
   const classes = proxyConfigured() ? undefined : await errorClassesOf(axios);
   const adapter = classes ? leanAdapter(classes) : NO_TRANSPORT_RETRY;
   return new SdkGateway(daytona as unknown as SdkClientSlice, api, organizationsApi, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, adapter, c.apiUrl);
