@@ -8,11 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer, globalAgent as httpsGlobalAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Daytona } from '@daytonaio/sdk';
 import { errorClassesOf, leanAdapter, proxyConfigured, type AxiosErrorClasses } from '../../src/core/lean-transport';
 import { startEmulator, type Emulator } from '../emulator/emulator';
+import { LOCAL_TLS_CERT, LOCAL_TLS_KEY } from '../helpers/local-tls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 let server: Server;
@@ -224,5 +226,45 @@ test('the gateway sends its calls through the lean transport, and through axios\
   } finally {
     if (saved === undefined) delete process.env.HTTP_PROXY;
     else process.env.HTTP_PROXY = saved;
+  }
+});
+
+test('over HTTPS (the real API\'s scheme) the certificate is checked: an untrusted one is refused, a trusted one serves', async () => {
+  const auths: unknown[] = [];
+  const tls = createHttpsServer({ key: LOCAL_TLS_KEY, cert: LOCAL_TLS_CERT }, (req, res) => {
+    auths.push(req.headers.authorization);
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-encoding', 'gzip');
+    res.end(gzipSync(JSON.stringify({ id: 'sb-tls', name: 'over-tls', state: 'started' })));
+  });
+  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+  try {
+    const refused = await failure(raw.request({ url: `${url}/x`, adapter: lean }));
+    assert.match(String(refused.code), /SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
+    assert.equal(refused.response, undefined);
+
+    const trusted = new HttpsAgent({ ca: LOCAL_TLS_CERT, keepAlive: true });
+    const res = await raw.request({ url: `${url}/x`, adapter: lean, httpsAgent: trusted });
+    assert.equal((res.data as { name: string }).name, 'over-tls');
+    trusted.destroy();
+
+    // The gateway uses the global agent, as axios did: trusted there, its call goes over TLS with the key.
+    const { createSdkGateway } = await import('../../src/core/sdk-gateway');
+    const saved = httpsGlobalAgent.options.ca;
+    httpsGlobalAgent.options.ca = LOCAL_TLS_CERT;
+    try {
+      const gateway = await createSdkGateway({ credentials: { apiKey: 'tls-test-key-000000', apiUrl: url, target: 'us', source: 'env', origin: 'test' } });
+      const sandbox = await gateway.get('sb-tls');
+      assert.equal(sandbox.name, 'over-tls');
+      assert.equal(auths.at(-1), 'Bearer tls-test-key-000000');
+      await gateway.dispose();
+    } finally {
+      httpsGlobalAgent.options.ca = saved;
+      httpsGlobalAgent.destroy();
+    }
+  } finally {
+    tls.closeAllConnections();
+    await new Promise((r) => tls.close(r));
   }
 });
