@@ -200,8 +200,12 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
           }
           chunks.push(chunk);
         });
-        stream.on('error', (err: Error) => finish(errorFrom(err)));
-        res.on('aborted', () => finish(new AxiosError('stream has been aborted', 'ERR_BAD_RESPONSE', config, request)));
+        // The answer cut off (the socket closed mid-body): 'aborted', then an error on the response itself,
+        // which must have a listener even when the body is piped through an inflater.
+        const cut = () => finish(new AxiosError('stream has been aborted', 'ERR_BAD_RESPONSE', config, request));
+        res.on('aborted', cut);
+        res.on('error', cut);
+        if (stream !== res) stream.on('error', (err: Error) => finish(errorFrom(err)));
         stream.on('end', () => {
           let data = Buffer.concat(chunks, size).toString('utf8');
           if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);

@@ -268,3 +268,19 @@ test('over HTTPS (the real API\'s scheme) the certificate is checked: an untrust
     await new Promise((r) => tls.close(r));
   }
 });
+
+for (const encoding of ['identity', 'gzip'] as const) {
+  test(`an answer cut off half-way (${encoding}) is a connection error, not a crash or a hang`, async () => {
+    const whole = Buffer.from(JSON.stringify({ items: Array.from({ length: 2000 }, (_, i) => ({ id: `id-${i}` })) }));
+    const body = encoding === 'gzip' ? gzipSync(whole) : whole;
+    handler = (_req, res) => {
+      res.setHeader('content-length', String(body.length));
+      if (encoding === 'gzip') res.setHeader('content-encoding', 'gzip');
+      res.flushHeaders();
+      res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
+    };
+    const err = await failure(raw.request({ url: `${base}/cut`, adapter: lean, timeout: 5000 }));
+    assert.ok(err instanceof classes.AxiosError, err.message);
+    assert.doesNotMatch(err.message, /timeout/);
+  });
+}
