@@ -1,7 +1,7 @@
 /**
  * The Sandboxes view at 10,000 sandboxes in the real editor: the production build's .vsix in code-server
  * ("new"), driven in Chromium, against an emulator with 30 ms of latency on every request. Measures the
- * time from the view being shown to its first row (in the browser, and as the extension logs it), until
+ * time from the view being shown to its first row (in the page, per animation frame, and as the extension logs it), until
  * the whole list is in (status bar final), and the list requests of a quiet 30 s with the view open.
  * Skipped (reported "not measured") without the editors (scripts/e2e/install-editors.sh).
  */
@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { numberedSeed, startEmulator } from '../test/emulator/emulator';
-import { missingPrerequisite, openActivityBarContainer, openWorkbench, startCodeServer, treeRowDetails } from '../test/e2e/harness';
+import { missingPrerequisite, openActivityBarContainer, openWorkbench, startCodeServer, treeRowDetails, watchFirstRow } from '../test/e2e/harness';
 import { PROJECT_ROOT, type Build } from './lib/build';
 import { prepareStoreFiles, projectVsceFlags } from './footprint';
 import { verdict, type BenchResult, type Row } from './lib/report';
@@ -39,10 +39,14 @@ async function oneRun(vsix: string, quietMs: number): Promise<{ firstBrowser: nu
   try {
     const page = wb.page;
     await page.locator('.part.statusbar [aria-label^="Daytona"]').first().waitFor({ timeout: 90_000 });
+    // Timed in the page, per animation frame: from the frame that shows the view to the one that shows its
+    // first row (the Playwright wait below is the hang guard; its polling would add up to 500 ms).
+    const firstRow = await watchFirstRow(page, 'Sandboxes');
     await openActivityBarContainer(page, 'Daytona');
-    const shown = Date.now();
     await treeRowDetails(page, 'Sandboxes', { minRows: 1, timeoutMs: 60_000 });
-    const firstBrowser = Date.now() - shown;
+    const seen = await firstRow();
+    if (seen.viewMs === undefined || seen.rowMs === undefined) throw new Error(`tree at ${COUNT}: the page saw no view or no row (${JSON.stringify(seen)})`);
+    const firstBrowser = seen.rowMs - seen.viewMs;
     await page.locator(`.part.statusbar [aria-label$="of ${COUNT} sandboxes"]`).first().waitFor({ timeout: 120_000 });
     emu.resetStats();
     await sleep(quietMs);
@@ -85,7 +89,7 @@ export async function treeScale(o: { build: Build; runs: number; quietMs: number
     const perMinute = (quiet * 60_000) / o.quietMs;
     const rows: Row[] = [
       // The best run too: on a loaded machine one run can wait seconds for the renderer.
-      { bench: 'tree at 10,000', metric: 'first row after the view is shown (browser sees it; best run in brackets)', value: `${ms(median(browser))} (${ms(min(browser))})`, baseline: logged.length ? `extension logs ${ms(median(logged))}` : undefined, target: '≤ 1 s', verdict: verdict(median(browser) <= 1000) },
+      { bench: 'tree at 10,000', metric: 'first row after the view is shown (in the page, per frame; best run in brackets)', value: `${ms(median(browser))} (${ms(min(browser))})`, baseline: logged.length ? `extension logs ${ms(median(logged))}` : undefined, target: '≤ 1 s', verdict: verdict(median(browser) <= 1000) },
       { bench: 'tree at 10,000', metric: 'all 10,000 in (status bar final), as the extension logs it', value: all.length ? ms(median(all)) : '—', target: 'report', verdict: 'report' },
       { bench: 'tree at 10,000', metric: `list requests in a quiet ${o.quietMs / 1000} s, view open`, value: String(quiet), ratio: `${perMinute.toFixed(1)}/min`, target: '≤ 2 a minute', verdict: verdict(perMinute <= 2) },
     ];

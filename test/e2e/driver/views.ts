@@ -84,6 +84,31 @@ export async function treeRowDetails(page: Page, viewName: string, opts: { minRo
   );
 }
 
+/**
+ * Starts timing, in the page itself, when view `viewName` appears in the side bar and when its first
+ * row does: checked every animation frame, so the times are the frames that showed them. Playwright's
+ * waits poll at growing intervals (up to 500 ms), which made a row that appeared ~400 ms after the view
+ * read as ~850 ms. The returned function reads the times (ms since the watch began; undefined: not yet).
+ */
+export async function watchFirstRow(page: Page, viewName: string, opts: { timeoutMs?: number } = {}): Promise<() => Promise<{ viewMs?: number; rowMs?: number }>> {
+  const key = `__daytonaFirstRow_${Math.random().toString(36).slice(2)}`;
+  // A string, not a function: tsx/esbuild would wrap named inner functions in a __name() the page lacks.
+  await page.evaluate(`(() => {
+    const sel = ${JSON.stringify({ sidebar: SELECTORS.sidebar, header: SELECTORS.paneHeader, row: SELECTORS.listRow, view: viewName, key, timeoutMs: opts.timeoutMs ?? 60_000 })};
+    const start = performance.now();
+    const found = (window[sel.key] = {});
+    function tick() {
+      const pane = [...document.querySelectorAll(sel.sidebar + ' .pane')].find((p) => (p.querySelector(sel.header)?.getAttribute('aria-label') || '').startsWith(sel.view));
+      const now = Math.round(performance.now() - start);
+      if (pane && found.viewMs === undefined) found.viewMs = now;
+      if (pane && found.rowMs === undefined && pane.querySelector('.pane-body ' + sel.row)) found.rowMs = now;
+      if (found.rowMs === undefined && now < sel.timeoutMs) requestAnimationFrame(tick);
+    }
+    requestAnimationFrame(tick);
+  })()`);
+  return async () => (await page.evaluate(`window[${JSON.stringify(key)}]`)) as { viewMs?: number; rowMs?: number };
+}
+
 /** The row of view `viewName` (or of the whole side bar) whose label is `rowText`. */
 export function treeRow(page: Page, rowText: string, viewName?: string): Locator {
   const scope = viewName ? viewPane(page, viewName) : page.locator(SELECTORS.sidebar);
