@@ -90,7 +90,7 @@ export async function errorClassesOf(axiosInstance: unknown): Promise<AxiosError
   return undefined;
 }
 
-/** Request configs the lean path serves; anything else keeps axios' own adapter. */
+/** Request configs the lean path serves; anything else is refused by name (see leanAdapter). */
 function servable(config: AxiosRequestLike): boolean {
   const body = config.data;
   return (
