@@ -130,10 +130,10 @@ test('a redirect is reported, not followed with the key', async () => {
       res.end();
     } else res.end('{"followed":true}');
   };
-  const before = seen.length;
+  const seenBefore = seen.length;
   const err = await failure(raw.request({ url: `${base}/moved`, adapter: lean, headers: { Authorization: 'Bearer secret-value' } }));
   assert.equal((err.response as { status: number }).status, 302);
-  assert.deepEqual(seen.slice(before).map((r) => r.url), ['/moved']);
+  assert.deepEqual(seen.slice(seenBefore).map((r) => r.url), ['/moved']);
 });
 
 test('an aborted signal cancels a request whose answer never comes, with a CanceledError', async () => {
@@ -171,12 +171,12 @@ test('a refused connection is a network error with the socket code, which the SD
 });
 
 test('what it does not serve is refused by name, never sent half-understood', async () => {
-  const before = seen.length;
+  const seenBefore = seen.length;
   const err = await failure(raw.request({ url: `${base}/x`, adapter: lean, responseType: 'stream' }));
   assert.equal(err.code, 'ERR_NOT_SUPPORT');
   const withParams = await failure(raw.request({ url: `${base}/x`, adapter: lean, params: { a: 1 } }));
   assert.equal(withParams.code, 'ERR_NOT_SUPPORT');
-  assert.equal(seen.length, before);
+  assert.equal(seen.length, seenBefore);
 });
 
 test('a proxy in the environment, under any of the names axios honours, is noticed', () => {
@@ -206,9 +206,9 @@ test('the gateway sends its calls through the lean transport, and through axios\
     } else res.end('{"id":"followed"}');
   };
   const direct = await createSdkGateway({ credentials, retry: { ...(await import('../../src/core/retry')).DEFAULT_RETRY, maxAttempts: 1 } });
-  let before = seen.length;
+  let seenBefore = seen.length;
   await assert.rejects(direct.get('sb-1'));
-  assert.deepEqual(seen.slice(before).map((r) => r.url), ['/sandbox/sb-1'], 'one request, the redirect not followed');
+  assert.deepEqual(seen.slice(seenBefore).map((r) => r.url), ['/sandbox/sb-1'], 'one request, the redirect not followed');
   await direct.dispose();
 
   // With a proxy configured, requests go to the proxy as absolute URLs (axios' adapter), which this
@@ -218,10 +218,10 @@ test('the gateway sends its calls through the lean transport, and through axios\
   process.env.HTTP_PROXY = base;
   try {
     const proxied = await createSdkGateway({ credentials: { ...credentials, apiUrl: 'http://daytona.invalid/api' } });
-    before = seen.length;
+    seenBefore = seen.length;
     const s = await proxied.get('sb-2');
     assert.equal(s.id, 'via-proxy');
-    assert.deepEqual(seen.slice(before).map((r) => r.url), ['http://daytona.invalid/api/sandbox/sb-2']);
+    assert.deepEqual(seen.slice(seenBefore).map((r) => r.url), ['http://daytona.invalid/api/sandbox/sb-2']);
     await proxied.dispose();
   } finally {
     if (saved === undefined) delete process.env.HTTP_PROXY;
