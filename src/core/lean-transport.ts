@@ -1,9 +1,9 @@
 /**
  * The socket layer under the SDK's API client, for the gateway's own calls.
  *
- * The SDK's generated SandboxApi still builds every request (URL, auth, organisation headers) and
- * axios still runs its interceptors, the SDK's error mapping and JSON parsing; only axios' node http
- * adapter is replaced. That adapter wraps each request in follow-redirects and a stream pipeline
+ * The SDK's generated SandboxApi still builds every request (URL, auth, organisation headers); the
+ * SDK's interceptors, its error mapping and JSON parsing still run (through the lean requester,
+ * lean-client.ts, or axios itself with a proxy). Here axios' node http adapter is replaced. That adapter wraps each request in follow-redirects and a stream pipeline
  * and costs about 0.2 ms of CPU per call, more than everything else the MCP server does for a
  * get_sandbox. This one makes one node:http(s) request on the same global keep-alive agents and
  * reads the answer into one buffer.
@@ -122,6 +122,24 @@ function headersOf(config: AxiosRequestLike): Record<string, string> {
   return out;
 }
 
+/**
+ * The answer's headers by lower-case name, repeats joined with ", " (set-cookie kept as a list).
+ * node's own `res.headers` does the same with more rules (some repeats dropped) and cost ~40 µs
+ * a response here; the gateway reads a handful of these names.
+ */
+export function headersFrom(raw: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const seen = out[name];
+    if (seen === undefined) out[name] = name === 'set-cookie' ? [value] : value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else out[name] = `${seen}, ${value}`;
+  }
+  return out;
+}
+
 function urlOf(config: AxiosRequestLike): URL {
   const url = config.url ?? '';
   return /^https?:\/\//i.test(url) ? new URL(url) : new URL(`${(config.baseURL ?? '').replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`);
@@ -177,7 +195,8 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
       const agent = secure ? config.httpsAgent : config.httpAgent;
       const request = (secure ? https : http).request(url, { method, headers, agent }, (res) => {
         const status = res.statusCode ?? 0;
-        const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+        const headers = headersFrom(res.rawHeaders);
+        const encoding = String(headers['content-encoding'] ?? '').toLowerCase();
         let stream: NodeJS.ReadableStream = res;
         if (method !== 'HEAD' && status !== 204 && encoding) {
           if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') stream = res.pipe(createUnzip());
@@ -187,7 +206,7 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
             return;
           }
           // axios drops the header once it has inflated the body; so do we.
-          delete res.headers['content-encoding'];
+          delete headers['content-encoding'];
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -209,7 +228,7 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
         stream.on('end', () => {
           let data = Buffer.concat(chunks, size).toString('utf8');
           if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
-          const response = { data, status, statusText: res.statusMessage ?? '', headers: res.headers, config, request };
+          const response = { data, status, statusText: res.statusMessage ?? '', headers, config, request };
           const valid = !config.validateStatus || config.validateStatus(status);
           if (valid) finish(undefined, response);
           else finish(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', config, request, response));

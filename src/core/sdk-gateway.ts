@@ -22,6 +22,7 @@ import { RatePacer } from './rate-pacer';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
 import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
+import type { AxiosInstanceLike } from './lean-client';
 
 /** The slice of the api-client's SandboxApi this gateway uses (positional, as generated). */
 interface RequestConfig {
@@ -281,17 +282,34 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   if (!api || typeof api.getSandbox !== 'function') {
     throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its SandboxApi; the gateway needs updating.');
   }
-  const organizationsApi = organizationsApiOver(api);
   const apiHoldMs = opts.apiHoldMs ?? API_HOLD_MS;
   // Every SDK request, snapshots too; ours get tighter per-call bounds in call(). The longest deadline
   // any call may have is a held one's.
   const axios = (api as unknown as ApiClientBase).axios;
   boundTransport(axios, requestTimeoutMs + apiHoldMs);
+  const { callApi, adapter } = await leanPath(api, axios);
+  return new SdkGateway(daytona as unknown as SdkClientSlice, callApi, organizationsApiOver(callApi), opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, adapter, c.apiUrl);
+}
+
+/**
+ * The gateway's own calls go over the lean transport (lean-transport.ts) and, with it, the lean
+ * requester (lean-client.ts) in place of axios' request pipeline. With a proxy in the environment, or
+ * an axios whose error classes cannot be found, they stay on the SDK's axios with its plain adapter.
+ */
+async function leanPath(api: SandboxApiSlice, axios: unknown): Promise<{ callApi: SandboxApiSlice; adapter: NonNullable<RequestConfig['adapter']> }> {
   // Loaded with the SDK, not at start: node's https (tls, crypto) would cost an idle server ~2 MB.
   const { errorClassesOf, leanAdapter, proxyConfigured } = await import('./lean-transport');
   const classes = proxyConfigured() ? undefined : await errorClassesOf(axios);
-  const adapter = classes ? leanAdapter(classes) : NO_TRANSPORT_RETRY;
-  return new SdkGateway(daytona as unknown as SdkClientSlice, api, organizationsApi, opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, adapter, c.apiUrl);
+  if (!classes) return { callApi: api, adapter: NO_TRANSPORT_RETRY };
+  const adapter = leanAdapter(classes);
+  const { leanRequester, withRequester } = await import('./lean-client');
+  try {
+    const callApi = withRequester(api, leanRequester(axios as AxiosInstanceLike, adapter as (config: Record<string, unknown>) => Promise<unknown>));
+    if (typeof callApi.getSandbox === 'function' && typeof callApi.listSandboxes === 'function') return { callApi, adapter };
+  } catch {
+    // another api-client: its own axios below
+  }
+  return { callApi: api, adapter };
 }
 
 interface SdkClientSlice {

@@ -12,7 +12,7 @@ import { Agent as HttpsAgent, createServer as createHttpsServer, globalAgent as 
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Daytona } from '@daytonaio/sdk';
-import { errorClassesOf, leanAdapter, proxyConfigured, type AxiosErrorClasses } from '../../src/core/lean-transport';
+import { errorClassesOf, headersFrom, leanAdapter, proxyConfigured, type AxiosErrorClasses } from '../../src/core/lean-transport';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { LOCAL_TLS_CERT, LOCAL_TLS_KEY } from '../helpers/local-tls';
 
@@ -284,3 +284,14 @@ for (const encoding of ['identity', 'gzip'] as const) {
     assert.doesNotMatch(err.message, /timeout/);
   });
 }
+
+test('answer headers by lower-case name: repeats joined, set-cookie a list, no name reaches the prototype', () => {
+  const h = headersFrom(['X-RateLimit-Remaining-Authenticated', '7', 'Vary', 'Origin', 'vary', 'Accept', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', '__proto__', 'x', 'constructor', 'y']);
+  assert.equal(h['x-ratelimit-remaining-authenticated'], '7');
+  assert.equal(h.vary, 'Origin, Accept');
+  assert.deepEqual(h['set-cookie'], ['a=1', 'b=2']);
+  assert.equal(Object.getPrototypeOf(h), null);
+  assert.equal(h['__proto__'], 'x');
+  assert.equal(h.constructor, 'y');
+  assert.deepEqual(Object.keys(h), ['x-ratelimit-remaining-authenticated', 'vary', 'set-cookie', '__proto__', 'constructor']);
+});
