@@ -137,11 +137,15 @@ export class AuditLog {
     this.fd = undefined;
   }
 
-  /** Our descriptor's true size, and forget it when the path now names another file (rotated). */
+  /**
+   * Our file's true size, and forget it when the path now names another file (rotated). One stat of
+   * the path: while it names our inode, its size is our descriptor's.
+   */
   private refreshFromDisk(): void {
     try {
-      this.size = fstatSync(this.fd as number).size;
-      if (statSync(this.path).ino !== this.ino) this.close();
+      const st = statSync(this.path);
+      if (st.ino !== this.ino) this.close();
+      else this.size = st.size;
     } catch {
       this.close();
     }
