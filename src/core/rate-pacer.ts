@@ -11,7 +11,10 @@
  * keys them per route), so polls never eat the budget of deletes.
  */
 import { sleep } from './async';
-import { namedHeaders } from './rate-headers';
+import { namedHeaderGroups } from './rate-headers';
+
+/** The limit, remaining, reset and retry-after groups, read in one pass (observe). */
+const RATE_HEADER_PREFIXES = ['x-ratelimit-limit-', 'x-ratelimit-remaining-', 'x-ratelimit-reset-', 'retry-after-'] as const;
 
 interface Bucket {
   limit: number;
@@ -101,10 +104,8 @@ export class RatePacer {
   /** Updates the estimate from an answer's headers (success or error). */
   observe(operation: string, headers: unknown, status?: number): void {
     const now = this.now();
-    const limits = namedHeaders(headers, 'x-ratelimit-limit-');
-    const remaining = namedHeaders(headers, 'x-ratelimit-remaining-');
-    const resets = namedHeaders(headers, 'x-ratelimit-reset-');
-    const retryAfter = status === 429 || status === undefined ? namedHeaders(headers, 'retry-after-') : new Map<string, number>();
+    const [limits, remaining, resets, retryAfterAny] = namedHeaderGroups(headers, RATE_HEADER_PREFIXES);
+    const retryAfter = status === 429 || status === undefined ? retryAfterAny : new Map<string, number>();
     const names = new Set([...limits.keys(), ...retryAfter.keys()]);
     if (names.size === 0) return;
     let known = this.throttlersOf.get(operation);
