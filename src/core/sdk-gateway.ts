@@ -302,9 +302,10 @@ async function leanPath(api: SandboxApiSlice, axios: unknown): Promise<{ callApi
   const classes = proxyConfigured() ? undefined : await errorClassesOf(axios);
   if (!classes) return { callApi: api, adapter: NO_TRANSPORT_RETRY };
   const adapter = leanAdapter(classes);
-  const { leanRequester, withRequester } = await import('./lean-client');
+  const { leanRequester, withDirectRead, withRequester } = await import('./lean-client');
   try {
-    const callApi = withRequester(api, leanRequester(axios as AxiosInstanceLike, adapter as (config: Record<string, unknown>) => Promise<unknown>));
+    const requester = leanRequester(axios as AxiosInstanceLike, adapter as (config: Record<string, unknown>) => Promise<unknown>);
+    const callApi = withDirectRead(withRequester(api, requester) as SandboxApiSlice & Parameters<typeof withDirectRead>[0], requester);
     if (typeof callApi.getSandbox === 'function' && typeof callApi.listSandboxes === 'function') return { callApi, adapter };
   } catch {
     // another api-client: its own axios below

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { Daytona } from '@daytonaio/sdk';
 import { createRequire } from 'node:module';
 import { errorClassesOf, leanAdapter } from '../../src/core/lean-transport';
-import { leanRequester, withRequester, type AxiosInstanceLike } from '../../src/core/lean-client';
+import { leanRequester, withDirectRead, withRequester, type AxiosInstanceLike, type Requester } from '../../src/core/lean-client';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 
 type Resp = { data: unknown; status: number; headers: Record<string, unknown> };
@@ -221,4 +221,38 @@ test('the gateway makes its calls over the requester, and over the SDK\'s axios 
   } finally {
     protos.forEach((p, i) => (p.request = originals[i]!));
   }
+});
+
+test('the written-out sandbox read sends exactly the request the generated method builds', async () => {
+  const recorded: Array<Record<string, unknown>> = [];
+  const recorder: Requester = { defaults: {}, request: async (config) => (recorded.push(config), { data: {}, status: 200, headers: {} }) };
+  for (const extra of [{}, { organizationId: 'org-7', jwtToken: 'jwt-token-value-0123456789' }]) {
+    const sdk = (new Daytona({ apiKey: 'extra' in extra ? undefined : 'key-0123456789abcdef', apiUrl: 'https://api.example.test/api', target: 'us', ...extra }) as unknown as { sandboxApi: Api }).sandboxApi;
+    // Options the SDK may put next to its headers travel too (and a call's own win over them).
+    (sdk as unknown as { configuration: { baseOptions: Record<string, unknown> } }).configuration.baseOptions.timeout = 4321;
+    const generated = withRequester(sdk, recorder) as unknown as Api;
+    const direct = withDirectRead(generated as never, recorder) as unknown as Api;
+    assert.notEqual(direct.getSandbox, generated.getSandbox, 'the read is written out');
+    const ids = ['sb-1', 'name with spaces', 'ünï/cødé?#&=', "it's(*)!~", '%2e', '%2E%2E', 'a/../b', '.', '..', ''];
+    for (const id of ids) {
+      for (const options of [undefined, { timeout: 1234, signal: AbortSignal.timeout(60_000), headers: { 'X-Extra': '1' } }]) {
+        recorded.length = 0;
+        await generated.getSandbox(id, undefined, undefined, options);
+        await direct.getSandbox(id, undefined, undefined, options);
+        assert.equal(recorded.length, 2);
+        assert.deepEqual(recorded[1], recorded[0], `the request for ${JSON.stringify(id)}`);
+      }
+    }
+    // What it does not write out goes to the generated method: the same request again.
+    recorded.length = 0;
+    await generated.getSandbox('sb-1', 'org-x' as never, true as never);
+    await direct.getSandbox('sb-1', 'org-x' as never, true as never);
+    assert.deepEqual(recorded[1], recorded[0]);
+    assert.match(String(recorded[0]!.url), /verbose=true/);
+  }
+  // A token the generated method must await: no written-out read at all.
+  const sdk = (new Daytona({ apiKey: 'k', apiUrl: 'https://api.example.test/api', target: 'us' }) as unknown as { sandboxApi: Api & { configuration: { accessToken?: unknown } } }).sandboxApi;
+  const viaRequester = withRequester(sdk, recorder);
+  (viaRequester as unknown as { configuration: { accessToken?: unknown } }).configuration = { ...sdk.configuration, accessToken: async () => 'later' };
+  assert.equal(withDirectRead(viaRequester as never, recorder), viaRequester);
 });
