@@ -17,13 +17,37 @@ import { verdict, type BenchResult } from './lib/report';
 import { StdioRpc } from './lib/rpc';
 import { log, median, ms, ratio, samples, timed } from './lib/stats';
 import { FLOOR_SERVER } from './cold-start';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TOTAL = 2_000;
 const GETS = 100;
+
+/** A process's CPU time so far (user + system, ms) from /proc; NaN where there is no /proc. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** Clock ticks per second of /proc's CPU times (getconf CLK_TCK; 100 on Linux). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
 /** API latency of the report-only "near API" round (ms). */
 const NEAR_API_MS = 10;
 const TOOL_LIMIT = 1_000;
@@ -182,6 +206,9 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
 
     const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[], hopGet: [] as number[], directGet: [] as number[], sdkFloorGet: [] as number[] };
     const apiMs = { mcpList: [] as number[], rawList: [] as number[] };
+    // CPU over all measured get rounds (ms): the server process's, the bench process's while it drives
+    // the server (the official client), and the bench process's for the raw SDK's gets.
+    const cpu = { server: 0, client: 0, raw: 0 };
     for (let r = 0; r < o.rounds; r++) {
       const list = [
         async () => {
@@ -199,7 +226,20 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
           apiMs.rawList.push((await emu.stats()).requests.reduce((s, q) => s + q.ms, 0));
         },
       ];
-      const get = [async () => t.mcpGet.push((await timed(mcpGets)).ms), async () => t.rawGet.push((await timed(rawGets)).ms)];
+      const get = [
+        async () => {
+          const server0 = processCpuMs(srv.pid);
+          const client0 = process.cpuUsage();
+          t.mcpGet.push((await timed(mcpGets)).ms);
+          cpu.server += processCpuMs(srv.pid) - server0;
+          cpu.client += cpuMsSince(client0);
+        },
+        async () => {
+          const raw0 = process.cpuUsage();
+          t.rawGet.push((await timed(rawGets)).ms);
+          cpu.raw += cpuMsSince(raw0);
+        },
+      ];
       if (r % 2) {
         list.reverse();
         get.reverse();
@@ -223,6 +263,8 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     }
     await emu.clearFaults();
     const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
+    const calls = o.rounds * GETS;
+    const cpuPerCall = { server: cpu.server / calls, client: cpu.client / calls, raw: cpu.raw / calls };
     const nearRatio = median(near.mcpGet) / median(near.rawGet);
     const listRatio = m.mcpList / m.rawList;
     const getRatio = m.mcpGet / m.rawGet;
@@ -257,6 +299,15 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
         value: ms(median(near.mcpGet)),
         baseline: `raw SDK ${ms(median(near.rawGet))}`,
         ratio: ratio(nearRatio),
+        target: 'report',
+        verdict: 'report',
+      },
+      {
+        bench: 'tool overhead',
+        metric: `CPU per get_sandbox: the server process (/proc) vs the bench process per raw SDK daytona.get(), over the ${o.rounds} rounds`,
+        value: Number.isFinite(cpuPerCall.server) ? ms(cpuPerCall.server, 2) : 'n/a (no /proc)',
+        baseline: `raw SDK ${ms(cpuPerCall.raw, 2)}`,
+        ratio: Number.isFinite(cpuPerCall.server) ? ratio(cpuPerCall.server / cpuPerCall.raw) : '',
         target: 'report',
         verdict: 'report',
       },
@@ -297,13 +348,13 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
         ]
           .map(([k, v]) => `| ${k as string} | ${ms(median(v as number[]))} | ${samples(v as number[])} |`)
           .join('\n'),
-      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process, so no stdio server can do better than ${ratio(hopFloorRatio)} of the raw SDK here; daytona-mcp adds ${ms((m.mcpGet - m.rawGet - hopMs) / GETS, 2)} per call beyond that floor (MCP protocol, validation, audit line, scrubbing). The SDK floor is the same bare server making the gateway's SDK call over axios' own http adapter: ${ratio(sdkFloorRatio)} of the raw SDK (daytona-mcp makes that call over its lean transport, src/core/lean-transport.ts, and spends ${ms((m.mcpGet - m.sdkFloorGet) / GETS, 2)} per call more than that floor, the official client's parsing included).`,
+      `Time the emulator spent answering (sum over requests, median): list through MCP ${ms(median(apiMs.mcpList))}, raw SDK ${ms(median(apiMs.rawList))}. Per get_sandbox call through MCP: ${ms(m.mcpGet / GETS, 2)} vs ${ms(m.rawGet / GETS, 2)} raw, i.e. ${ms((m.mcpGet - m.rawGet) / GETS, 2)} of MCP overhead per call, of which ${ms((m.mcpGet - m.rpcGet) / GETS, 2)} is the MCP client and ${ms(m.floorCall / GETS, 2)} is what a bare stdio JSON-RPC round trip of that size costs (floor server) — by itself ${ratio(1 + m.floorCall / m.rawGet)} of the raw call; ≤ 1.25× leaves ${ms((0.25 * m.rawGet) / GETS, 2)} per call for stdio, JSON-RPC, validation and the tool. A tight echo loop understates the hop: between a request and its answer each process now waits for another, and waking it costs more. The hop floor measures that: a server that makes the GET itself adds ${ms(hopMs / GETS, 2)} per call to the same GET made in-process (waking the server and, after the GET, the client: on this virtual machine each wake-up of an idle process is costly), ${ratio(hopFloorRatio)} of the raw SDK if the GET cost what the raw SDK's get does. CPU per call over the measured rounds: the server ${ms(cpuPerCall.server, 2)}, the official client driving it ${ms(cpuPerCall.client, 2)}, the raw SDK ${ms(cpuPerCall.raw, 2)} (its whole get, \`Sandbox\` object included); the wall-clock ratio moves with how long each process sleeps between calls, the CPU does not. The SDK floor is the same bare server making the gateway's SDK call over axios' own http adapter: ${ratio(sdkFloorRatio)} of the raw SDK (daytona-mcp makes that call over its lean transport, src/core/lean-transport.ts, and spends ${ms((m.mcpGet - m.sdkFloorGet) / GETS, 2)} per call more than that floor, the official client's parsing included).`,
     ];
     return {
       name: 'Tool overhead',
       rows,
       details,
-      data: { samples: t, near, nearRatio, medians: m, listRatio, getRatio, hopMs, hopFloorRatio, sdkFloorRatio, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
+      data: { samples: t, near, nearRatio, medians: m, listRatio, getRatio, hopMs, hopFloorRatio, sdkFloorRatio, cpuPerCall, pageSize, mcpListRequests, rawListRequests, mcpGetRequests, rawGetRequests, apiMs },
     };
   } finally {
     await server?.close().catch(() => undefined);
