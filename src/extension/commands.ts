@@ -168,6 +168,9 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   type SourceItem = vscode.QuickPickItem & { snapshot?: string; image?: boolean };
   const sourcePick = vscode.window.createQuickPick<SourceItem>();
   sourcePick.title = 'Daytona: Create Sandbox (2/3) — snapshot';
+  // Steps after the first keep their place when focus leaves them: the previous step's closing hands
+  // focus back to the editor, which would otherwise dismiss the next one as cancelled (Escape still does).
+  sourcePick.ignoreFocusOut = true;
   sourcePick.busy = true;
   sourcePick.items = [{ label: '$(star) Default snapshot' }, { label: '$(package) Build from a container image…', description: 'choose CPU, memory and disk', image: true }];
   sourcePick.show();
@@ -199,7 +202,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
   if (name.trim()) input.name = name.trim();
   if (source.snapshot) input.snapshot = source.snapshot;
   if (source.image) {
-    const image = await vscode.window.showInputBox({ title: 'Daytona: container image', value: 'python:3.12-slim', prompt: 'Any image reference, e.g. node:22 or ghcr.io/org/app:tag' });
+    const image = await vscode.window.showInputBox({ title: 'Daytona: container image', value: 'python:3.12-slim', prompt: 'Any image reference, e.g. node:22 or ghcr.io/org/app:tag', ignoreFocusOut: true });
     if (!image) return;
     const size = await vscode.window.showQuickPick(
       [
@@ -207,7 +210,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
         { label: 'Medium', description: '2 CPU · 4 GiB · 8 GiB', r: [2, 4, 8] },
         { label: 'Large', description: '4 CPU · 8 GiB · 10 GiB', r: [4, 8, 10] },
       ],
-      { title: 'Daytona: resources' },
+      { title: 'Daytona: resources', ignoreFocusOut: true },
     );
     if (!size) return;
     Object.assign(input, { image: image.trim(), cpu: size.r[0], memory: size.r[1], disk: size.r[2] });
@@ -216,6 +219,7 @@ async function createSandboxWizard(s: CommandServices): Promise<void> {
     title: 'Daytona: Create Sandbox (3/3) — project label',
     value: defaultProject(readSettings()) ?? '',
     prompt: 'Groups sandboxes in the sidebar and lets agents find them (label "project"). Empty for none.',
+    ignoreFocusOut: true,
   });
   if (project === undefined) return;
   if (project.trim()) input.project = project.trim();

@@ -95,7 +95,9 @@ async function pickScope(id: HostId, ctx: HostContext): Promise<{ host: HostId; 
       description: pathOf(scope),
       scope,
     })),
-    { title: `${host.displayName}: where should the server be registered?` },
+    // The second step of one command: the first picker's closing hands focus back to the editor, which
+    // must not dismiss this one as cancelled (Escape still does). Under load it did: Init MCP wrote nothing.
+    { title: `${host.displayName}: where should the server be registered?`, ignoreFocusOut: true },
   );
   return choice ? { host: id, scope: choice.scope } : undefined;
 }
