@@ -104,6 +104,8 @@ const sdk = await build({
   outfile: 'daytona-sdk.js',
 });
 const packedSdk = brotliCompressSync(Buffer.from(sdk.outputFiles[0].contents), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
+// Names the SDK's code cache (src/core/sdk-code-cache.ts): V8 checks a cache's source length, not its text.
+const sdkHash = createHash('sha256').update(sdk.outputFiles[0].contents).digest('hex').slice(0, 16);
 const embeddedSdk = {
   name: 'embedded-sdk',
   setup(b) {
@@ -113,10 +115,21 @@ const embeddedSdk = {
       resolveDir: root,
       contents: `
 const { brotliDecompressSync } = require('node:zlib');
-const { runInThisContext } = require('node:vm');
+const { Script } = require('node:vm');
+const { sdkCodeCache } = require('./src/core/sdk-code-cache');
+const hash = ${JSON.stringify(sdkHash)};
 const source = brotliDecompressSync(Buffer.from(${JSON.stringify(packedSdk)}, 'base64')).toString('utf8');
+const hooks = sdkCodeCache.hooks;
+let cachedData;
+try {
+  cachedData = hooks && hooks.read(hash);
+} catch {}
+const script = new Script('(function (module, exports, require) {' + source + '\\n})', { filename: 'daytona-sdk.js', cachedData });
 const sdk = { exports: {} };
-runInThisContext('(function (module, exports, require) {' + source + '\\n})', { filename: 'daytona-sdk.js' })(sdk, sdk.exports, require);
+script.runInThisContext()(sdk, sdk.exports, require);
+try {
+  if (hooks) hooks.loaded(hash, !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit', script);
+} catch {}
 module.exports = sdk.exports;
 `,
     }));

@@ -12,6 +12,7 @@
 import { lstatSync, mkdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { compileCacheDir } from '../core/daytona-home';
+import type { SdkCodeCache } from '../core/sdk-code-cache';
 import { writePrivateFileAtomic } from '../core/private-file';
 
 /** `DAYTONA_MCP_CACHE_DIR=off` turns the cache off; any other value is the directory to use. */
@@ -19,14 +20,17 @@ export const CACHE_DIR_ENV = 'DAYTONA_MCP_CACHE_DIR';
 
 export type CacheState = 'hit' | 'miss' | 'rejected' | 'off' | 'untrusted';
 
-/** Where the cache for this bundle and this runtime lives, or undefined when caching is off. */
-export function cacheFilePath(bundleHash: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/**
+ * Where the cache for this bundle and this runtime lives, or undefined when caching is off. `kind`:
+ * the CLI bundle, or the SDK embedded in it (sdkCacheHooks).
+ */
+export function cacheFilePath(bundleHash: string, env: NodeJS.ProcessEnv = process.env, kind: 'cli' | 'sdk' = 'cli'): string | undefined {
   const configured = env[CACHE_DIR_ENV];
   if (configured === 'off') return undefined;
   const dir = configured || compileCacheDir(env);
   // Node (and Electron, for editor-launched servers) versions each get their own file.
   const runtime = `${process.versions.electron ? `electron${process.versions.electron}` : `node${process.versions.node}`}-v8${process.versions.v8}-${process.arch}`;
-  return join(dir, `cli-${bundleHash}-${runtime}.bin`.replace(/[^\w.-]/g, '_'));
+  return join(dir, `${kind}-${bundleHash}-${runtime}.bin`.replace(/[^\w.-]/g, '_'));
 }
 
 /** Owned by us and not writable by group or others (POSIX; Windows has no such bits, and per-user profiles). */
@@ -60,4 +64,38 @@ export function writeCache(file: string, data: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** Written this long after the SDK ran (or at exit, if sooner): by then the first call's code is compiled too. */
+const SDK_WRITE_AFTER_MS = 3000;
+
+/**
+ * The same cache for the SDK the bundle embeds (src/core/sdk-code-cache.ts), which every server
+ * compiles on its first API call: ~1 MB of JavaScript, ~15 ms to compile and more to compile lazily.
+ * Same folder, same trust rules; `start` installs these hooks, nothing else does.
+ */
+export function sdkCacheHooks(env: NodeJS.ProcessEnv = process.env): SdkCodeCache {
+  let file: string | undefined;
+  let found: ReturnType<typeof readCache> | undefined;
+  return {
+    read(hash) {
+      file = cacheFilePath(hash, env, 'sdk');
+      found = file ? readCache(file) : undefined;
+      return found?.data;
+    },
+    loaded(_hash, state, script) {
+      const shown: CacheState = !file ? 'off' : found?.state === 'untrusted' ? 'untrusted' : state;
+      if (env.DAYTONA_MCP_DEBUG_CACHE === '1') process.stderr.write(`daytona-mcp: SDK code cache ${shown}${file ? ` (${file})` : ''}\n`);
+      const target = file;
+      if (!target || shown === 'untrusted' || shown === 'hit') return;
+      let saved = false;
+      const save = () => {
+        if (saved) return;
+        saved = true;
+        writeCache(target, script.createCachedData());
+      };
+      setTimeout(save, SDK_WRITE_AFTER_MS).unref();
+      process.once('exit', save);
+    },
+  };
 }

@@ -17,6 +17,8 @@ import { DEFAULT_HTTP_PORT, httpToken, readHttpState, runningHttpServer, watchHt
 import { describePortHolder } from '../registration/port-owner';
 import { checkProfile, maxCreateOption, parseArgs, profileOption, portOption, toolsOption, UsageError } from './args';
 import { VERSION } from './version';
+import { sdkCacheHooks } from './compile-cache';
+import { sdkCodeCache } from '../core/sdk-code-cache';
 
 /** DAYTONA_MCP_REQUEST_TIMEOUT_MS: the per-request API deadline (default 30 s in the gateway). */
 export function requestTimeoutFromEnv(raw: string | undefined): number | undefined {
@@ -49,6 +51,8 @@ function countFromEnv(name: string): number | undefined {
 export async function startCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, { flags: ['read-only', 'http'], values: ['tools', 'project', 'port', 'max-create', 'profile'] });
   if (args.positionals.length) throw new UsageError(`start takes no arguments (got "${args.positionals.join(' ')}").`);
+  // Agent hosts start a server per session: its first API call compiles the SDK from a code cache.
+  sdkCodeCache.hooks = sdkCacheHooks();
   const readOnly = args.options.has('read-only') || process.env.DAYTONA_MCP_READ_ONLY === 'true';
   // An empty --tools= or DAYTONA_MCP_TOOLS means "not set", not "no tools".
   // The production bundle knows its tools/list without loading the tools (mcp/listing.ts); the

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cacheFilePath, writeCache } from '../../src/cli/compile-cache';
 import { TOOL_NAMES } from '../../src/core/tools';
+import { startEmulator } from '../emulator/emulator';
 
 const tools = TOOL_NAMES.length;
 
@@ -117,4 +118,70 @@ test('cache files are per bundle and per runtime; writeCache refuses a folder ot
   chmodSync(open, 0o777);
   assert.equal(writeCache(join(open, 'x.bin'), Buffer.from('data')), false);
   assert.equal(existsSync(join(open, 'x.bin')), false);
+});
+
+/**
+ * Starts the server against `api`, lists sandboxes through one tools/call (the SDK is loaded for it),
+ * then closes stdin. Returns the names listed and the SDK's cache report.
+ */
+async function listThrough(home: string, api: { url: string; apiKey: string }, extraEnv: Record<string, string> = {}): Promise<{ names: string[]; sdkCache: string }> {
+  const child = spawn(process.execPath, [CLI, 'start'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, DAYTONA_MCP_DEBUG_CACHE: '1', DAYTONA_API_KEY: api.apiKey, DAYTONA_API_URL: api.url, ...extraEnv },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const answered = new Promise<{ structuredContent?: { sandboxes: Array<{ name: string }> }; isError?: boolean }>((resolveCall, reject) => {
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      for (const line of stdout.split('\n')) {
+        const message = line.trim() ? JSON.parse(line) : undefined;
+        if (message?.id === 3) resolveCall(message.result);
+      }
+    });
+    child.once('exit', () => reject(new Error(`exited before the call was answered; stderr: ${stderr}`)));
+  });
+  const send = (m: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
+  send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'compile-cache-test', version: '1' } } });
+  send({ method: 'notifications/initialized' });
+  send({ id: 3, method: 'tools/call', params: { name: 'list_sandboxes', arguments: {} } });
+  const result = await answered;
+  assert.ok(!result.isError, JSON.stringify(result));
+  child.stdin.end();
+  assert.equal(await exited, 0, stderr);
+  return { names: (result.structuredContent?.sandboxes ?? []).map((x) => x.name).sort(), sdkCache: /SDK code cache (\w+)/.exec(stderr)?.[1] ?? `(no report in ${JSON.stringify(stderr)})` };
+}
+
+test('the SDK the server embeds is compiled from its own cache after the first start that called the API', async () => {
+  const emu = await startEmulator({ seed: [{ name: 'cached-a' }, { name: 'cached-b' }] });
+  try {
+    const home = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+    const expected = ['cached-a', 'cached-b'];
+    assert.deepEqual(await listThrough(home, emu), { names: expected, sdkCache: 'miss' });
+    const sdkFile = cacheFiles(home).find((f) => /\/sdk-[0-9a-f]{16}-node/.test(f));
+    assert.ok(sdkFile, `an SDK cache file beside the bundle's: ${cacheFiles(home).join(', ')}`);
+    assert.equal(statSync(sdkFile).mode & 0o777, 0o600);
+    assert.ok(statSync(sdkFile).size > 100_000, 'holds the compiled SDK');
+    assert.deepEqual(await listThrough(home, emu), { names: expected, sdkCache: 'hit' });
+    // Data V8 rejects is replaced; a folder others can write to is neither read nor written.
+    writeFileSync(sdkFile, Buffer.alloc(4096, 7), { mode: 0o600 });
+    assert.deepEqual(await listThrough(home, emu), { names: expected, sdkCache: 'rejected' });
+    assert.ok(statSync(sdkFile).size > 100_000, 'rewritten');
+    if (process.platform !== 'win32') {
+      chmodSync(join(sdkFile, '..'), 0o777);
+      const before = statSync(sdkFile).mtimeMs;
+      assert.deepEqual(await listThrough(home, emu), { names: expected, sdkCache: 'untrusted' });
+      assert.equal(statSync(sdkFile).mtimeMs, before, 'left alone');
+      chmodSync(join(sdkFile, '..'), 0o700);
+    }
+    assert.deepEqual(await listThrough(home, emu), { names: expected, sdkCache: 'hit' });
+    // Caching off: compiled as usual, nothing written.
+    const off = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+    assert.deepEqual(await listThrough(off, emu, { DAYTONA_MCP_CACHE_DIR: 'off' }), { names: expected, sdkCache: 'off' });
+    assert.deepEqual(cacheFiles(off), []);
+  } finally {
+    await emu.close();
+  }
 });
