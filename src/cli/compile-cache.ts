@@ -66,6 +66,21 @@ export function writeCache(file: string, data: Buffer): boolean {
   }
 }
 
+/**
+ * Writes the script's cache `afterMs` from now, or at exit if sooner, once: by then the code the start
+ * (or the first call) ran has been compiled too, and is in the cache.
+ */
+export function saveLater(file: string, script: { createCachedData(): Buffer }, afterMs: number): void {
+  let saved = false;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    writeCache(file, script.createCachedData());
+  };
+  setTimeout(save, afterMs).unref();
+  process.once('exit', save);
+}
+
 /** Written this long after the SDK ran (or at exit, if sooner): by then the first call's code is compiled too. */
 const SDK_WRITE_AFTER_MS = 3000;
 
@@ -86,16 +101,7 @@ export function sdkCacheHooks(env: NodeJS.ProcessEnv = process.env): SdkCodeCach
     loaded(_hash, state, script) {
       const shown: CacheState = !file ? 'off' : found?.state === 'untrusted' ? 'untrusted' : state;
       if (env.DAYTONA_MCP_DEBUG_CACHE === '1') process.stderr.write(`daytona-mcp: SDK code cache ${shown}${file ? ` (${file})` : ''}\n`);
-      const target = file;
-      if (!target || shown === 'untrusted' || shown === 'hit') return;
-      let saved = false;
-      const save = () => {
-        if (saved) return;
-        saved = true;
-        writeCache(target, script.createCachedData());
-      };
-      setTimeout(save, SDK_WRITE_AFTER_MS).unref();
-      process.once('exit', save);
+      if (file && (shown === 'miss' || shown === 'rejected')) saveLater(file, script, SDK_WRITE_AFTER_MS);
     },
   };
 }

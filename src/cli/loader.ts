@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Script } from 'node:vm';
 import { bundleBeside } from '../core/daytona-home';
-import { cacheFilePath, readCache, writeCache, type CacheState } from './compile-cache';
+import { cacheFilePath, readCache, saveLater, type CacheState } from './compile-cache';
 
 declare const __BUNDLE_HASH__: string;
 /** `.bundle-<hash>.js`: the bundle's file is this file's name with it instead of `.js`. */
@@ -48,16 +48,7 @@ function run(): void {
   });
   const state: CacheState = !file ? 'off' : cached?.state === 'untrusted' ? 'untrusted' : !cached?.data ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   if (process.env.DAYTONA_MCP_DEBUG_CACHE === '1') process.stderr.write(`daytona-mcp: compile cache ${state}${file ? ` (${file})` : ''}\n`);
-  if (file && (state === 'miss' || state === 'rejected')) {
-    let saved = false;
-    const save = () => {
-      if (saved) return;
-      saved = true;
-      writeCache(file, script.createCachedData());
-    };
-    setTimeout(save, WRITE_AFTER_MS).unref();
-    process.once('exit', save);
-  }
+  if (file && (state === 'miss' || state === 'rejected')) saveLater(file, script, WRITE_AFTER_MS);
   script.runInThisContext()(module.exports, require, module, __filename, __dirname);
 }
 

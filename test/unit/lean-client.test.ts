@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { errorClassesOf, leanAdapter } from '../../src/core/lean-transport';
 import { leanRequester, withDirectRead, withRequester, type AxiosInstanceLike, type Requester } from '../../src/core/lean-client';
 import { startEmulator, type Emulator } from '../emulator/emulator';
+import { failure } from '../helpers/failure';
 
 type Resp = { data: unknown; status: number; headers: Record<string, unknown> };
 interface Api {
@@ -54,15 +55,6 @@ after(async () => {
   await new Promise((r) => server.close(r));
   await emu.close();
 });
-
-async function failure(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, unknown>;
-  }
-  assert.fail('expected the call to fail');
-}
 
 test('a sandbox read and a filtered list page are the answers axios gives, parsed, with the rate-limit headers', async () => {
   emu.reset();

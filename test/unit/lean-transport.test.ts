@@ -14,6 +14,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Daytona } from '@daytonaio/sdk';
 import { errorClassesOf, headersFrom, leanAdapter, proxyConfigured, type AxiosErrorClasses } from '../../src/core/lean-transport';
 import { startEmulator, type Emulator } from '../emulator/emulator';
+import { failure } from '../helpers/failure';
 import { LOCAL_TLS_CERT, LOCAL_TLS_KEY } from '../helpers/local-tls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -56,16 +57,6 @@ after(async () => {
   await new Promise((r) => server.close(r));
   await emu.close();
 });
-
-/** The rejection of `p`, which must reject. */
-async function failure(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, unknown>;
-  }
-  assert.fail('expected the request to fail');
-}
 
 test('the error classes found are the ones the SDK recognises: a 404 becomes its DaytonaNotFoundError with status and headers', async () => {
   const err = await failure(sdkAxios.request({ url: `${emu.url}/sandbox/no-such-sandbox`, method: 'GET', adapter: lean, headers: { Authorization: `Bearer ${emu.apiKey}` } }));
