@@ -3,9 +3,9 @@
  *
  * The SDK's generated SandboxApi still builds every request (URL, auth, organisation headers); the
  * SDK's interceptors, its error mapping and JSON parsing still run (through the lean requester,
- * lean-client.ts, or axios itself with a proxy). Here axios' node http adapter is replaced. That adapter wraps each request in follow-redirects and a stream pipeline
- * and costs about 0.2 ms of CPU per call, more than everything else the MCP server does for a
- * get_sandbox. This one makes one node:http(s) request on the same global keep-alive agents and
+ * lean-client.ts). Here axios' node http adapter is replaced. That adapter wraps each request in
+ * follow-redirects and a stream pipeline and costs about 0.2 ms of CPU per call, more than everything
+ * else the MCP server does for a get_sandbox. This one makes one node:http(s) request on the same global keep-alive agents and
  * reads the answer into one buffer.
  *
  * It keeps the adapter's contract where the gateway depends on it: a non-2xx answer rejects with an
@@ -123,16 +123,18 @@ function headersOf(config: AxiosRequestLike): Record<string, string> {
 }
 
 /**
- * The answer's headers by lower-case name, repeats joined with ", " (set-cookie kept as a list).
- * node's own `res.headers` does the same with more rules (some repeats dropped) and cost ~40 µs
- * a response here; the gateway reads a handful of these names.
+ * The answer's headers by lower-case name, repeats joined with ", " (set-cookie kept as a list), in a
+ * plain object as node's own `res.headers`, which applies more rules (some repeats dropped) and cost
+ * ~40 µs a response here; the gateway reads a handful of these names. A header named `__proto__` is
+ * dropped: it would be the object's prototype.
  */
 export function headersFrom(raw: readonly string[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null);
+  const out: Record<string, string | string[]> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
+    if (name === '__proto__') continue;
     const value = raw[i + 1]!;
-    const seen = out[name];
+    const seen = Object.hasOwn(out, name) ? out[name] : undefined;
     if (seen === undefined) out[name] = name === 'set-cookie' ? [value] : value;
     else if (Array.isArray(seen)) seen.push(value);
     else out[name] = `${seen}, ${value}`;
