@@ -103,10 +103,33 @@ export function withRequester<T extends object>(api: T, requester: Requester): T
   return new base.constructor(base.configuration, base.basePath, requester);
 }
 
-interface GeneratedApi {
+/** What a generated api-client object holds (BaseAPI's fields) that its requests are built from. */
+export interface GeneratedApiBase {
   configuration?: { basePath?: string; accessToken?: unknown; baseOptions?: { headers?: Record<string, unknown> } & Record<string, unknown> };
   basePath?: string;
+}
+
+interface GeneratedApi extends GeneratedApiBase {
   getSandbox(idOrName: string, org?: string, verbose?: boolean, options?: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * The request config a generated api-client method hands to axios for a GET of `path` without a query
+ * (path parameters already encoded): the configuration's options under the call's own, the bearer
+ * token when the configuration holds one as text, `Accept`, the configuration's headers, then the
+ * call's own, and the URL under the base path.
+ */
+export function generatedGet(api: GeneratedApiBase, path: string, options: object = {}): Record<string, unknown> {
+  const config = api.configuration;
+  const baseOptions = config?.baseOptions ?? {};
+  const token = typeof config?.accessToken === 'string' && config.accessToken ? { Authorization: `Bearer ${config.accessToken}` } : {};
+  return {
+    method: 'GET',
+    ...baseOptions,
+    ...options,
+    headers: { ...token, Accept: 'application/json', ...baseOptions.headers, ...(options as { headers?: object }).headers },
+    url: `${config?.basePath ?? api.basePath ?? ''}${path}`,
+  };
 }
 
 /**
@@ -119,23 +142,14 @@ interface GeneratedApi {
  * function, and the ids "." and ".." (which the generated URL resolves as path segments).
  */
 export function withDirectRead<T extends GeneratedApi>(api: T, requester: Requester): T {
-  const config = api.configuration;
-  if (config?.accessToken !== undefined && typeof config.accessToken !== 'string') return api;
-  const basePath = config?.basePath ?? api.basePath ?? '';
+  const token = api.configuration?.accessToken;
+  if (token !== undefined && typeof token !== 'string') return api;
   const generated = api.getSandbox.bind(api);
   const getSandbox: GeneratedApi['getSandbox'] = (idOrName, org, verbose, options = {}) => {
     if (typeof idOrName !== 'string' || org !== undefined || verbose !== undefined || idOrName === '.' || idOrName === '..') {
       return generated(idOrName, org, verbose, options);
     }
-    const baseOptions = config?.baseOptions ?? {};
-    const token = config?.accessToken ? { Authorization: `Bearer ${config.accessToken as string}` } : {};
-    return requester.request({
-      method: 'GET',
-      ...baseOptions,
-      ...options,
-      headers: { ...token, Accept: 'application/json', ...baseOptions.headers, ...(options.headers as object | undefined) },
-      url: `${basePath}/sandbox/${encodeURIComponent(idOrName)}`,
-    });
+    return requester.request(generatedGet(api, `/sandbox/${encodeURIComponent(idOrName)}`, options));
   };
   // The generated API's other methods stay as they are (they read configuration and axios from it).
   return Object.assign(Object.create(api) as T, { getSandbox });

@@ -5,8 +5,8 @@
  * SDK's interceptors, its error mapping and JSON parsing still run (through the lean requester,
  * lean-client.ts). Here axios' node http adapter is replaced. That adapter wraps each request in
  * follow-redirects and a stream pipeline and costs about 0.2 ms of CPU per call, more than everything
- * else the MCP server does for a get_sandbox. This one makes one node:http(s) request on the same global keep-alive agents and
- * reads the answer into one buffer.
+ * else the MCP server does for a get_sandbox. This one makes one node:http(s) request on the same
+ * global keep-alive agents and reads the answer into one buffer.
  *
  * It keeps the adapter's contract where the gateway depends on it: a non-2xx answer rejects with an
  * AxiosError carrying the response (so the SDK's DaytonaError has status and headers), a network
@@ -197,8 +197,8 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
       const agent = secure ? config.httpsAgent : config.httpAgent;
       const request = (secure ? https : http).request(url, { method, headers, agent }, (res) => {
         const status = res.statusCode ?? 0;
-        const headers = headersFrom(res.rawHeaders);
-        const encoding = String(headers['content-encoding'] ?? '').toLowerCase();
+        const answerHeaders = headersFrom(res.rawHeaders);
+        const encoding = String(answerHeaders['content-encoding'] ?? '').toLowerCase();
         let stream: NodeJS.ReadableStream = res;
         if (method !== 'HEAD' && status !== 204 && encoding) {
           if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') stream = res.pipe(createUnzip());
@@ -208,7 +208,7 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
             return;
           }
           // axios drops the header once it has inflated the body; so do we.
-          delete headers['content-encoding'];
+          delete answerHeaders['content-encoding'];
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -230,7 +230,7 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
         stream.on('end', () => {
           let data = Buffer.concat(chunks, size).toString('utf8');
           if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
-          const response = { data, status, statusText: res.statusMessage ?? '', headers, config, request };
+          const response = { data, status, statusText: res.statusMessage ?? '', headers: answerHeaders, config, request };
           const valid = !config.validateStatus || config.validateStatus(status);
           if (valid) finish(undefined, response);
           else finish(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', config, request, response));

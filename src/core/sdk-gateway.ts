@@ -22,7 +22,7 @@ import { RatePacer } from './rate-pacer';
 import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry';
 import type { CreateParams, Resources, SandboxDetails, SandboxState, Snapshot } from './types';
 import { LANGUAGE_LABEL, SANDBOX_STATES } from './types';
-import type { AxiosInstanceLike } from './lean-client';
+import { generatedGet, type AxiosInstanceLike, type GeneratedApiBase } from './lean-client';
 
 /** The slice of the api-client's SandboxApi this gateway uses (positional, as generated). */
 interface RequestConfig {
@@ -99,9 +99,7 @@ function toSandboxLimits(row: RegionUsageDto): SandboxLimits {
 }
 
 /** What an api-client API object holds (BaseAPI's fields): its configuration, base path and axios. */
-interface ApiClientBase {
-  configuration?: { basePath?: string; baseOptions?: { headers?: Record<string, string> } };
-  basePath?: string;
+interface ApiClientBase extends GeneratedApiBase {
   axios?: { request(cfg: Record<string, unknown>): Promise<Resp<unknown>> };
 }
 
@@ -115,15 +113,7 @@ function organizationsApiOver(api: SandboxApiSlice): OrganizationsApiSlice {
   return {
     getOrganizationUsageOverview: async (organizationId, options = {}) => {
       if (!base.axios) throw new ToolError('unknown', 'This version of @daytonaio/sdk does not expose its axios instance.');
-      const baseOptions = base.configuration?.baseOptions ?? {};
-      const basePath = base.configuration?.basePath ?? base.basePath ?? '';
-      return (await base.axios.request({
-        method: 'GET',
-        ...baseOptions,
-        ...options,
-        headers: { Accept: 'application/json', ...baseOptions.headers },
-        url: `${basePath}/organizations/${encodeURIComponent(organizationId)}/usage`,
-      })) as Resp<{ regionUsage?: unknown }>;
+      return (await base.axios.request(generatedGet(base, `/organizations/${encodeURIComponent(organizationId)}/usage`, options))) as Resp<{ regionUsage?: unknown }>;
     },
   };
 }

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { Daytona } from '@daytonaio/sdk';
 import { createRequire } from 'node:module';
 import { errorClassesOf, leanAdapter } from '../../src/core/lean-transport';
-import { leanRequester, withDirectRead, withRequester, type AxiosInstanceLike, type Requester } from '../../src/core/lean-client';
+import { generatedGet, leanRequester, withDirectRead, withRequester, type AxiosInstanceLike, type Requester } from '../../src/core/lean-client';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { failure } from '../helpers/failure';
 
@@ -234,6 +234,15 @@ test('the written-out sandbox read sends exactly the request the generated metho
         assert.equal(recorded.length, 2);
         assert.deepEqual(recorded[1], recorded[0], `the request for ${JSON.stringify(id)}`);
       }
+    }
+    // The organisation usage read (sdk-gateway.ts) is written out the same way: the api-client's own
+    // OrganizationsApi builds the same request.
+    const { OrganizationsApi } = createRequire(require.resolve('@daytonaio/sdk'))('@daytona/api-client') as { OrganizationsApi: new (c: unknown, b: string, a: Requester) => { getOrganizationUsageOverview(id: string, o?: object): Promise<unknown> } };
+    for (const org of ['org-7', 'ü org/..?']) {
+      recorded.length = 0;
+      await new OrganizationsApi((sdk as unknown as { configuration: unknown }).configuration, '', recorder).getOrganizationUsageOverview(org, { timeout: 99 });
+      await recorder.request(generatedGet(sdk as never, `/organizations/${encodeURIComponent(org)}/usage`, { timeout: 99 }));
+      assert.deepEqual(recorded[1], recorded[0], `the usage request for ${JSON.stringify(org)}`);
     }
     // What it does not write out goes to the generated method: the same request again.
     recorded.length = 0;
