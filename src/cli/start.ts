@@ -81,7 +81,8 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const profile = profileOption(args.options.get('profile'));
   const creds = resolveCredentials({ profile });
   checkProfile(creds); // an unknown profile is a configuration error: say which exist, before serving
-  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs });
+  // Nothing in this process patches node:http for a proxy (the editor's does): the gateway may use its own sockets.
+  const provider = createGatewayProvider({ resolveCredentials: () => resolveCredentials({ profile }), requestTimeoutMs, ownSockets: true });
   // DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE: refused calls logged per minute before they are only counted (tests raise it).
   const audit = new AuditLog({ path: auditLogPath(), secrets: provider.secrets, noisePerMinute: countFromEnv('DAYTONA_MCP_AUDIT_NOISE_PER_MINUTE') });
   const project = (args.options.get('project') as string | undefined) ?? process.env.DAYTONA_MCP_PROJECT;

@@ -6,7 +6,8 @@
  * lean-client.ts). Here axios' node http adapter is replaced. That adapter wraps each request in
  * follow-redirects and a stream pipeline and costs about 0.2 ms of CPU per call, more than everything
  * else the MCP server does for a get_sandbox. This one makes one node:http(s) request on the same
- * global keep-alive agents and reads the answer into one buffer.
+ * global keep-alive agents and reads the answer into one buffer, or, in the MCP server process, one
+ * exchange on the gateway's own sockets (http1-client.ts), which skips node:http's client as well.
  *
  * It keeps the adapter's contract where the gateway depends on it: a non-2xx answer rejects with an
  * AxiosError carrying the response (so the SDK's DaytonaError has status and headers), a network
@@ -21,7 +22,8 @@
 // Bare names, as axios imports them: the editor's proxy support patches the modules under these names.
 import * as http from 'http';
 import * as https from 'https';
-import { createBrotliDecompress, createUnzip } from 'node:zlib';
+import { brotliDecompressSync, createBrotliDecompress, createUnzip, unzipSync } from 'node:zlib';
+import { ABORT_CODE, TIMEOUT_CODE, TOO_LARGE_CODE, type Http1Pool } from './http1-client';
 
 /** What the adapter reads of axios' request config (after axios merged and transformed it). */
 export interface AxiosRequestLike {
@@ -148,10 +150,11 @@ function urlOf(config: AxiosRequestLike): URL {
 }
 
 /**
- * An axios adapter over node:http(s) (see the file's comment). `classes` must be the SDK's axios' own
- * (errorClassesOf).
+ * An axios adapter over node:http(s) (see the file's comment), or, given `sockets`, over the
+ * gateway's own HTTP/1.1 sockets (http1-client.ts) for every request that names no agent of its own.
+ * `classes` must be the SDK's axios' own (errorClassesOf).
  */
-export function leanAdapter(classes: AxiosErrorClasses): Adapter {
+export function leanAdapter(classes: AxiosErrorClasses, sockets?: Http1Pool): Adapter {
   const { AxiosError, CanceledError } = classes;
   return (config) => {
     if (!servable(config)) {
@@ -180,22 +183,68 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
       const maxContent = config.maxContentLength ?? -1;
       const method = (config.method ?? 'get').toUpperCase();
       let settled = false;
+      let request: http.ClientRequest | undefined = undefined; // node's, set on that path
       const finish = (fail: Error | undefined, value?: unknown) => {
         if (settled) return;
         settled = true;
         config.signal?.removeEventListener('abort', onAbort);
         if (fail) {
-          request.destroy();
+          request?.destroy();
           reject(fail);
         } else resolve(value);
       };
       const onAbort = () => finish(new CanceledError(null, config, request));
+      /** The whole answer, read (and inflated): axios' response, or its error for a status it refuses. */
+      const settle = (status: number, statusText: string, answerHeaders: Record<string, string | string[]>, whole: Buffer) => {
+        let data = whole.toString('utf8');
+        if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
+        const response = { data, status, statusText, headers: answerHeaders, config, request };
+        const valid = !config.validateStatus || config.validateStatus(status);
+        if (valid) finish(undefined, response);
+        else finish(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', config, request, response));
+      };
+      const tooLarge = () => new AxiosError(`maxContentLength size of ${maxContent} exceeded`, 'ERR_BAD_RESPONSE', config, request);
+      const timedOut = () => new AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, request);
+      const errorFrom = (err: Error & { code?: string }) => {
+        const e = new AxiosError(err.message, err.code, config, request);
+        (e as Error & { cause?: unknown }).cause = err;
+        return e;
+      };
 
       const headers = headersOf(config);
       // No agent given means the module's global keep-alive agent, as with axios (and a proxy patch
-      // sees an ordinary request).
+      // sees an ordinary request), or our own sockets where there is no such patch.
       const agent = secure ? config.httpsAgent : config.httpAgent;
-      const request = (secure ? https : http).request(url, { method, headers, agent }, (res) => {
+      if (sockets && !agent) {
+        sockets.request({ method, url, headers, body, timeoutMs: config.timeout, signal: config.signal, maxBodyBytes: maxContent }).then(
+          (answer) => {
+            const answerHeaders = headersFrom(answer.rawHeaders);
+            const encoding = String(answerHeaders['content-encoding'] ?? '').toLowerCase();
+            let whole = answer.body;
+            if (encoding && whole.length) {
+              const limit = maxContent > -1 ? { maxOutputLength: Math.max(1, maxContent) } : {};
+              try {
+                if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') whole = unzipSync(whole, limit);
+                else if (encoding === 'br') whole = brotliDecompressSync(whole, limit);
+                else return finish(new AxiosError(`Unsupported content-encoding ${encoding}`, 'ERR_BAD_RESPONSE', config));
+              } catch (err) {
+                return finish((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge() : errorFrom(err as Error));
+              }
+              delete answerHeaders['content-encoding'];
+            }
+            if (maxContent > -1 && whole.length > maxContent) return finish(tooLarge());
+            settle(answer.status, answer.statusText, answerHeaders, whole);
+          },
+          (err: Error & { code?: string }) => {
+            if (err.code === TIMEOUT_CODE) finish(timedOut());
+            else if (err.code === ABORT_CODE) finish(new CanceledError(null, config));
+            else if (err.code === TOO_LARGE_CODE) finish(tooLarge());
+            else finish(errorFrom(err));
+          },
+        );
+        return;
+      }
+      const req = (secure ? https : http).request(url, { method, headers, agent }, (res) => {
         const status = res.statusCode ?? 0;
         const answerHeaders = headersFrom(res.rawHeaders);
         const encoding = String(answerHeaders['content-encoding'] ?? '').toLowerCase();
@@ -215,7 +264,7 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (maxContent > -1 && size > maxContent) {
-            finish(new AxiosError(`maxContentLength size of ${maxContent} exceeded`, 'ERR_BAD_RESPONSE', config, request));
+            finish(tooLarge());
             res.destroy();
             return;
           }
@@ -227,31 +276,19 @@ export function leanAdapter(classes: AxiosErrorClasses): Adapter {
         res.on('aborted', cut);
         res.on('error', cut);
         if (stream !== res) stream.on('error', (err: Error) => finish(errorFrom(err)));
-        stream.on('end', () => {
-          let data = Buffer.concat(chunks, size).toString('utf8');
-          if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
-          const response = { data, status, statusText: res.statusMessage ?? '', headers: answerHeaders, config, request };
-          const valid = !config.validateStatus || config.validateStatus(status);
-          if (valid) finish(undefined, response);
-          else finish(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', config, request, response));
-        });
+        stream.on('end', () => settle(status, res.statusMessage ?? '', answerHeaders, Buffer.concat(chunks, size)));
       });
-      const errorFrom = (err: Error & { code?: string }) => {
-        const e = new AxiosError(err.message, err.code, config, request);
-        (e as Error & { cause?: unknown }).cause = err;
-        return e;
-      };
-      request.on('error', (err) => finish(errorFrom(err)));
+      request = req;
+      req.on('error', (err) => finish(errorFrom(err)));
       if (config.timeout && config.timeout > 0) {
-        const ms = config.timeout;
-        request.setTimeout(ms, () => finish(new AxiosError(`timeout of ${ms}ms exceeded`, 'ECONNABORTED', config, request)));
+        req.setTimeout(config.timeout, () => finish(timedOut()));
       }
       if (config.signal?.aborted) {
         onAbort();
         return;
       }
       config.signal?.addEventListener('abort', onAbort, { once: true });
-      request.end(body);
+      req.end(body);
     });
   };
 }

@@ -244,6 +244,12 @@ export interface SdkGatewayOptions {
   /** Requests in flight at once across all tools. */
   maxConcurrentRequests?: number;
   retry?: RetryPolicy;
+  /**
+   * The gateway's calls go over its own HTTP/1.1 sockets (http1-client.ts) instead of node:http: about
+   * 0.2 ms less per call. Only where nothing patches node:http to reach the network (the MCP server
+   * process; not the editor, whose proxy support does), and never with a proxy in the environment.
+   */
+  ownSockets?: boolean;
 }
 
 export async function createSdkGateway(opts: SdkGatewayOptions): Promise<DaytonaGateway> {
@@ -277,8 +283,10 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
   // any call may have is a held one's.
   const axios = (api as unknown as ApiClientBase).axios;
   boundTransport(axios, requestTimeoutMs + apiHoldMs);
-  const { callApi, adapter } = await leanPath(api, axios);
-  return new SdkGateway(daytona as unknown as SdkClientSlice, callApi, organizationsApiOver(callApi), opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, adapter, c.apiUrl);
+  const { callApi, adapter, sockets } = await leanPath(api, axios, opts.ownSockets === true);
+  const gateway = new SdkGateway(daytona as unknown as SdkClientSlice, callApi, organizationsApiOver(callApi), opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS, requestTimeoutMs, opts.retry ?? DEFAULT_RETRY, apiHoldMs, adapter, c.apiUrl);
+  if (sockets) gateway.onDispose(() => sockets.close());
+  return gateway;
 }
 
 /**
@@ -286,21 +294,22 @@ export async function createSdkGateway(opts: SdkGatewayOptions): Promise<Daytona
  * requester (lean-client.ts) in place of axios' request pipeline. With a proxy in the environment, or
  * an axios whose error classes cannot be found, they stay on the SDK's axios with its plain adapter.
  */
-async function leanPath(api: SandboxApiSlice, axios: unknown): Promise<{ callApi: SandboxApiSlice; adapter: NonNullable<RequestConfig['adapter']> }> {
+async function leanPath(api: SandboxApiSlice, axios: unknown, ownSockets: boolean): Promise<{ callApi: SandboxApiSlice; adapter: NonNullable<RequestConfig['adapter']>; sockets?: { close(): void } }> {
   // Loaded with the SDK, not at start: node's https (tls, crypto) would cost an idle server ~2 MB.
   const { errorClassesOf, leanAdapter, proxyConfigured } = await import('./lean-transport');
   const classes = proxyConfigured() ? undefined : await errorClassesOf(axios);
   if (!classes) return { callApi: api, adapter: NO_TRANSPORT_RETRY };
-  const adapter = leanAdapter(classes);
+  const sockets = ownSockets ? new (await import('./http1-client')).Http1Pool() : undefined;
+  const adapter = leanAdapter(classes, sockets);
   const { leanRequester, withDirectRead, withRequester } = await import('./lean-client');
   try {
     const requester = leanRequester(axios as AxiosInstanceLike, adapter as (config: Record<string, unknown>) => Promise<unknown>);
     const callApi = withDirectRead(withRequester(api, requester) as SandboxApiSlice & Parameters<typeof withDirectRead>[0], requester);
-    if (typeof callApi.getSandbox === 'function' && typeof callApi.listSandboxes === 'function') return { callApi, adapter };
+    if (typeof callApi.getSandbox === 'function' && typeof callApi.listSandboxes === 'function') return { callApi, adapter, sockets };
   } catch {
     // another api-client: its own axios below
   }
-  return { callApi: api, adapter };
+  return { callApi: api, adapter, sockets };
 }
 
 interface SdkClientSlice {
@@ -569,7 +578,14 @@ class SdkGateway implements DaytonaGateway {
     });
   }
 
+  private readonly disposers: Array<() => void> = [];
+
+  onDispose(fn: () => void): void {
+    this.disposers.push(fn);
+  }
+
   async dispose(): Promise<void> {
+    for (const fn of this.disposers.splice(0)) fn();
     await this.daytona[Symbol.asyncDispose]();
   }
 }
