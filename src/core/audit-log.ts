@@ -53,11 +53,41 @@ export class AuditLog {
     this.noisePerMinute = o.noisePerMinute ?? 60;
   }
 
+  /** Entries of writeSoon() not written yet, in order. */
+  private pending: Array<[string, Record<string, unknown>, { noise?: boolean }]> = [];
+
+  /**
+   * Appends one entry once the current turn of the event loop is over (setImmediate): a tool call's
+   * line is written after its result went out, so the line costs the call no time. Entries stay in
+   * order with write()'s, which writes any pending first, and are written at process exit if the
+   * loop never turns again.
+   */
+  writeSoon(event: string, fields: Record<string, unknown> = {}, opts: { noise?: boolean } = {}): void {
+    if (this.pending.push([event, fields, opts]) === 1) {
+      WITH_PENDING.add(this);
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes what writeSoon() holds. */
+  flush(): void {
+    if (!this.pending.length) return;
+    const entries = this.pending;
+    this.pending = [];
+    WITH_PENDING.delete(this);
+    for (const [event, fields, opts] of entries) this.writeNow(event, fields, opts);
+  }
+
   /**
    * Appends one entry. Never throws: auditing must not break the tool call it records. `noise`:
    * an entry an agent can repeat at will (refused input); capped per minute, the excess counted.
    */
   write(event: string, fields: Record<string, unknown> = {}, opts: { noise?: boolean } = {}): void {
+    this.flush();
+    this.writeNow(event, fields, opts);
+  }
+
+  private writeNow(event: string, fields: Record<string, unknown>, opts: { noise?: boolean }): void {
     const now = Date.now();
     // A window's count is written when the next begins, and before the server stops.
     if (now - this.noise.windowStart >= NOISE_WINDOW_MS || (event === 'server_stop' && this.noise.suppressed)) {
@@ -223,6 +253,12 @@ export class AuditLog {
     }
   }
 }
+
+/** Logs holding writeSoon() entries; written at exit, whatever ends the process (one listener for all). */
+const WITH_PENDING = new Set<AuditLog>();
+process.once('exit', () => {
+  for (const log of WITH_PENDING) log.flush();
+});
 
 /** For a synchronous 1 ms pause while another writer rotates. */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));

@@ -96,8 +96,9 @@ export function createMcpServer(o: McpServerOptions): Server {
     const started = Date.now();
     const { name, arguments: rawArgs } = request.params;
     // Calls refused before reaching the API are noise an agent can repeat at will: capped in the log.
+    // The line is written once the result is on its way (writeSoon): it costs the call no time.
     const audit = (outcome: string, fields: Record<string, unknown> = {}, noise = false) =>
-      o.audit?.write('tool_call', { tool: name, arguments: redactArguments(rawArgs), outcome, ms: Date.now() - started, ...fields }, { noise });
+      o.audit?.writeSoon('tool_call', { tool: name, arguments: redactArguments(rawArgs), outcome, ms: Date.now() - started, ...fields }, { noise });
 
     const tool = byName.get(name);
     if (!tool) {

@@ -26,6 +26,14 @@ export interface SpawnedServer {
   stderr(): string;
   log(): string;
   logEntries(): Array<Record<string, unknown>>;
+  /**
+   * The audit log once the server has written the line of every call answered so far: it writes a
+   * call's line right after the answer (AuditLog.writeSoon), before it reads its next message, so one
+   * ping round trip is the barrier.
+   */
+  settledLogEntries(): Promise<Array<Record<string, unknown>>>;
+  /** The audit log's text, settled the same way. */
+  settledLog(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -67,6 +75,7 @@ export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServe
     else deliver?.(message);
   };
   const read = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
+  const entries = () => read().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
     client,
     transport,
@@ -75,7 +84,15 @@ export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServe
     logPath,
     stderr: () => stderr,
     log: read,
-    logEntries: () => read().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    logEntries: () => entries(),
+    settledLogEntries: async () => {
+      await client.ping();
+      return entries();
+    },
+    settledLog: async () => {
+      await client.ping();
+      return read();
+    },
     close: () => client.close(),
   };
 }

@@ -18,9 +18,9 @@ const call = (name: string, args: Record<string, unknown>): Promise<CallToolResu
 const writes = () => emu.stats().requests.filter((q) => q.method !== 'GET');
 const view = (id: string) => emu.sandboxes().find((s) => s.id === id);
 
-/** The last tool_call audit entry for `tool` (the server writes it before answering). */
-function auditOf(tool: string): Record<string, unknown> {
-  const entry = server.logEntries().filter((e) => e.event === 'tool_call' && e.tool === tool).at(-1);
+/** The last tool_call audit entry for `tool` (the server writes it right after answering). */
+async function auditOf(tool: string): Promise<Record<string, unknown>> {
+  const entry = (await server.settledLogEntries()).filter((e) => e.event === 'tool_call' && e.tool === tool).at(-1);
   assert.ok(entry, `an audit line for ${tool}`);
   return entry;
 }
@@ -59,7 +59,7 @@ describe('fork_sandbox', () => {
     assert.equal(data(r).sourceId, src.id);
     assert.match(text(r), /Forked prod as prod-copy \(id [0-9a-f-]{36}\)/);
     assert.equal(view(fork.id)?.labels.project, 'shop');
-    assert.deepEqual(auditOf('fork_sandbox').sandboxIds, [src.id, fork.id]);
+    assert.deepEqual((await auditOf('fork_sandbox')).sandboxIds, [src.id, fork.id]);
     assert.ok(server.logEntries().some((e) => e.event === 'api_call' && e.op === 'fork' && e.sandbox === src.id && e.fork === fork.id));
 
     const byId = await call('fork_sandbox', { sandbox: src.id });
@@ -73,7 +73,7 @@ describe('fork_sandbox', () => {
     await refused('fork_sandbox', { sandbox: 'cold' }, 'invalid_state', /only a started sandbox can be forked.*start_sandbox/s);
     await refused('fork_sandbox', { sandbox: 'cold', name: '-bad name' }, 'invalid_input', /Names are 1–63 characters/);
     await refused('fork_sandbox', { sandbox: 'nope' }, 'not_found', /nope/);
-    assert.equal(auditOf('fork_sandbox').outcome, 'error');
+    assert.equal((await auditOf('fork_sandbox')).outcome, 'error');
   });
 });
 
@@ -87,7 +87,7 @@ describe('snapshot_sandbox', () => {
     assert.equal(view(sb.id)?.state, 'started');
     const listed = await call('list_snapshots', { name: 'web-golden' });
     assert.match(text(listed), /web-golden/);
-    assert.equal(auditOf('snapshot_sandbox').outcome, 'ok');
+    assert.equal((await auditOf('snapshot_sandbox')).outcome, 'ok');
     assert.ok(server.logEntries().some((e) => e.event === 'api_call' && e.op === 'createSnapshot' && e.sandbox === sb.id));
 
     const byId = await call('snapshot_sandbox', { sandbox: sb.id, name: 'web-golden-2' });
@@ -115,7 +115,7 @@ describe('update_sandbox', () => {
     assert.equal(r2.isError, undefined, text(r2));
     const v = view(sb.id);
     assert.deepEqual([v?.autoStopInterval, v?.autoArchiveInterval, v?.autoDeleteInterval, v?.public], [0, 60, 1440, true]);
-    assert.equal(auditOf('update_sandbox').outcome, 'ok');
+    assert.equal((await auditOf('update_sandbox')).outcome, 'ok');
     const ops = server.logEntries().filter((e) => e.event === 'api_call').map((e) => e.op);
     assert.deepEqual(ops.slice(-5), ['resize', 'setInterval', 'setInterval', 'setInterval', 'setPublic']);
 
@@ -143,7 +143,7 @@ describe('update_sandbox', () => {
     await refused('update_sandbox', { sandbox: 'old', cpu: 4 }, 'invalid_state', /archived; resizing needs a started or stopped sandbox/);
     await refused('update_sandbox', { sandbox: 'hot', gpu: 1 }, 'invalid_input', /GPU cannot be resized/);
     await refused('update_sandbox', { sandbox: 'hot' }, 'invalid_input', /Nothing to change/);
-    assert.equal(auditOf('update_sandbox').error, 'invalid_input');
+    assert.equal((await auditOf('update_sandbox')).error, 'invalid_input');
   });
 
   test("above the organisation's per-sandbox maxima (4 CPU, 8 GiB, 10 GiB) is refused before any write, naming the limit", async () => {
@@ -181,10 +181,10 @@ describe('get_preview_url', () => {
     const short = await call('get_preview_url', { sandbox: 'web', port: 3000, expiresInSeconds: 30 });
     assert.match(text(short), /expires in 30 s/);
 
-    assert.deepEqual(auditOf('get_preview_url').sandboxIds, [sb.id]);
+    assert.deepEqual((await auditOf('get_preview_url')).sandboxIds, [sb.id]);
     const tokens = [signed.url.split('-').at(-1), data(plain).token, data(short).url.split('-').at(-1)];
     for (const t of tokens) {
-      assert.equal(server.log().includes(t), false, 'no preview token in the audit log');
+      assert.equal((await server.settledLog()).includes(t), false, 'no preview token in the audit log');
       assert.equal(server.stderr().includes(t), false, 'no preview token on stderr');
     }
   });

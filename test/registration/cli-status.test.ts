@@ -117,8 +117,9 @@ test('the MCP server reports an invalid DAYTONA_API_URL as invalid_input with th
     const text = result.content[0]?.text ?? '';
     assert.match(text, /^Error \[invalid_input\]: The Daytona API URL from the DAYTONA_API_URL environment variable is not valid: it is not an absolute URL\./);
     assert.match(text, /Hint: Set DAYTONA_API_URL to an http\(s\) URL/);
-    assert.match(server.log(), /"apiUrl":"invalid \(from the DAYTONA_API_URL environment variable\)"/);
-    assertNoSecret(`${text}${server.stderr()}${server.log()}`, 'server output');
+    const log = await server.settledLog();
+    assert.match(log, /"apiUrl":"invalid \(from the DAYTONA_API_URL environment variable\)"/);
+    assertNoSecret(`${text}${server.stderr()}${log}`, 'server output');
   } finally {
     await server.close();
   }

@@ -39,7 +39,7 @@ describe('security: pieces of the key in API answers', () => {
       const status = await runCli(['status'], { HOME: rig.server.home, DAYTONA_API_KEY: SENTINEL_KEY, DAYTONA_API_URL: `${rig.hostile.url}/api` });
       assert.match(status.stdout + status.stderr, /HTML/);
       assertNoKeyPiece(status.stdout + status.stderr, 'status', KEY);
-      assertNoKeyPiece(rig.server.log(), 'the audit log', KEY);
+      assertNoKeyPiece(await rig.server.settledLog(), 'the audit log', KEY);
     } finally {
       rig.hostile.rule = forward;
     }
@@ -54,7 +54,7 @@ describe('security: pieces of the key in API answers', () => {
       const r = await callTool(rig.server, 'get_sandbox', { sandbox: 'broken' });
       assert.match(textOf(r), /ERROR: exit 1/);
       assertNoKeyPiece(JSON.stringify(r), 'get_sandbox', KEY);
-      assertNoKeyPiece(rig.server.log(), 'the audit log', KEY);
+      assertNoKeyPiece(await rig.server.settledLog(), 'the audit log', KEY);
     } finally {
       rig.hostile.rule = forward;
     }
@@ -73,7 +73,7 @@ describe('security: URLs in API answers', () => {
       const text = textOf(r);
       assert.match(text, /Cannot start: port busy/);
       assert.doesNotMatch(text, new RegExp(SIGNED), 'the tool error');
-      assert.doesNotMatch(rig.server.log(), new RegExp(SIGNED), 'the audit log');
+      assert.doesNotMatch(await rig.server.settledLog(), new RegExp(SIGNED), 'the audit log');
       const logs = await runCli(['logs', '--lines', '50'], { HOME: rig.server.home });
       assert.match(logs.stdout, /start_sandbox/);
       assert.doesNotMatch(logs.stdout + logs.stderr, new RegExp(SIGNED), '`logs`');

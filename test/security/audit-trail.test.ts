@@ -77,11 +77,11 @@ describe('security: audit trail', () => {
       const deep = `${'{"d":'.repeat(10_000)}"leaf"${'}'.repeat(10_000)}`;
       const answer = await rawStdioCall(server.home, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_sandboxes","arguments":{"nested":${deep}}}}`);
       assert.match(answer, /"isError":true/, 'the deep call gets an error result, not silence');
-      const raw = server.log().split('\n').filter(Boolean);
+      const raw = (await server.settledLog()).split('\n').filter(Boolean);
       const longest = Math.max(...raw.map((l) => l.length));
       console.log(`audit: longest line ${longest} chars (before: 5.7 MB for 100,000 ids)`);
       assert.ok(longest <= 16_100, `longest line ${longest}`);
-      const calls = server.logEntries().filter((e) => e.event === 'tool_call');
+      const calls = (await server.settledLogEntries()).filter((e) => e.event === 'tool_call');
       assert.deepEqual(calls.map((c) => c.tool).sort(), ['delete_sandbox', 'get_sandbox', 'list_sandboxes'], 'each call has its line');
     } finally {
       await server.close();

@@ -76,7 +76,7 @@ describe('security: an API that echoes the Authorization header', () => {
     }
     assert.equal(calls, 32);
     assert.deepEqual(leaked, [], `leaks in ${leaked.length} of ${calls} calls`);
-    assert.deepEqual(leaks(server.log()), [], 'audit log');
+    assert.deepEqual(leaks(await server.settledLog()), [], 'audit log');
     assert.deepEqual(leaks(server.stderr()), [], 'server stderr');
   });
 

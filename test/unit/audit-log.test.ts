@@ -71,3 +71,33 @@ test('several processes writing at once lose and interleave no lines', async () 
   }
   assert.equal(seen.size, writers * perWriter);
 });
+
+test('writeSoon: the line follows once the loop turns, write() keeps the order, and exit writes what is left', async () => {
+  const path = join(tmp(), 'soon.log');
+  const log = new AuditLog({ path, secrets: () => [SENTINEL_KEY] });
+  log.write('server_start');
+  log.writeSoon('tool_call', { tool: 'a', note: SENTINEL_KEY });
+  const events = () => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; tool?: string });
+  assert.deepEqual(events().map((e) => e.event), ['server_start'], 'not yet: the answer goes out first');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(events().map((e) => e.tool ?? e.event), ['server_start', 'a']);
+  log.writeSoon('tool_call', { tool: 'b' });
+  log.writeSoon('tool_call', { tool: 'c' });
+  log.write('server_stop');
+  assert.deepEqual(events().map((e) => e.tool ?? e.event), ['server_start', 'a', 'b', 'c', 'server_stop'], 'a pending line is written before a later one');
+  assert.ok(!readFileSync(path, 'utf8').includes(SENTINEL_KEY), 'scrubbed like any other');
+
+  // A process that exits in the same turn (process.exit, as on a signal) still writes its pending line.
+  const exiting = join(tmp(), 'exit.log');
+  const script = `
+    const { AuditLog } = require(${JSON.stringify(resolve(__dirname, '../../src/core/audit-log.ts'))});
+    const log = new AuditLog({ path: process.env.LOG });
+    log.writeSoon('tool_call', { tool: 'last' });
+    process.exit(0);
+  `;
+  await new Promise<void>((res, rej) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, LOG: exiting }, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? res() : rej(new Error(`exited ${code}`))));
+  });
+  assert.match(readFileSync(exiting, 'utf8'), /"event":"tool_call","tool":"last"/);
+});

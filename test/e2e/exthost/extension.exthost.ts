@@ -110,8 +110,12 @@ describe('Daytona extension in a real extension host', () => {
     const result = await lm!.invokeTool(listTool, { input: { state: 'started' }, toolInvocationToken: undefined });
     const text = result.content.map((part) => (part as { value?: string }).value ?? '').join('');
     assert.match(text, /"name":"storefront-api"/, text.slice(0, 300));
-    const log = readFileSync(join(homedir(), '.daytona', 'daytona-mcp.log'), 'utf8');
+    // The server writes a call's audit line right after its answer: wait for it (state, not timing).
+    const toolLine = /"event":"tool_call","tool":"list_sandboxes","arguments":\{"state":"started"\},"outcome":"ok"/;
+    const log = await until('the call\'s line in the audit log', () => {
+      const text = readFileSync(join(homedir(), '.daytona', 'daytona-mcp.log'), 'utf8');
+      return toolLine.test(text) ? text : undefined;
+    }, 10_000);
     assert.match(log, /"event":"client_connected","client":"(code-server|Visual Studio Code)/);
-    assert.match(log, /"event":"tool_call","tool":"list_sandboxes","arguments":\{"state":"started"\},"outcome":"ok"/);
   });
 });
