@@ -199,7 +199,13 @@ export function leanAdapter(classes: AxiosErrorClasses, sockets?: Http1Pool): Ad
         let data = whole.toString('utf8');
         if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
         const response = { data, status, statusText, headers: answerHeaders, config, request };
-        const valid = !config.validateStatus || config.validateStatus(status);
+        let valid: boolean;
+        try {
+          valid = !config.validateStatus || config.validateStatus(status);
+        } catch (err) {
+          finish(errorFrom(err as Error)); // the caller's check threw: its error, not an uncaught one
+          return;
+        }
         if (valid) finish(undefined, response);
         else finish(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', config, request, response));
       };
@@ -241,7 +247,9 @@ export function leanAdapter(classes: AxiosErrorClasses, sockets?: Http1Pool): Ad
             else if (err.code === TOO_LARGE_CODE) finish(tooLarge());
             else finish(errorFrom(err));
           },
-        );
+        )
+          // A throwing validateStatus (the caller's) is this request's error, never an unhandled rejection.
+          .catch((err: Error) => finish(errorFrom(err)));
         return;
       }
       const req = (secure ? https : http).request(url, { method, headers, agent }, (res) => {

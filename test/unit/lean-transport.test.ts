@@ -170,6 +170,12 @@ for (const mode of ['node:http', 'own sockets'] as const) {
     assert.equal(viaSdk.name, 'DaytonaConnectionError');
   });
 
+  test(`a status check that throws is the request's error, not an uncaught one [${mode}]`, async () => {
+    handler = (_req, res) => res.end('{}');
+    const err = await failure(raw.request({ url: `${base}/x`, adapter: lean, validateStatus: () => { throw new Error('check failed'); } }));
+    assert.match(err.message, /check failed/);
+  });
+
   test(`what it does not serve is refused by name, never sent half-understood [${mode}]`, async () => {
     const seenBefore = seen.length;
     const err = await failure(raw.request({ url: `${base}/x`, adapter: lean, responseType: 'stream' }));
