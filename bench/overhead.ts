@@ -210,13 +210,17 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     await rawGets();
     const rawGetRequests = (await emu.stats()).requests.length;
     await rpcGets();
+    /** `rounds` of the gets through MCP and raw, each timed into `into`, alternating which goes first. */
+    const timeGetPairs = async (rounds: number, into: { mcpGet: number[]; rawGet: number[] }, after?: () => Promise<void>) => {
+      for (let r = 0; r < rounds; r++) {
+        const pair = [async () => into.mcpGet.push((await timed(mcpGets)).ms), async () => into.rawGet.push((await timed(rawGets)).ms)];
+        if (r % 2) pair.reverse();
+        for (const f of pair) await f();
+        await after?.();
+      }
+    };
     const warming = { mcpGet: [] as number[], rawGet: [] as number[] };
-    for (let r = 0; r < WARMING_ROUNDS; r++) {
-      const pair = [async () => warming.mcpGet.push((await timed(mcpGets)).ms), async () => warming.rawGet.push((await timed(rawGets)).ms)];
-      if (r % 2) pair.reverse();
-      for (const f of pair) await f();
-      await rpcGets();
-    }
+    await timeGetPairs(WARMING_ROUNDS, warming, rpcGets); // the second server warms alike
 
     const t = { mcpList: [] as number[], rawList: [] as number[], rpcList: [] as number[], mcpGet: [] as number[], rawGet: [] as number[], rpcGet: [] as number[], floorCall: [] as number[], hopGet: [] as number[], directGet: [] as number[], sdkFloorGet: [] as number[] };
     const apiMs = { mcpList: [] as number[], rawList: [] as number[] };
@@ -270,11 +274,7 @@ export async function overhead(o: { build: Build; rounds: number }): Promise<Ben
     // tens of milliseconds away): what the per-call overhead means in practice. Report only.
     await emu.setFaults({ latencyMs: NEAR_API_MS });
     const near = { mcpGet: [] as number[], rawGet: [] as number[] };
-    for (let r = 0; r < Math.min(3, o.rounds); r++) {
-      const pair = [async () => near.mcpGet.push((await timed(mcpGets)).ms), async () => near.rawGet.push((await timed(rawGets)).ms)];
-      if (r % 2) pair.reverse();
-      for (const f of pair) await f();
-    }
+    await timeGetPairs(Math.min(3, o.rounds), near);
     await emu.clearFaults();
     const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
     const calls = o.rounds * GETS;

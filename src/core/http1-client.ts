@@ -131,7 +131,8 @@ function parseHead(text: string, method: string): Head {
  */
 class AnswerReader {
   head: Head | undefined;
-  private buffered: Buffer = Buffer.alloc(0);
+  /** Bytes of an unfinished head or chunk line, kept for the next chunk. */
+  private buffered: Buffer | undefined;
   private readonly parts: Buffer[] = [];
   private size = 0;
   /** Chunked coding: bytes of the current chunk still to come, or -1 between chunks. */
@@ -151,8 +152,8 @@ class AnswerReader {
   }
 
   feed(chunk: Buffer): boolean {
-    let data = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
-    this.buffered = Buffer.alloc(0);
+    let data = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk;
+    this.buffered = undefined;
     while (!this.head) {
       const end = data.indexOf(CRLF2);
       if (end < 0) {
@@ -180,10 +181,12 @@ class AnswerReader {
   private keep(part: Buffer): void {
     if (!part.length) return;
     this.size += part.length;
-    if (this.maxBodyBytes > -1 && this.size > this.maxBodyBytes) {
-      throw new Http1Error(`The API's answer is larger than ${this.maxBodyBytes} bytes.`, TOO_LARGE_CODE);
-    }
+    if (this.maxBodyBytes > -1 && this.size > this.maxBodyBytes) throw this.tooLarge();
     this.parts.push(part);
+  }
+
+  private tooLarge(): Http1Error {
+    return new Http1Error(`The API's answer is larger than ${this.maxBodyBytes} bytes.`, TOO_LARGE_CODE);
   }
 
   private body$(data: Buffer): boolean {
@@ -197,9 +200,8 @@ class AnswerReader {
         return false;
       case 'length': {
         const want = framing.length - this.size;
-        if (want > 0 && framing.length > this.maxBodyBytes && this.maxBodyBytes > -1) {
-          throw new Http1Error(`The API's answer is larger than ${this.maxBodyBytes} bytes.`, TOO_LARGE_CODE);
-        }
+        // Declared too large: refused before its bytes are read.
+        if (want > 0 && this.maxBodyBytes > -1 && framing.length > this.maxBodyBytes) throw this.tooLarge();
         this.keep(data.length > want ? data.subarray(0, want) : data);
         this.extra += Math.max(0, data.length - want);
         return this.size === framing.length;
@@ -274,6 +276,7 @@ export class Http1Pool {
   /** Sends one request and reads its answer. Rejects with an Http1Error or the socket's own error. */
   async request(r: Http1Request): Promise<Http1Answer> {
     const head = requestHead(r);
+    if (r.signal?.aborted) throw new Http1Error('The request was cancelled.', ABORT_CODE); // before any socket is taken
     // Nothing is sent twice here, not even a read on a kept-alive socket the server had closed: the
     // gateway has one retry layer (retry.ts), with one budget per item, and a second one here would
     // multiply its attempts (test/security/bounded-attempts.test.ts).
@@ -350,7 +353,7 @@ export class Http1Pool {
       const finish = (err: Error | undefined) => {
         if (done) return;
         done = true;
-        socket.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError).off('timeout', onTimeout);
+        socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError).off('timeout', onTimeout);
         r.signal?.removeEventListener('abort', onAbort);
         socket.setTimeout(0);
         if (err) {
@@ -374,21 +377,15 @@ export class Http1Pool {
         if (reader.end()) finish(undefined);
         else finish(new Http1Error('The API closed the connection before its answer was complete.', 'ECONNRESET'));
       };
-      const onClose = () => onEnd();
       const onError = (err: Error) => finish(err);
       const onTimeout = () => finish(new Http1Error(`No answer from the API for ${r.timeoutMs} ms.`, TIMEOUT_CODE));
       const onAbort = () => finish(new Http1Error('The request was cancelled.', ABORT_CODE));
-      if (r.signal?.aborted) {
-        onAbort();
-        return;
-      }
-      socket.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError).on('timeout', onTimeout);
+      // The connection's end and its close (after an error, or without a FIN) mean the same here.
+      socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError).on('timeout', onTimeout);
       r.signal?.addEventListener('abort', onAbort, { once: true });
       if (r.timeoutMs && r.timeoutMs > 0) socket.setTimeout(r.timeoutMs);
-      if (r.body?.length) {
-        socket.write(head, 'latin1');
-        socket.write(r.body);
-      } else socket.write(head, 'latin1');
+      socket.write(head, 'latin1');
+      if (r.body?.length) socket.write(r.body);
     });
   }
 }

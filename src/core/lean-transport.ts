@@ -144,6 +144,12 @@ export function headersFrom(raw: readonly string[]): Record<string, string | str
   return out;
 }
 
+/** The content codings axios inflates, by the inflater each needs; undefined for any other. */
+function inflaterFor(encoding: string): 'zlib' | 'brotli' | undefined {
+  if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') return 'zlib';
+  return encoding === 'br' ? 'brotli' : undefined;
+}
+
 function urlOf(config: AxiosRequestLike): URL {
   const url = config.url ?? '';
   return /^https?:\/\//i.test(url) ? new URL(url) : new URL(`${(config.baseURL ?? '').replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`);
@@ -229,10 +235,10 @@ export function leanAdapter(classes: AxiosErrorClasses, sockets?: Http1Pool): Ad
             let whole = answer.body;
             if (encoding && whole.length) {
               const limit = maxContent > -1 ? { maxOutputLength: Math.max(1, maxContent) } : {};
+              const inflater = inflaterFor(encoding);
+              if (!inflater) return finish(new AxiosError(`Unsupported content-encoding ${encoding}`, 'ERR_BAD_RESPONSE', config));
               try {
-                if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') whole = unzipSync(whole, limit);
-                else if (encoding === 'br') whole = brotliDecompressSync(whole, limit);
-                else return finish(new AxiosError(`Unsupported content-encoding ${encoding}`, 'ERR_BAD_RESPONSE', config));
+                whole = inflater === 'zlib' ? unzipSync(whole, limit) : brotliDecompressSync(whole, limit);
               } catch (err) {
                 return finish((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge() : errorFrom(err as Error));
               }
@@ -248,7 +254,7 @@ export function leanAdapter(classes: AxiosErrorClasses, sockets?: Http1Pool): Ad
             else finish(errorFrom(err));
           },
         )
-          // A throwing validateStatus (the caller's) is this request's error, never an unhandled rejection.
+          // Anything that throws while the answer is read is this request's error, never an unhandled rejection.
           .catch((err: Error) => finish(errorFrom(err)));
         return;
       }
@@ -258,8 +264,8 @@ export function leanAdapter(classes: AxiosErrorClasses, sockets?: Http1Pool): Ad
         const encoding = String(answerHeaders['content-encoding'] ?? '').toLowerCase();
         let stream: NodeJS.ReadableStream = res;
         if (method !== 'HEAD' && status !== 204 && encoding) {
-          if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') stream = res.pipe(createUnzip());
-          else if (encoding === 'br') stream = res.pipe(createBrotliDecompress());
+          const inflater = inflaterFor(encoding);
+          if (inflater) stream = res.pipe(inflater === 'zlib' ? createUnzip() : createBrotliDecompress());
           else {
             finish(new AxiosError(`Unsupported content-encoding ${encoding}`, 'ERR_BAD_RESPONSE', config, request));
             return;
