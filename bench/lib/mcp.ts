@@ -38,6 +38,9 @@ export async function startMcpServer(cli: string, api: { url: string; apiKey: st
   transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const client = new Client({ name: 'daytona-mcp-bench', version: '1.0.0' }, { capabilities: {} });
   await client.connect(transport);
+  // As agent hosts do before any call: the client then validates every structuredContent against its
+  // tool's output schema (compiled here), so that cost is in what the benchmarks measure.
+  await client.listTools();
   return {
     client,
     pid: transport.pid ?? -1,
