@@ -175,10 +175,10 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   process.stdin.on('close', () => void stop('stdin closed'));
   audit.write('server_start', { ...startFields, transport: 'stdio' });
   const serve = async (stdin?: Readable, stdout?: Writable, announceClient?: () => boolean) => {
-    const [makeServer, { StdioServerTransport }] = await Promise.all([loadServerFactory(), import('@modelcontextprotocol/sdk/server/stdio.js')]);
+    const [makeServer, { StdioTransport }] = await Promise.all([loadServerFactory(), import('../mcp/stdio-transport')]);
     const server = makeServer(announceClient);
     closeTransport = () => server.close();
-    await server.connect(new StdioServerTransport(stdin, stdout));
+    await server.connect(new StdioTransport(stdin, stdout));
   };
   if (PRELISTED) {
     const listing = PRELISTED;

@@ -7,13 +7,17 @@ import { setMaxListeners } from 'node:events';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  ErrorCode,
   ListToolsRequestSchema,
+  RELATED_TASK_META_KEY,
   type CallToolRequest,
   type CallToolResult,
+  type JSONRPCMessage,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { redactArguments, type AuditLog } from '../core/audit-log';
 import { ToolError } from '../core/errors';
 import { invokeTool } from '../core/invoke';
@@ -23,6 +27,7 @@ import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
 import { elicitationValidator } from './elicitation-validator';
 import { toJsonSchema } from './schema';
+import { StdioTransport } from './stdio-transport';
 
 export const SERVER_NAME = 'daytona';
 
@@ -47,6 +52,8 @@ export interface McpServerOptions {
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** What a call uses of its request's context: the SDK's, or the direct route's (below). */
+type CallExtra = Pick<Extra, 'signal' | '_meta' | 'sendNotification'>;
 
 function errorResult(err: ToolError): CallToolResult {
   return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
@@ -92,7 +99,7 @@ export function createMcpServer(o: McpServerOptions): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
-  const handleCall = async (request: CallToolRequest, extra: Extra): Promise<CallToolResult> => {
+  const handleCall = async (request: CallToolRequest, extra: CallExtra): Promise<CallToolResult> => {
     const started = Date.now();
     const { name, arguments: rawArgs } = request.params;
     // Calls refused before reaching the API are noise an agent can repeat at will: capped in the log.
@@ -130,24 +137,33 @@ export function createMcpServer(o: McpServerOptions): Server {
   // Calls in flight when the client goes away: closing aborts their signals (the SDK does that);
   // wait for them to settle so each still writes its audit line before the process exits.
   const inFlight = new Set<Promise<CallToolResult>>();
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const call = handleCall(request, extra);
+  const track = (call: Promise<CallToolResult>) => {
     inFlight.add(call);
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
     return call;
-  });
+  };
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => track(handleCall(request, extra)));
+  const direct = directToolCalls(server, (request, extra) => track(handleCall(request, extra)));
   // The one scrubbing pass for everything this server sends, on every transport: results, errors,
   // progress notifications and elicitation questions all carry API text (names, error bodies) that
   // may echo a secret or a piece of one.
   const connect = server.connect.bind(server);
-  server.connect = (transport) => {
+  server.connect = async (transport) => {
     const send = transport.send.bind(transport);
     transport.send = (message, options) => send(scrubValue(message), options);
-    return connect(transport);
+    if (transport instanceof StdioTransport) transport.direct = (message) => direct.offer(message, transport);
+    await connect(transport);
+    // The SDK aborts its own handlers when the transport closes; the direct route's calls alike.
+    const closed = transport.onclose;
+    transport.onclose = () => {
+      closed?.();
+      direct.abortAll();
+    };
   };
   const closeTransport = server.close.bind(server);
   server.close = async () => {
     await closeTransport();
+    direct.abortAll();
     await Promise.allSettled([...inFlight]);
   };
 
@@ -161,7 +177,7 @@ export function createMcpServer(o: McpServerOptions): Server {
  * fire-and-forget send would rely on the transport writing synchronously, which an HTTP event store
  * does not).
  */
-function contextFor(server: Server, o: McpServerOptions, extra: Extra): { ctx: ToolContext; progressSent: () => Promise<void> } {
+function contextFor(server: Server, o: McpServerOptions, extra: CallExtra): { ctx: ToolContext; progressSent: () => Promise<void> } {
   const progressToken = extra._meta?.progressToken;
   // A bulk call's items each listen to this signal (requests, waits): hundreds, legitimately.
   setMaxListeners(0, extra.signal);
@@ -198,4 +214,67 @@ function contextFor(server: Server, o: McpServerOptions, extra: Extra): { ctx: T
     },
   };
   return { ctx, progressSent: () => sending };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON-RPC id or progress token as the SDK's schemas accept them: a string or an integer. */
+const isIdLike = (v: unknown): v is string | number => typeof v === 'string' || Number.isInteger(v);
+
+/**
+ * tools/call without the SDK's per-request machinery, for the stdio transport (stdio-transport.ts).
+ * It takes only well-formed calls of an initialised session — the shape the SDK's CallToolRequestSchema
+ * accepts, no task augmentation — and answers them as the SDK's Protocol would: the same handler and
+ * context, progress as notifications, `notifications/cancelled` aborting the call and leaving it
+ * unanswered, a JSON-RPC error only for a handler that throws, every call aborted when the transport
+ * closes. Everything else (a call before `initialize` was handled, anything malformed, every other
+ * method) goes to the SDK, whose answers are then the ones the client gets.
+ */
+function directToolCalls(server: Server, run: (request: CallToolRequest, extra: CallExtra) => Promise<CallToolResult>) {
+  const calls = new Map<string | number, AbortController>();
+  return {
+    offer(message: unknown, transport: Transport): boolean {
+      if (!isObject(message) || message.jsonrpc !== '2.0') return false;
+      if (message.method === 'notifications/cancelled' && isObject(message.params) && isIdLike(message.params.requestId)) {
+        calls.get(message.params.requestId)?.abort(message.params.reason);
+        return false; // the SDK sees it too: a cancellation of one of its own requests
+      }
+      const { id, params } = message;
+      if (message.method !== 'tools/call' || !isIdLike(id) || !server.getClientVersion()) return false;
+      if (!isObject(params) || typeof params.name !== 'string' || params.task !== undefined) return false;
+      if (params.arguments !== undefined && !isObject(params.arguments)) return false;
+      const meta = params._meta;
+      if (meta !== undefined && (!isObject(meta) || (meta.progressToken !== undefined && !isIdLike(meta.progressToken)) || meta[RELATED_TASK_META_KEY] !== undefined)) return false;
+
+      const controller = new AbortController();
+      calls.set(id, controller);
+      const { signal } = controller;
+      const extra: CallExtra = {
+        signal,
+        _meta: meta as CallExtra['_meta'],
+        sendNotification: async (notification) => {
+          if (!signal.aborted) await transport.send({ ...notification, jsonrpc: '2.0' } as JSONRPCMessage);
+        },
+      };
+      /** The call is over: its answer goes out, unless it was cancelled (the SDK's rule too). */
+      const settle = (reply: { result: CallToolResult } | { error: { code: number; message: string } }) => {
+        if (calls.get(id) === controller) calls.delete(id);
+        if (signal.aborted) return;
+        const failed = (err: unknown) => server.onerror?.(new Error(`Failed to send response: ${String(err)}`));
+        try {
+          transport.send({ ...reply, jsonrpc: '2.0', id } as JSONRPCMessage).catch(failed);
+        } catch (err) {
+          failed(err);
+        }
+      };
+      run(message as unknown as CallToolRequest, extra).then(
+        (result) => settle({ result }),
+        (err: { code?: unknown; message?: string }) => settle({ error: { code: Number.isSafeInteger(err?.code) ? (err.code as number) : ErrorCode.InternalError, message: err?.message ?? 'Internal error' } }),
+      );
+      return true;
+    },
+    abortAll(): void {
+      for (const controller of calls.values()) controller.abort();
+      calls.clear();
+    },
+  };
 }

@@ -4,7 +4,7 @@
  *  - `inProcessHttp`: the shared server's Streamable HTTP front (src/mcp/http.ts) on 127.0.0.1;
  *  - `inProcessLinked`: a linked in-memory pair, optionally through a slow, ordered writer (see
  *    SlowWriter) — so the server's own ordering is all that keeps progress ahead of the result.
- *  - `inProcessStdio`: the SDK's StdioServerTransport over in-process streams whose output side
+ *  - `inProcessStdio`: the product's stdio transport (src/mcp/stdio-transport.ts) over in-process streams whose output side
  *    applies backpressure (a pipe the client reads slowly), holding the first progress write.
  * No CLI, hence no stdout guard: what these see is exactly what each layer itself lets out, and
  * source changes take effect without a rebuild.
@@ -12,7 +12,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import { PassThrough, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -21,6 +20,7 @@ import type { AuditLog } from '../../src/core/audit-log';
 import { createGatewayProvider, type ManagedGatewayProvider } from '../../src/core/gateway-provider';
 import { ALL_TOOLS } from '../../src/core/tools';
 import { createMcpServer } from '../../src/mcp/server';
+import { StdioTransport } from '../../src/mcp/stdio-transport';
 import { startHttpServer, type RunningHttpServer } from '../../src/mcp/http';
 import { credentialsFor } from './context';
 
@@ -158,7 +158,7 @@ class StreamClientTransport implements Transport {
 }
 
 /**
- * The product server on StdioServerTransport, whose stdout is a pipe with a one-byte buffer (every
+ * The product server on its stdio transport, whose stdout is a pipe with a one-byte buffer (every
  * write waits for 'drain', as under a slow reader) and holds its first progress line until `hold`
  * settles; later lines queue behind it, in order.
  */
@@ -179,6 +179,6 @@ export async function inProcessStdio(apiUrl: string, hold: () => Promise<void>):
     },
   });
   const server = create();
-  await server.connect(new StdioServerTransport(toServer, stdout));
+  await server.connect(new StdioTransport(toServer, stdout));
   return connectRecording('in-process-stdio', new StreamClientTransport(toClient, toServer), server, provider);
 }

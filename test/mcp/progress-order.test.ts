@@ -1,7 +1,7 @@
 /**
  * "All progress of a call is on the wire before its result, whatever the transport" (src/mcp/server.ts).
  * Each transport is checked on the raw message order the client received:
- *  - stdio under backpressure (the SDK's StdioServerTransport writing to a pipe a client reads
+ *  - stdio under backpressure (the product's stdio transport writing to a pipe a client reads
  *    slowly) and a slow, ordered writer (as an HTTP event store), each holding the first progress
  *    until the call's API work is done: only the server's own wait for its progress chain keeps the
  *    order (in this process);
@@ -84,7 +84,7 @@ describe('progress notifications come strictly before the result, on every trans
     await new Promise((r) => setTimeout(r, 250));
   };
 
-  test('stdio under backpressure (StdioServerTransport, a slow reader): progress strictly before the result', async () => {
+  test('stdio under backpressure (the stdio transport, a slow reader): progress strictly before the result', async () => {
     const s = await inProcessStdio(emu.url, holdFirstProgress);
     try {
       assertInOrderBeforeResult(await progressAroundResult(s.client, s.received), 'stdio with backpressure');

@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_TOOLS, selectTools } from '../../src/core/tools';
 import { initializeResult, selectListed } from '../../src/mcp/listing';
 import { computeListing } from '../../src/mcp/listing-build';
 import { REPLAY_ID, serveQuickly } from '../../src/mcp/quick-stdio';
 import { createMcpServer } from '../../src/mcp/server';
+import { StdioTransport } from '../../src/mcp/stdio-transport';
 import { waitFor } from '../helpers/wait';
 
 const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: { elicitation: {} }, clientInfo: { name: 'unit-client', version: '9.9' } } };
@@ -59,7 +59,7 @@ test('initialize and tools/list are answered without the real server; a tool cal
       setImmediate(() => connected.push(s.getClientVersion()?.name ?? '?'));
       inner?.();
     })(s.oninitialized);
-    await s.connect(new StdioServerTransport(input, output));
+    await s.connect(new StdioTransport(input, output));
   };
   serveQuickly({ initializeResult: (v) => initializeResult(listing, v), tools: listing.tools.map((t) => t.listed), takeOver, onInitialized: (c) => announced.push(c), stdin, stdout });
 
@@ -99,7 +99,7 @@ test('a line that is not plain JSON-RPC goes to the SDK untouched, with what fol
     takeOver: async (input, output) => {
       const server = createMcpServer({ tools: ALL_TOOLS, gateway: () => Promise.reject(new Error('no API')), version: 'test' });
       server.onerror = (e) => errors.push(e.message);
-      await server.connect(new StdioServerTransport(input, output));
+      await server.connect(new StdioTransport(input, output));
     },
   });
   stdin.write('{not json\n' + line({ jsonrpc: '2.0', id: 7, method: 'tools/list' }));
