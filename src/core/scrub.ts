@@ -43,6 +43,8 @@ function knownSecrets(extra: readonly string[]): string[] {
 // end of the quoted string, line or header list.
 const HEADER_VALUE = /\b((?:proxy-)?authorization|x-api-key|x-daytona-api-key)(\\?["']?\s*[:=]\s*\\?["']?)(?:bearer\s+|basic\s+|token\s+)?[^\s"'\\,;<>&}]+/gi;
 const BEARER = /\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{16,}/gi;
+/** Neither header rule can match a text without one of these words. */
+const HEADER_WORDS = /authorization|api-key|bearer/i;
 
 /**
  * Half a key is still a key: an error preview or a log tail may cut a secret anywhere. Any run of
@@ -138,7 +140,7 @@ function scrubWith(text: string, secrets: readonly string[], fragments: Fragment
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   if (fragments) out = dropFragments(out, fragments);
-  if (/authorization|api-key|bearer/i.test(out)) {
+  if (HEADER_WORDS.test(out)) {
     out = out.replace(HEADER_VALUE, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
     out = out.replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`);
   }
@@ -211,4 +213,31 @@ function scrubEach<T>(value: T, clean: (text: string) => string, cleanKey: (key:
 function define(o: Record<string, unknown>, key: string, v: unknown): void {
   if (key === '__proto__') Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
   else o[key] = v;
+}
+
+/** Whether JSON writes `s` otherwise than as it is (a quote, a backslash, a control character, a lone surrogate). */
+const jsonEscapes = (s: string) => JSON.stringify(s) !== `"${s}"`;
+
+/**
+ * The JSON text of `value` with every string in it (keys too) scrubbed: `JSON.stringify(scrubValue(value))`,
+ * nearly always without walking the value. Whether any string could need scrubbing is decided on the
+ * text in one pass: a secret, the half-fragment blocks the fragment rule starts from and the words the
+ * header rules need each appear in the text exactly as in the strings it was made of, as long as no
+ * secret has a character JSON escapes (then every string is scrubbed, as scrubValue does). The one
+ * difference: a value nested deeper than scrubValue walks (64 levels; no result of ours is) is sent
+ * whole, its text having been checked whole.
+ */
+export function scrubbedJson(value: unknown, extra: readonly string[] = []): string {
+  const text = JSON.stringify(value);
+  return mayNeedScrub(text, knownSecrets(extra)) ? JSON.stringify(scrubValue(value, extra)) : text;
+}
+
+function mayNeedScrub(text: string, secrets: readonly string[]): boolean {
+  if (HEADER_WORDS.test(text)) return true;
+  const long: string[] = [];
+  for (const secret of secrets) {
+    if (jsonEscapes(secret) || text.includes(secret)) return true;
+    if (secret.length >= FRAGMENT_CHARS) long.push(secret);
+  }
+  return long.length > 0 && fragmentsOf(long).anchors.test(text);
 }

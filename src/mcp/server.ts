@@ -21,7 +21,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { redactArguments, type AuditLog } from '../core/audit-log';
 import { ToolError } from '../core/errors';
 import { invokeTool } from '../core/invoke';
-import { scrubValue } from '../core/scrub';
+import { scrubbedJson, scrubValue } from '../core/scrub';
 import type { CreationLimit } from '../core/creation-guard';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
@@ -104,8 +104,10 @@ export function createMcpServer(o: McpServerOptions): Server {
     const { name, arguments: rawArgs } = request.params;
     // Calls refused before reaching the API are noise an agent can repeat at will: capped in the log.
     // The line is written once the result is on its way (writeSoon): it costs the call no time.
-    const audit = (outcome: string, fields: Record<string, unknown> = {}, noise = false) =>
-      o.audit?.writeSoon('tool_call', { tool: name, arguments: redactArguments(rawArgs), outcome, ms: Date.now() - started, ...fields }, { noise });
+    const audit = (outcome: string, fields: Record<string, unknown> = {}, noise = false) => {
+      const ms = Date.now() - started;
+      o.audit?.writeSoon('tool_call', () => ({ tool: name, arguments: redactArguments(rawArgs), outcome, ms, ...fields }), { noise });
+    };
 
     const tool = byName.get(name);
     if (!tool) {
@@ -146,12 +148,17 @@ export function createMcpServer(o: McpServerOptions): Server {
   const direct = directToolCalls(server, (request, extra) => track(handleCall(request, extra)));
   // The one scrubbing pass for everything this server sends, on every transport: results, errors,
   // progress notifications and elicitation questions all carry API text (names, error bodies) that
-  // may echo a secret or a piece of one.
+  // may echo a secret or a piece of one. On stdio it is the transport's serialiser (one pass over the
+  // text decides whether any string needs it: core/scrub.ts); elsewhere a wrapper of send().
   const connect = server.connect.bind(server);
   server.connect = async (transport) => {
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => send(scrubValue(message), options);
-    if (transport instanceof StdioTransport) transport.direct = (message) => direct.offer(message, transport);
+    if (transport instanceof StdioTransport) {
+      transport.serialize = (message) => scrubbedJson(message);
+      transport.direct = (message) => direct.offer(message, transport);
+    } else {
+      const send = transport.send.bind(transport);
+      transport.send = (message, options) => send(scrubValue(message), options);
+    }
     await connect(transport);
     // The SDK aborts its own handlers when the transport closes; the direct route's calls alike.
     const closed = transport.onclose;

@@ -20,6 +20,8 @@ export class StdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   /** Takes a parsed message (true) or leaves it to the SDK (false); set by the server (server.ts). */
   direct?: (message: unknown) => boolean;
+  /** A message's JSON text as it is written; the server sets its scrubbing one (server.ts). */
+  serialize: (message: JSONRPCMessage) => string = (message) => JSON.stringify(message);
   private buffered: Buffer | undefined;
   private started = false;
 
@@ -69,7 +71,7 @@ export class StdioTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve) => {
-      if (this.stdout.write(`${JSON.stringify(message)}\n`)) resolve();
+      if (this.stdout.write(`${this.serialize(message)}\n`)) resolve();
       else this.stdout.once('drain', resolve);
     });
   }
