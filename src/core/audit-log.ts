@@ -25,6 +25,8 @@ export interface AuditLogOptions {
   noisePerMinute?: number;
 }
 
+type Fields = Record<string, unknown>;
+
 /** Noise entries are counted in windows this long. */
 const NOISE_WINDOW_MS = 60_000;
 
@@ -54,15 +56,16 @@ export class AuditLog {
   }
 
   /** Entries of writeSoon() not written yet, in order. */
-  private pending: Array<[string, Record<string, unknown>, { noise?: boolean }]> = [];
+  private pending: Array<[string, Fields | (() => Fields), { noise?: boolean }]> = [];
 
   /**
    * Appends one entry once the current turn of the event loop is over (setImmediate): a tool call's
    * line is written after its result went out, so the line costs the call no time. Entries stay in
    * order with write()'s, which writes any pending first, and are written at process exit if the
-   * loop never turns again.
+   * loop never turns again. `fields` may be a function, called then: what it costs (redacting a call's
+   * arguments) is then off the answer's path too.
    */
-  writeSoon(event: string, fields: Record<string, unknown> = {}, opts: { noise?: boolean } = {}): void {
+  writeSoon(event: string, fields: Fields | (() => Fields) = {}, opts: { noise?: boolean } = {}): void {
     if (this.pending.push([event, fields, opts]) === 1) {
       WITH_PENDING.add(this);
       setImmediate(() => this.flush());
@@ -75,7 +78,7 @@ export class AuditLog {
     const entries = this.pending;
     this.pending = [];
     WITH_PENDING.delete(this);
-    for (const [event, fields, opts] of entries) this.writeNow(event, fields, opts);
+    for (const [event, fields, opts] of entries) this.writeNow(event, typeof fields === 'function' ? fields() : fields, opts);
   }
 
   /**

@@ -82,8 +82,12 @@ test('writeSoon: the line follows once the loop turns, write() keeps the order, 
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(events().map((e) => e.tool ?? e.event), ['server_start', 'a']);
   log.writeSoon('tool_call', { tool: 'b' });
-  log.writeSoon('tool_call', { tool: 'c' });
+  // Fields given as a function are made when the line is written, not before.
+  let made = 0;
+  log.writeSoon('tool_call', () => (made++, { tool: 'c' }));
+  assert.equal(made, 0, 'the fields of a pending line are not made yet');
   log.write('server_stop');
+  assert.equal(made, 1);
   assert.deepEqual(events().map((e) => e.tool ?? e.event), ['server_start', 'a', 'b', 'c', 'server_stop'], 'a pending line is written before a later one');
   assert.ok(!readFileSync(path, 'utf8').includes(SENTINEL_KEY), 'scrubbed like any other');
 
