@@ -5,19 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CallToolRequestSchema,
-  ErrorCode,
-  ListToolsRequestSchema,
-  RELATED_TASK_META_KEY,
-  type CallToolRequest,
-  type CallToolResult,
-  type JSONRPCMessage,
-  type ServerNotification,
-  type ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { redactArguments, type AuditLog } from '../core/audit-log';
 import { ToolError } from '../core/errors';
 import { invokeTool } from '../core/invoke';
@@ -25,6 +13,7 @@ import { scrubbedJson, scrubValue } from '../core/scrub';
 import type { CreationLimit } from '../core/creation-guard';
 import type { GatewayProvider } from '../core/gateway';
 import type { AnyTool, ConfirmAnswer, ToolAnnotations, ToolContext } from '../core/tool';
+import { directToolCalls, type CallExtra } from './direct-calls';
 import { elicitationValidator } from './elicitation-validator';
 import { toJsonSchema } from './schema';
 import { StdioTransport } from './stdio-transport';
@@ -51,9 +40,6 @@ export interface McpServerOptions {
   announceClient?: () => boolean;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-/** What a call uses of its request's context: the SDK's, or the direct route's (below). */
-type CallExtra = Pick<Extra, 'signal' | '_meta' | 'sendNotification'>;
 
 function errorResult(err: ToolError): CallToolResult {
   return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
@@ -223,65 +209,3 @@ function contextFor(server: Server, o: McpServerOptions, extra: CallExtra): { ct
   return { ctx, progressSent: () => sending };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** A JSON-RPC id or progress token as the SDK's schemas accept them: a string or an integer. */
-const isIdLike = (v: unknown): v is string | number => typeof v === 'string' || Number.isInteger(v);
-
-/**
- * tools/call without the SDK's per-request machinery, for the stdio transport (stdio-transport.ts).
- * It takes only well-formed calls of an initialised session — the shape the SDK's CallToolRequestSchema
- * accepts, no task augmentation — and answers them as the SDK's Protocol would: the same handler and
- * context, progress as notifications, `notifications/cancelled` aborting the call and leaving it
- * unanswered, a JSON-RPC error only for a handler that throws, every call aborted when the transport
- * closes. Everything else (a call before `initialize` was handled, anything malformed, every other
- * method) goes to the SDK, whose answers are then the ones the client gets.
- */
-function directToolCalls(server: Server, run: (request: CallToolRequest, extra: CallExtra) => Promise<CallToolResult>) {
-  const calls = new Map<string | number, AbortController>();
-  return {
-    offer(message: unknown, transport: Transport): boolean {
-      if (!isObject(message) || message.jsonrpc !== '2.0') return false;
-      if (message.method === 'notifications/cancelled' && isObject(message.params) && isIdLike(message.params.requestId)) {
-        calls.get(message.params.requestId)?.abort(message.params.reason);
-        return false; // the SDK sees it too: a cancellation of one of its own requests
-      }
-      const { id, params } = message;
-      if (message.method !== 'tools/call' || !isIdLike(id) || !server.getClientVersion()) return false;
-      if (!isObject(params) || typeof params.name !== 'string' || params.task !== undefined) return false;
-      if (params.arguments !== undefined && !isObject(params.arguments)) return false;
-      const meta = params._meta;
-      if (meta !== undefined && (!isObject(meta) || (meta.progressToken !== undefined && !isIdLike(meta.progressToken)) || meta[RELATED_TASK_META_KEY] !== undefined)) return false;
-
-      const controller = new AbortController();
-      calls.set(id, controller);
-      const { signal } = controller;
-      const extra: CallExtra = {
-        signal,
-        _meta: meta as CallExtra['_meta'],
-        sendNotification: async (notification) => {
-          if (!signal.aborted) await transport.send({ ...notification, jsonrpc: '2.0' } as JSONRPCMessage);
-        },
-      };
-      /** The call is over: its answer goes out, unless it was cancelled (the SDK's rule too). */
-      const settle = (reply: { result: CallToolResult } | { error: { code: number; message: string } }) => {
-        if (calls.get(id) === controller) calls.delete(id);
-        if (signal.aborted) return;
-        const failed = (err: unknown) => server.onerror?.(new Error(`Failed to send response: ${String(err)}`));
-        try {
-          transport.send({ ...reply, jsonrpc: '2.0', id } as JSONRPCMessage).catch(failed);
-        } catch (err) {
-          failed(err);
-        }
-      };
-      run(message as unknown as CallToolRequest, extra).then(
-        (result) => settle({ result }),
-        (err: { code?: unknown; message?: string }) => settle({ error: { code: Number.isSafeInteger(err?.code) ? (err.code as number) : ErrorCode.InternalError, message: err?.message ?? 'Internal error' } }),
-      );
-      return true;
-    },
-    abortAll(): void {
-      for (const controller of calls.values()) controller.abort();
-      calls.clear();
-    },
-  };
-}

@@ -1,11 +1,13 @@
 /**
  * The stdio transport of the MCP server: newline-delimited JSON-RPC on stdin and stdout, as the SDK's
- * StdioServerTransport, with one difference. Each message is first offered to `direct` (server.ts:
- * the server's own route for well-formed tools/call requests and their cancellation); what it does
- * not take goes to the SDK exactly as the SDK's own transport hands it over (schema-checked, then
- * onmessage). Why: the SDK's per-request machinery (schema checks of the message, the request and
- * the result, an abort controller and a promise chain per request) cost every get_sandbox ~0.15 ms
- * of wall time, more than the rest of the server together (docs/architecture.md, "The request path").
+ * StdioServerTransport, with two differences. Each message is first offered to `direct`
+ * (direct-calls.ts: the server's own route for well-formed tools/call requests and their
+ * cancellation); what it does not take goes to the SDK exactly as the SDK's own transport hands it
+ * over (schema-checked, then onmessage). And each message is written as `serialize` makes it (the
+ * server's scrubbing serialiser, core/scrub.ts). Why: the SDK's per-request machinery (schema checks
+ * of the message, the request and the result, an abort controller and a promise chain per request)
+ * cost every get_sandbox ~0.1–0.15 ms of wall time as the running server meets it
+ * (docs/architecture.md, "Build").
  */
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -18,7 +20,7 @@ export class StdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  /** Takes a parsed message (true) or leaves it to the SDK (false); set by the server (server.ts). */
+  /** Takes a parsed message (true) or leaves it to the SDK (false); set by the server (server.ts, direct-calls.ts). */
   direct?: (message: unknown) => boolean;
   /** A message's JSON text as it is written; the server sets its scrubbing one (server.ts). */
   serialize: (message: JSONRPCMessage) => string = (message) => JSON.stringify(message);

@@ -1,6 +1,6 @@
 /**
- * The stdio transport's direct route for tools/call (src/mcp/stdio-transport.ts, directToolCalls in
- * src/mcp/server.ts): which messages it takes, and that what it answers is what the SDK's own request
+ * The stdio transport's direct route for tools/call (src/mcp/stdio-transport.ts, src/mcp/direct-calls.ts):
+ * which messages it takes, and that what it answers is what the SDK's own request
  * path answers for the same call. In this process, over the real SDK gateway to the emulator, with
  * raw JSON lines on the wire so malformed messages can be sent as they are.
  */
