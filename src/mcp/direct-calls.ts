@@ -20,30 +20,27 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { isJsonObject, isRequestId } from './json-rpc-shape';
 
 /** What a call uses of its request's context: the SDK's RequestHandlerExtra, or the direct route's. */
 export type CallExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | '_meta' | 'sendNotification'>;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** A JSON-RPC id or progress token as the SDK's schemas accept them: a string or an integer. */
-const isIdLike = (v: unknown): v is string | number => typeof v === 'string' || Number.isInteger(v);
 
 /** The route of one server; `run` is its tool-call handler. */
 export function directToolCalls(server: Server, run: (request: CallToolRequest, extra: CallExtra) => Promise<CallToolResult>) {
   const calls = new Map<string | number, AbortController>();
   return {
     offer(message: unknown, transport: Transport): boolean {
-      if (!isObject(message) || message.jsonrpc !== '2.0') return false;
-      if (message.method === 'notifications/cancelled' && isObject(message.params) && isIdLike(message.params.requestId)) {
+      if (!isJsonObject(message) || message.jsonrpc !== '2.0') return false;
+      if (message.method === 'notifications/cancelled' && isJsonObject(message.params) && isRequestId(message.params.requestId)) {
         calls.get(message.params.requestId)?.abort(message.params.reason);
         return false; // the SDK sees it too: a cancellation of one of its own requests
       }
       const { id, params } = message;
-      if (message.method !== 'tools/call' || !isIdLike(id) || !server.getClientVersion()) return false;
-      if (!isObject(params) || typeof params.name !== 'string' || params.task !== undefined) return false;
-      if (params.arguments !== undefined && !isObject(params.arguments)) return false;
+      if (message.method !== 'tools/call' || !isRequestId(id) || !server.getClientVersion()) return false;
+      if (!isJsonObject(params) || typeof params.name !== 'string' || params.task !== undefined) return false;
+      if (params.arguments !== undefined && !isJsonObject(params.arguments)) return false;
       const meta = params._meta;
-      if (meta !== undefined && (!isObject(meta) || (meta.progressToken !== undefined && !isIdLike(meta.progressToken)) || meta[RELATED_TASK_META_KEY] !== undefined)) return false;
+      if (meta !== undefined && (!isJsonObject(meta) || (meta.progressToken !== undefined && !isRequestId(meta.progressToken)) || meta[RELATED_TASK_META_KEY] !== undefined)) return false;
 
       const controller = new AbortController();
       calls.set(id, controller);

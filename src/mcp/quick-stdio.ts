@@ -11,6 +11,7 @@
  * Only well-formed messages are answered here; anything unusual is left to the SDK.
  */
 import type { Readable, Writable } from 'node:stream';
+import { isJsonObject, isRequestId } from './json-rpc-shape';
 
 /** The id of the replayed initialize; its answer is dropped. */
 export const REPLAY_ID = 'daytona-mcp:replayed-initialize';
@@ -30,11 +31,9 @@ export interface QuickStdioOptions {
 
 type Message = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Message => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown): v is string | number => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v));
 
 function isInitializeParams(p: unknown): boolean {
-  return isObject(p) && typeof p.protocolVersion === 'string' && isObject(p.capabilities) && isObject(p.clientInfo) && typeof p.clientInfo.name === 'string' && typeof p.clientInfo.version === 'string';
+  return isJsonObject(p) && typeof p.protocolVersion === 'string' && isJsonObject(p.capabilities) && isJsonObject(p.clientInfo) && typeof p.clientInfo.name === 'string' && typeof p.clientInfo.version === 'string';
 }
 
 /** Serves initialize and tools/list until something else arrives; returns whether the SDK took over. */
@@ -56,8 +55,8 @@ export function serveQuickly(o: QuickStdioOptions): { handedOver: () => boolean 
     } catch {
       return false;
     }
-    if (!isObject(msg) || msg.jsonrpc !== '2.0') return false;
-    if (msg.method === 'initialize' && !initialize && isId(msg.id) && isInitializeParams(msg.params)) {
+    if (!isJsonObject(msg) || msg.jsonrpc !== '2.0') return false;
+    if (msg.method === 'initialize' && !initialize && isRequestId(msg.id) && isInitializeParams(msg.params)) {
       initialize = msg;
       write({ id: msg.id, result: o.initializeResult((msg.params as Message).protocolVersion) });
       return true;
@@ -69,7 +68,7 @@ export function serveQuickly(o: QuickStdioOptions): { handedOver: () => boolean 
       return true;
     }
     const params = msg.params;
-    if (msg.method === 'tools/list' && initialize && isId(msg.id) && (params === undefined || (isObject(params) && (params.cursor === undefined || typeof params.cursor === 'string')))) {
+    if (msg.method === 'tools/list' && initialize && isRequestId(msg.id) && (params === undefined || (isJsonObject(params) && (params.cursor === undefined || typeof params.cursor === 'string')))) {
       write({ id: msg.id, result: { tools: o.tools } });
       return true;
     }

@@ -40,7 +40,6 @@ export interface McpServerOptions {
   announceClient?: () => boolean;
 }
 
-
 function errorResult(err: ToolError): CallToolResult {
   return { content: [{ type: 'text', text: `Error [${err.kind}]: ${err.message}\nHint: ${err.hint}` }], isError: true };
 }
@@ -208,4 +207,3 @@ function contextFor(server: Server, o: McpServerOptions, extra: CallExtra): { ct
   };
   return { ctx, progressSent: () => sending };
 }
-
