@@ -22,6 +22,7 @@ import { MAX_BUFFERED_BYTES, StdioTransport } from '../../src/mcp/stdio-transpor
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { credentialsFor } from '../helpers/context';
 import { SENTINEL_KEY } from '../helpers/secrets';
+import { waitFor } from '../helpers/wait';
 
 type Message = Record<string, unknown> & { id?: unknown; result?: Record<string, unknown>; error?: { code: number; message: string } };
 
@@ -111,6 +112,8 @@ describe('the stdio transport\'s direct route for tools/call', { timeout: 60_000
   let wires: Wire[] = [];
 
   before(async () => {
+    // Kind in one rule only: no list lag. The first test compares two answers made a moment apart,
+    // and a "not found" names the sandboxes the list shows, which the lag would let differ.
     emu = await startEmulator({ apiKeys: [SENTINEL_KEY], listLagMs: 0 });
     provider = createGatewayProvider({ resolveCredentials: () => credentialsFor(emu.url) });
     home = mkdtempSync(join(tmpdir(), 'direct-calls-'));
@@ -224,11 +227,11 @@ describe('the stdio transport\'s direct route for tools/call', { timeout: 60_000
 
     emu.setFaults({ hang: { method: 'GET', pathPattern: '^/api/sandbox/slow-box$' } });
     w.send(call('slow', 'get_sandbox', { sandbox: 'slow-box' }));
-    await waitUntil(() => emu.stats().inFlight === 1, 'the call is waiting on the API');
+    await waitFor(() => emu.stats().inFlight === 1, 10_000, 'the call is waiting on the API');
     w.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow', reason: 'the user changed their mind' } });
     w.send({ jsonrpc: '2.0', id: 'still-here', method: 'ping' });
     await w.answer('still-here');
-    await waitUntil(() => auditLines().some((l) => l.tool === 'get_sandbox' && l.outcome === 'cancelled'), 'the cancelled call was audited');
+    await waitFor(() => auditLines().some((l) => l.tool === 'get_sandbox' && l.outcome === 'cancelled'), 10_000, 'the cancelled call was audited');
     assert.equal(w.tookDirectly('slow'), true);
     assert.equal(w.out.some((m) => m.id === 'slow'), false, 'a cancelled call is not answered');
   });
@@ -240,7 +243,7 @@ describe('the stdio transport\'s direct route for tools/call', { timeout: 60_000
     emu.setFaults({ hang: { method: 'GET', pathPattern: '^/api/sandbox/hung-box$' } });
     const before = auditLines().length;
     w.send(call('hung', 'get_sandbox', { sandbox: 'hung-box' }));
-    await waitUntil(() => emu.stats().inFlight === 1, 'the call is waiting on the API');
+    await waitFor(() => emu.stats().inFlight === 1, 10_000, 'the call is waiting on the API');
     assert.equal(w.tookDirectly('hung'), true);
     await w.server.close();
     audit.flush();
@@ -281,7 +284,7 @@ describe('the stdio transport\'s direct route for tools/call', { timeout: 60_000
       onclose?.();
     };
     w.toServer.write(Buffer.alloc(MAX_BUFFERED_BYTES + 1, 0x61));
-    await waitUntil(() => closed, 'the transport closed');
+    await waitFor(() => closed, 10_000, 'the transport closed');
     assert.match(w.errors[0]?.message ?? '', /exceeded maximum size/);
   });
 
@@ -294,11 +297,3 @@ describe('the stdio transport\'s direct route for tools/call', { timeout: 60_000
     }
   }
 });
-
-async function waitUntil(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
